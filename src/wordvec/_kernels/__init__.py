@@ -1,0 +1,1 @@
+"""Compiled (numba) training kernels and their slow NumPy twins (reference.py)."""

@@ -1,0 +1,117 @@
+"""CBOW kernels (Mikolov et al. 2013), one per loss; each trains one chunk of sentences.
+
+Mirrors word2vec.c's TrainModelThread (CBOW branch): the hidden vector is the sum (or with
+``cbow_mean`` the mean) of the context words' input vectors within the reduced window; it
+predicts the centre word; the error ``neu1e`` is added back to every context vector. With
+``cbow_mean`` the error is divided by the number of context words first, as gensim does
+(gensim/models/word2vec_inner.pyx, fast_sentence_cbow_neg), which keeps the step size
+independent of the window.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from wordvec._kernels.common import _JIT, hs_update, ns_update, reduced_window, subsample
+
+
+@numba.njit(**_JIT)
+def _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean):
+    d = syn0.shape[1]
+    neu1[:] = 0.0
+    cw = 0
+    for j in range(lo, hi):
+        if j == i:
+            continue
+        v = syn0[buf[j]]
+        for k in range(d):
+            neu1[k] += v[k]
+        cw += 1
+    if cw > 0 and cbow_mean:
+        inv = np.float32(1.0) / np.float32(cw)
+        for k in range(d):
+            neu1[k] *= inv
+    return cw
+
+
+@numba.njit(**_JIT)
+def _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean):
+    d = syn0.shape[1]
+    if cbow_mean:
+        inv = np.float32(1.0) / np.float32(cw)
+        for k in range(d):
+            neu1e[k] *= inv
+    for j in range(lo, hi):
+        if j == i:
+            continue
+        v = syn0[buf[j]]
+        for k in range(d):
+            v[k] += neu1e[k]
+
+
+@numba.njit(**_JIT)
+def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, cbow_mean, alpha0, alpha1, rng):
+    """Train CBOW with negative sampling; returns (loss, examples, words)."""
+    d = syn0.shape[1]
+    n_sent = offsets.shape[0] - 1
+    span = max(offsets[n_sent] - offsets[0], 1)
+    maxlen = 0
+    for s in range(n_sent):
+        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
+    buf = np.empty(maxlen, dtype=np.int32)
+    neu1 = np.empty(d, dtype=np.float32)
+    neu1e = np.empty(d, dtype=np.float32)
+    loss = 0.0
+    examples = 0
+    words = 0
+    for s in range(n_sent):
+        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        words += n
+        for i in range(n):
+            b = reduced_window(window, rng)
+            lo = max(0, i - b)
+            hi = min(n, i + b + 1)
+            cw = _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean)
+            if cw == 0:
+                continue
+            neu1e[:] = 0.0
+            loss += ns_update(neu1, neu1e, syn1neg, buf[i], negative, cum_table, alpha, rng)
+            _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean)
+            examples += 1
+    return loss, examples, words
+
+
+@numba.njit(**_JIT)
+def cbow_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, window, cbow_mean, alpha0, alpha1, rng):
+    """Train CBOW with hierarchical softmax; returns (loss, examples, words)."""
+    d = syn0.shape[1]
+    n_sent = offsets.shape[0] - 1
+    span = max(offsets[n_sent] - offsets[0], 1)
+    maxlen = 0
+    for s in range(n_sent):
+        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
+    buf = np.empty(maxlen, dtype=np.int32)
+    neu1 = np.empty(d, dtype=np.float32)
+    neu1e = np.empty(d, dtype=np.float32)
+    loss = 0.0
+    examples = 0
+    words = 0
+    for s in range(n_sent):
+        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        words += n
+        for i in range(n):
+            b = reduced_window(window, rng)
+            lo = max(0, i - b)
+            hi = min(n, i + b + 1)
+            cw = _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean)
+            if cw == 0:
+                continue
+            w = buf[i]
+            neu1e[:] = 0.0
+            loss += hs_update(neu1, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
+            _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean)
+            examples += 1
+    return loss, examples, words

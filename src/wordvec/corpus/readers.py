@@ -1,0 +1,135 @@
+"""Restartable corpus readers: each iteration streams the source again from the start.
+
+A corpus is any object whose ``iter()`` yields one list of string tokens per sentence
+and can be iterated more than once. Files are read line by line (``.gz`` transparently),
+so a corpus of any size streams in constant memory; each line is one sentence.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from wordvec.corpus.tokenizers import Tokenizer, get_tokenizer
+
+__all__ = ["LineCorpus", "TextFiles", "TokenLists", "as_corpus", "open_text"]
+
+
+def open_text(path: str | os.PathLike, encoding: str = "utf-8", errors: str = "strict") -> io.TextIOBase:
+    """Open a text file for reading, gunzipping ``.gz`` files."""
+    path = Path(path)
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding=encoding, errors=errors, newline=None)
+    return open(path, encoding=encoding, errors=errors, newline=None)
+
+
+class LineCorpus:
+    """One text file (``.gz`` too), one sentence per line, tokenized on the fly.
+
+    Empty lines (and lines with no tokens) are skipped. Decoding errors name the file and line.
+    """
+
+    def __init__(self, path: str | os.PathLike, tokenizer: str | Tokenizer | None = None,
+                 encoding: str = "utf-8"):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"corpus file not found: {self.path}")
+        self.tokenizer = get_tokenizer(tokenizer)
+        self.encoding = encoding
+
+    def __iter__(self) -> Iterator[list[str]]:
+        tok = self.tokenizer
+        lineno = 0
+        try:
+            with open_text(self.path, self.encoding) as fh:
+                for lineno, line in enumerate(fh, 1):
+                    tokens = tok(line)
+                    if tokens:
+                        yield tokens
+        except UnicodeDecodeError as exc:
+            raise ValueError(
+                f"{self.path}, line {lineno + 1}: not valid {self.encoding} text ({exc.reason}); "
+                f"pass encoding=... to read it"
+            ) from None
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"{self.path}, after line {lineno}: cannot read the file ({exc})") from None
+
+    def __repr__(self) -> str:
+        return f"LineCorpus({str(self.path)!r})"
+
+
+class TextFiles:
+    """Several text files, or every regular file in a directory (sorted by name), read in turn."""
+
+    def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike],
+                 tokenizer: str | Tokenizer | None = None, encoding: str = "utf-8"):
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        files: list[Path] = []
+        for p in map(Path, paths):
+            if p.is_dir():
+                found = sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith("."))
+                if not found:
+                    raise ValueError(f"corpus directory {p} holds no files")
+                files.extend(found)
+            elif p.is_file():
+                files.append(p)
+            else:
+                raise FileNotFoundError(f"corpus file not found: {p}")
+        if not files:
+            raise ValueError("no corpus files given")
+        self.tokenizer = get_tokenizer(tokenizer)
+        self.files = [LineCorpus(f, self.tokenizer, encoding) for f in files]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for f in self.files:
+            yield from f
+
+    def __repr__(self) -> str:
+        return f"TextFiles({[str(f.path) for f in self.files]!r})"
+
+
+class TokenLists:
+    """An in-memory corpus: a list (or other re-iterable sequence) of token lists."""
+
+    def __init__(self, sentences: Sequence[Sequence[str]]):
+        self.sentences = sentences
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for i, sent in enumerate(self.sentences):
+            if isinstance(sent, str):
+                raise TypeError(
+                    f"sentence #{i} is a string, not a list of tokens; split it first or pass "
+                    f"a file path to read and tokenize text"
+                )
+            yield sent
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+
+def as_corpus(source, tokenizer: str | Tokenizer | None = None) -> Iterable[list[str]]:
+    """Turn what a user passes to ``fit`` into a restartable corpus.
+
+    Accepts a path (file or directory), a list of paths, a list of token lists, or any
+    re-iterable corpus object. A one-shot iterator (a generator, ``map``, an open file) is
+    refused: training reads the corpus more than once and would silently see it empty.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        p = Path(source)
+        return TextFiles(p, tokenizer) if p.is_dir() else LineCorpus(p, tokenizer)
+    if isinstance(source, Iterator) or iter(source) is source:
+        raise TypeError(
+            f"the corpus is a one-shot iterator ({type(source).__name__}): it would be empty after "
+            f"the first pass. Pass a list of token lists, a file path, or a restartable corpus "
+            f"such as wordvec.corpus.LineCorpus"
+        )
+    if isinstance(source, (list, tuple)) and source and all(isinstance(x, (str, os.PathLike)) for x in source):
+        if all(isinstance(x, os.PathLike) or os.path.exists(x) for x in source):
+            return TextFiles(source, tokenizer)
+    if isinstance(source, Sequence):
+        return TokenLists(source)
+    return source

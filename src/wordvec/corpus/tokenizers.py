@@ -1,0 +1,84 @@
+"""Tokenizers: callables from one line of text to a list of tokens.
+
+``RegexTokenizer`` is the default: Unicode-aware, lower-cased, word characters with
+intra-word apostrophes kept (``don't``, ``o'er``), the convention of the bundled corpora.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+__all__ = ["Tokenizer", "RegexTokenizer", "WhitespaceTokenizer", "get_tokenizer"]
+
+Tokenizer = Callable[[str], list]
+
+# A run of letters/digits (Unicode \w without the underscore), optionally joined by a
+# straight or curly apostrophe to another run: "don't" and "o'er" stay whole.
+_WORD = r"[^\W_]+(?:['\u2019][^\W_]+)*"
+
+
+class RegexTokenizer:
+    """Lower-cases (optional) and returns the matches of ``pattern``.
+
+    >>> RegexTokenizer()("Don't panic: it's 42 ÉLAN!")
+    ["don't", 'panic', "it's", '42', 'élan']
+    """
+
+    name = "regex"
+
+    def __init__(self, pattern: str = _WORD, lowercase: bool = True):
+        self.pattern = pattern
+        self.lowercase = lowercase
+        self._findall = re.compile(pattern).findall
+
+    def __call__(self, text: str) -> list[str]:
+        if self.lowercase:
+            text = text.lower()
+        toks = self._findall(text)
+        if "\u2019" in text:
+            toks = [t.replace("\u2019", "'") for t in toks]
+        return toks
+
+    def __repr__(self) -> str:
+        return f"RegexTokenizer(lowercase={self.lowercase})"
+
+    def describe(self) -> dict:
+        return {"name": self.name, "pattern": self.pattern, "lowercase": self.lowercase}
+
+
+class WhitespaceTokenizer:
+    """Splits on runs of whitespace; keeps case unless ``lowercase=True``."""
+
+    name = "whitespace"
+
+    def __init__(self, lowercase: bool = False):
+        self.lowercase = lowercase
+
+    def __call__(self, text: str) -> list[str]:
+        return (text.lower() if self.lowercase else text).split()
+
+    def __repr__(self) -> str:
+        return f"WhitespaceTokenizer(lowercase={self.lowercase})"
+
+    def describe(self) -> dict:
+        return {"name": self.name, "lowercase": self.lowercase}
+
+
+_BY_NAME = {"regex": RegexTokenizer, "default": RegexTokenizer, "whitespace": WhitespaceTokenizer}
+
+
+def get_tokenizer(spec: str | Tokenizer | None) -> Tokenizer:
+    """A tokenizer from a name (``"regex"``, ``"whitespace"``), a callable, or None (the default)."""
+    if spec is None:
+        return RegexTokenizer()
+    if callable(spec):
+        return spec
+    if isinstance(spec, str):
+        try:
+            return _BY_NAME[spec]()
+        except KeyError:
+            raise ValueError(
+                f"unknown tokenizer {spec!r}; choose one of {sorted(set(_BY_NAME) - {'default'})}"
+            ) from None
+    raise TypeError(f"tokenizer must be a name or a callable, got {type(spec).__name__}")

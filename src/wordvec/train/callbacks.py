@@ -1,0 +1,90 @@
+"""Callbacks called by the trainer at the start of training and at the end of every epoch."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from dataclasses import dataclass
+
+__all__ = ["Callback", "EpochLogs", "LossLogger", "Checkpoint", "EarlyStopping"]
+
+log = logging.getLogger("wordvec")
+
+
+@dataclass(frozen=True)
+class EpochLogs:
+    """What the trainer knows at the end of an epoch."""
+
+    epoch: int  # 0-based
+    loss: float  # summed negative log-likelihood of the epoch (float64)
+    mean_loss: float  # per training example
+    examples: int
+    words: int  # tokens trained after subsampling
+    seconds: float
+    alpha: float  # learning rate at the end of the epoch
+
+
+class Callback:
+    """Base class: override what you need. ``on_epoch_end`` returning True stops training."""
+
+    def on_train_begin(self, model) -> None:
+        pass
+
+    def on_epoch_end(self, model, logs: EpochLogs) -> bool | None:
+        return None
+
+    def on_train_end(self, model) -> None:
+        pass
+
+
+class LossLogger(Callback):
+    """Logs (and keeps) the loss of each epoch."""
+
+    def __init__(self):
+        self.history: list[EpochLogs] = []
+
+    def on_epoch_end(self, model, logs: EpochLogs) -> None:
+        self.history.append(logs)
+        log.info("epoch %d: loss %.6g (%.4f per example), %d words in %.1fs",
+                 logs.epoch + 1, logs.loss, logs.mean_loss, logs.words, logs.seconds)
+
+
+class Checkpoint(Callback):
+    """Saves the current vectors in the native format after every ``every`` epochs.
+
+    The directory ``path`` is replaced atomically, so a crash never leaves a half-written checkpoint.
+    """
+
+    def __init__(self, path: str | os.PathLike, every: int = 1):
+        if every < 1:
+            raise ValueError(f"every must be >= 1, got {every}")
+        self.path = path
+        self.every = every
+
+    def on_epoch_end(self, model, logs: EpochLogs) -> None:
+        if (logs.epoch + 1) % self.every == 0:
+            model.save(self.path)
+
+
+class EarlyStopping(Callback):
+    """Stops when the mean loss per example improved by less than ``min_delta`` (relative)
+    for ``patience`` epochs in a row."""
+
+    def __init__(self, min_delta: float = 1e-3, patience: int = 1):
+        self.min_delta = min_delta
+        self.patience = patience
+        self._best = math.inf
+        self._bad = 0
+
+    def on_train_begin(self, model) -> None:
+        self._best = math.inf
+        self._bad = 0
+
+    def on_epoch_end(self, model, logs: EpochLogs) -> bool:
+        if logs.mean_loss < self._best * (1.0 - self.min_delta):
+            self._best = logs.mean_loss
+            self._bad = 0
+            return False
+        self._bad += 1
+        return self._bad >= self.patience

@@ -1,0 +1,22 @@
+"""Exact top-k search over a score vector (one matrix product upstream, argpartition here)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["top_k"]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indexes of the ``k`` largest scores, best first; O(n) selection, then a sort of k items."""
+    n = scores.shape[0]
+    k = max(0, min(int(k), n))
+    if k == 0:
+        return np.empty(0, dtype=np.int64)
+    if k < n:
+        part = np.argpartition(-scores, k - 1)[:k]
+    else:
+        part = np.arange(n)
+    # Stable order on ties: higher score first, then lower index (the more frequent key).
+    order = np.lexsort((part, -scores[part]))
+    return part[order]

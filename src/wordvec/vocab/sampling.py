@@ -1,0 +1,51 @@
+"""Sampling tables: subsampling keep-thresholds and the unigram^0.75 table for negatives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["keep_probabilities", "keep_thresholds", "negative_table", "THRESHOLD_ONE"]
+
+# Subsampling compares a 32-bit random draw against these thresholds: keep if draw < threshold.
+THRESHOLD_ONE = 1 << 32
+
+
+def keep_probabilities(counts: np.ndarray, sample: float) -> np.ndarray:
+    """Probability of keeping each occurrence of a word, word2vec.c's formula.
+
+    word2vec.c (TrainModelThread): ``ran = (sqrt(cn / (sample * train_words)) + 1) *
+    (sample * train_words) / cn``, where train_words is the number of tokens of kept words;
+    values above 1 mean "always keep". ``sample=0`` disables subsampling.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if sample < 0:
+        raise ValueError(f"sample must be >= 0, got {sample}")
+    if sample == 0 or counts.size == 0:
+        return np.ones(counts.shape, dtype=np.float64)
+    threshold = sample * counts.sum()
+    with np.errstate(divide="ignore"):
+        p = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
+    return np.minimum(p, 1.0)
+
+
+def keep_thresholds(counts: np.ndarray, sample: float) -> np.ndarray:
+    """``keep_probabilities`` scaled to 32-bit integer thresholds (int64; 2**32 means always)."""
+    p = keep_probabilities(counts, sample)
+    return np.round(p * THRESHOLD_ONE).astype(np.int64)
+
+
+def negative_table(counts: np.ndarray, power: float = 0.75, domain: int = 2**31 - 1) -> np.ndarray:
+    """Cumulative distribution of ``count**power`` scaled to ``[0, domain]`` (int64, nondecreasing).
+
+    Word i is drawn for a uniform integer x in [0, domain) when ``table[i-1] <= x < table[i]``
+    (binary search), i.e. with probability count_i**power / sum(count**power) — the unigram
+    distribution raised to 3/4 of Mikolov et al. 2013 (word2vec.c InitUnigramTable), kept
+    compact (one int64 per word) instead of word2vec.c's 1e8-entry table.
+    """
+    w = np.asarray(counts, dtype=np.float64) ** power
+    if w.size == 0 or w.sum() <= 0:
+        raise ValueError("negative_table needs at least one word with a positive count")
+    cum = np.cumsum(w) / w.sum()
+    table = np.round(cum * domain).astype(np.int64)
+    table[-1] = domain
+    return table

@@ -7,27 +7,31 @@ so a corpus of any size streams in constant memory; each line is one sentence.
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from wordvec.corpus.tokenizers import Tokenizer, get_tokenizer
 
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
 __all__ = ["LineCorpus", "TextFiles", "TokenLists", "as_corpus", "open_text"]
 
 
 def open_text(path: str | os.PathLike, encoding: str = "utf-8", errors: str = "strict") -> io.TextIOBase:
-    """Open a text file for reading, gunzipping ``.gz`` files."""
+    """Open a text file for reading; ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fly."""
     path = Path(path)
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding=encoding, errors=errors, newline=None)
-    return open(path, encoding=encoding, errors=errors, newline=None)
+    opener = _OPENERS.get(path.suffix.lower(), open)
+    mode = "r" if opener is open else "rt"
+    return opener(path, mode, encoding=encoding, errors=errors, newline=None)
 
 
 class LineCorpus:
-    """One text file (``.gz`` too), one sentence per line, tokenized on the fly.
+    """One text file (``.gz``, ``.bz2``, ``.xz`` too), one sentence per line, tokenized on the fly.
 
     Empty lines (and lines with no tokens) are skipped. Decoding errors name the file and line.
     """

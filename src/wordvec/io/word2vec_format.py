@@ -34,8 +34,8 @@ import bz2
 import gzip
 import os
 import warnings
+from array import array
 from collections.abc import Iterable
-from pathlib import Path
 from typing import BinaryIO, Literal
 
 import numpy as np
@@ -136,28 +136,43 @@ def parse_values(fields: list[bytes], path, line: int, first_field: int) -> np.n
 
 
 class KeyCollector:
-    """Gathers words in file order, applying the duplicate-word policy."""
+    """Gathers words in file order, applying the duplicate-word policy.
 
-    def __init__(self, path, duplicates: Duplicates):
+    ``unit`` is ``"line"`` or ``"byte"``: how positions passed to :meth:`add` are reported.
+    Positions are kept in a compact ``array('q')`` so huge vocabularies stay cheap.
+    """
+
+    def __init__(self, path, duplicates: Duplicates, unit: str):
         if duplicates not in ("warn", "error"):
             raise ValueError(f"duplicates must be 'warn' or 'error', got {duplicates!r}")
-        self.path, self.policy = path, duplicates
+        self.path, self.policy, self.unit = path, duplicates, unit
         self.keys: list[str] = []
-        self.where: dict[str, str] = {}
+        self.rows: dict[str, int] = {}
+        self.positions = array("q")
         self.n_dup = 0
         self.example = ""
 
-    def add(self, word: str, place: str, *, line=None, offset=None) -> bool:
-        """Record ``word``; return False when it is a duplicate to skip."""
-        first = self.where.get(word)
+    def place(self, row: int) -> str:
+        return f"{self.unit} {self.positions[row]}"
+
+    def add(self, word: str, position: int) -> bool:
+        """Record ``word`` found at ``position``; return False for a duplicate to skip."""
+        first = self.rows.get(word)
         if first is None:
-            self.where[word] = place
+            self.rows[word] = len(self.keys)
             self.keys.append(word)
+            self.positions.append(position)
             return True
+        kwargs = {"line": position} if self.unit == "line" else {"offset": position}
         if self.policy == "error":
-            raise FormatError(self.path, f"duplicate word {word!r} (first at {first})", line=line, offset=offset)
+            raise FormatError(
+                self.path,
+                f"duplicate word {word!r} (first at {self.place(first)}); pass duplicates='warn' "
+                "to keep the first occurrence",
+                **kwargs,
+            )
         if not self.n_dup:
-            self.example = f"{word!r} at {place}, first at {first}"
+            self.example = f"{word!r} at {self.unit} {position}, first at {self.place(first)}"
         self.n_dup += 1
         return False
 
@@ -196,13 +211,15 @@ def _read_vocab_file(vocab_path, encoding: str, errors: str) -> dict[str, tuple[
     return counts
 
 
-def _attach_counts(keys: list[str], places: dict[str, str], path, vocab_path, encoding, errors):
+def attach_counts(collector: KeyCollector, vocab_path, encoding: str, errors: str) -> np.ndarray:
     table = _read_vocab_file(vocab_path, encoding, errors)
-    counts = np.empty(len(keys), dtype=np.int64)
-    for i, key in enumerate(keys):
+    counts = np.empty(len(collector.keys), dtype=np.int64)
+    for i, key in enumerate(collector.keys):
         entry = table.get(key)
         if entry is None:
-            raise FormatError(vocab_path, f"no count for word {key!r} ({os.fspath(path)}, {places[key]})")
+            raise FormatError(
+                vocab_path, f"no count for word {key!r} ({os.fspath(collector.path)}, {collector.place(i)})"
+            )
         counts[i] = entry[0]
     return counts
 
@@ -225,7 +242,7 @@ def _read_header(f: BinaryIO, path) -> tuple[int, int, int]:
     except ValueError:
         if len(fields) > 2 and not hint:
             hint = " (a header-less GloVe file? use load_glove)"
-        shown = raw[:60].decode("utf-8", "replace")
+        shown = raw.rstrip(b"\r\n")[:40]
         raise FormatError(path, f"expected a header 'count dimensions', found {shown!r}{hint}", line=1) from None
     return n, dim, len(raw)
 
@@ -239,13 +256,15 @@ def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector
         raw = f.readline()
         if not raw:
             raise FormatError(
-                path, f"file ends after {line_no - 2} vectors; the header announces {n}", line=line_no
+                path, f"file ends after {line_no - 2} vector(s); the header announces {n}", line=line_no
             )
         stripped = raw.rstrip()
         space = stripped.find(b" ")
         fields = [] if space < 0 else stripped[space + 1 :].split()
+        if not stripped:
+            raise FormatError(path, f"empty line; expected a word and {dim} values", line=line_no)
         if len(fields) != dim:
-            found = len(fields) + (1 if stripped else 0)
+            found = len(fields) + 1
             hint = ""
             if b"\0" in raw or any(b >= 0x80 for b in stripped[space + 1 :][:16]):
                 hint = "; this looks like a binary file: pass binary=True"
@@ -257,7 +276,7 @@ def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector
             )
         values = parse_values(fields, path, line_no, 2)
         word = decode_word(stripped[:space], encoding, errors, path, line=line_no)
-        if collector.add(word, f"line {line_no}", line=line_no):
+        if collector.add(word, line_no):
             vectors[row] = values
             row += 1
     if limit is None or limit >= n:
@@ -306,7 +325,7 @@ def _read_binary(f, path, n, dim, limit, encoding, errors, collector: KeyCollect
             )
         word = decode_word(raw_word, encoding, errors, path, offset=offset)
         pos = space + 1 + nbytes
-        if collector.add(word, f"byte {offset}", offset=offset):
+        if collector.add(word, offset):
             vectors[row] = np.frombuffer(buf, dtype="<f4", count=dim, offset=space + 1)
             row += 1
     if limit is None or limit >= n:
@@ -346,7 +365,7 @@ def load_word2vec(
     Malformed input raises :class:`FormatError` naming the line or byte offset.
     """
     _check_limit(limit)
-    collector = KeyCollector(path, duplicates)
+    collector = KeyCollector(path, duplicates, "byte" if binary else "line")
     with open_read(path) as f:
         n, dim, header_len = _read_header(f, path)
         if binary:
@@ -356,7 +375,7 @@ def load_word2vec(
     collector.finish()
     counts = None
     if vocab_path is not None:
-        counts = _attach_counts(collector.keys, collector.where, path, vocab_path, encoding, unicode_errors)
+        counts = attach_counts(collector, vocab_path, encoding, unicode_errors)
     return KeyedVectors(collector.keys, vectors, counts)
 
 
@@ -385,7 +404,8 @@ def save_word2vec(
         f.write(f"{n} {dim}\n".encode("ascii"))
         if binary:
             for i in range(0, n, 4096):
-                f.write(b"".join(w + b" " + row.tobytes() + b"\n" for w, row in zip(words[i : i + 4096], vectors[i : i + 4096])))
+                rows = zip(words[i : i + 4096], vectors[i : i + 4096])
+                f.write(b"".join(w + b" " + row.tobytes() + b"\n" for w, row in rows))
         else:
             write_text_rows(f, words, vectors, encoding)
     if vocab_path is not None:
@@ -411,12 +431,11 @@ def sniff_word2vec(path: str | os.PathLike[str]) -> str | None:
     if len(fields) != 2 or not all(x.isdigit() for x in fields):
         return None
     space = sample.find(b" ")
-    after = sample[space + 1 :][:64] if space >= 0 else b""
-    numeric = set(b"0123456789.-+eEnaNifINF \t\r\n")
-    if after and not set(after) <= numeric:
-        return "word2vec-binary"
+    tokens = sample[space + 1 :].split(b"\n", 1)[0].split() if space >= 0 else []
+    for token in tokens:
+        try:
+            float(token)
+        except ValueError:
+            return "word2vec-binary"
     return "word2vec-text"
 
-
-def _as_path(path) -> Path:
-    return Path(path)

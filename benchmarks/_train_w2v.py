@@ -1,0 +1,52 @@
+"""Child process of bench_word2vec.py: train one system once, save vectors, print JSON timings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("system", choices=["wordvec", "gensim"])
+    ap.add_argument("arch", choices=["skipgram", "cbow"])
+    ap.add_argument("corpus")
+    ap.add_argument("out")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--alpha", type=float, default=0.025)
+    a = ap.parse_args()
+    params = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=a.epochs,
+                  workers=a.workers, alpha=a.alpha, min_alpha=0.0001)
+    if a.system == "wordvec":
+        from wordvec import Word2Vec
+
+        # warm the numba cache outside the timed region (compilation is cached on disk anyway)
+        Word2Vec(architecture=a.arch, min_count=1, epochs=1, workers=1, progress=False).fit([["a", "b", "c"]])
+        t0 = time.perf_counter()
+        m = Word2Vec(architecture=a.arch, tokenizer="whitespace", progress=False, seed=1, **params).fit(a.corpus)
+        seconds = time.perf_counter() - t0
+        keys, vectors = m.wv.index_to_key, np.asarray(m.wv.vectors)
+        raw = m.corpus_stats_["raw_words"]
+    else:
+        from gensim.models import Word2Vec as GW
+
+        t0 = time.perf_counter()
+        m = GW(sg=1 if a.arch == "skipgram" else 0, hs=0, seed=1, **params)
+        m.build_vocab(corpus_file=a.corpus)
+        m.train(corpus_file=a.corpus, total_examples=m.corpus_count, total_words=m.corpus_total_words,
+                epochs=a.epochs)
+        seconds = time.perf_counter() - t0
+        keys, vectors = list(m.wv.index_to_key), m.wv.vectors
+        raw = m.corpus_total_words
+    np.save(a.out + ".npy", vectors)
+    with open(a.out + ".keys", "w", encoding="utf-8") as fh:
+        fh.write("\n".join(keys) + "\n")
+    print(json.dumps({"seconds": seconds, "raw_words": int(raw), "vocab": len(keys)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Reading and writing vectors: the native directory format and foreign formats.
+
+``save(kv, path, format=...)`` / ``load(path)`` cover the common case; the per-format
+functions take format-specific options. Formats:
+
+==================  ==========================================  ==========================
+name                what                                        module
+==================  ==========================================  ==========================
+``native``          directory: vectors.npy + vocab.tsv + json    :mod:`.native`
+``word2vec-text``   word2vec.c / gensim text (``.txt``, ``.vec``)  :mod:`.word2vec_format`
+``word2vec-binary`` word2vec.c / gensim binary (``.bin``)         :mod:`.word2vec_format`
+``glove``           Stanford GloVe text, no header               :mod:`.glove_format`
+==================  ==========================================  ==========================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from wordvec.io.errors import FormatError
+from wordvec.io.glove_format import load_glove, save_glove
+from wordvec.io.native import load_native, read_native_config, save_native
+from wordvec.io.word2vec_format import load_word2vec, save_word2vec, sniff_word2vec
+from wordvec.vectors.keyed import KeyedVectors
+
+__all__ = [
+    "FORMATS",
+    "FormatError",
+    "detect_format",
+    "load",
+    "load_glove",
+    "load_native",
+    "load_word2vec",
+    "read_native_config",
+    "save",
+    "save_glove",
+    "save_native",
+    "save_word2vec",
+]
+
+FORMATS = ("native", "word2vec-text", "word2vec-binary", "glove")
+
+
+def _check_format(format: str) -> None:
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """Guess the format of ``path``: a directory is ``native``; a name ending in ``.bin``
+    (optionally ``.gz``/``.bz2``) is ``word2vec-binary``; a file whose first line is
+    ``"<int> <int>"`` is word2vec (text, or binary if the data after the header is not
+    decimal text); anything else is ``glove``."""
+    p = Path(path)
+    if p.is_dir():
+        return "native"
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file or directory")
+    name = p.name.lower()
+    for suffix in (".gz", ".bz2"):
+        name = name.removesuffix(suffix)
+    if name.endswith(".bin"):
+        return "word2vec-binary"
+    return sniff_word2vec(p) or "glove"
+
+
+def save(kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native", **options: Any) -> None:
+    """Save ``kv`` to ``path`` in ``format`` (one of :data:`FORMATS`), atomically.
+
+    ``options`` go to the format's function: ``extra=`` for :func:`save_native`;
+    ``vocab_path=``, ``encoding=`` for :func:`save_word2vec`; ``encoding=`` for
+    :func:`save_glove`. A path ending in ``.gz`` is gzip-compressed (text/binary formats).
+    """
+    _check_format(format)
+    if format == "native":
+        save_native(kv, path, **options)
+    elif format == "word2vec-text":
+        save_word2vec(kv, path, binary=False, **options)
+    elif format == "word2vec-binary":
+        save_word2vec(kv, path, binary=True, **options)
+    else:
+        save_glove(kv, path, **options)
+
+
+def load(
+    path: str | os.PathLike[str], format: str | None = None, limit: int | None = None, **options: Any
+) -> KeyedVectors:
+    """Load vectors from ``path``; ``format=None`` detects it (see :func:`detect_format`).
+
+    ``limit=N`` reads only the first N keys. ``options`` go to the format's function
+    (``mmap=`` for native; ``unicode_errors=``, ``duplicates=``, ``vocab_path=``,
+    ``encoding=`` for the text and binary formats).
+    """
+    if format is None:
+        format = detect_format(path)
+    _check_format(format)
+    if format == "native":
+        return load_native(path, limit=limit, **options)
+    if format == "word2vec-text":
+        return load_word2vec(path, binary=False, limit=limit, **options)
+    if format == "word2vec-binary":
+        return load_word2vec(path, binary=True, limit=limit, **options)
+    return load_glove(path, limit=limit, **options)

@@ -27,8 +27,10 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_model():
-    """Skip-gram trained once per session on the first lines of the bundled demo corpus."""
-    from wordvec import Word2Vec
-    from wordvec.demo import demo_corpus_path
+    """The demo's skip-gram model, trained once per test session on the bundled corpus (~40 s on 2 cores)."""
+    from wordvec.demo import run_demo
 
-    return Word2Vec(vector_size=50, epochs=2, workers=2, min_count=5, progress=False, seed=3).fit(demo_corpus_path())
+    lines: list[str] = []
+    model = run_demo(progress=False, workers=2, echo=lines.append)
+    model.demo_output = "\n".join(lines)
+    return model

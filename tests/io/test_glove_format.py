@@ -8,8 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wordvec.io import FormatError, detect_format, load, load_glove, save_glove
-from wordvec.io import word2vec_format
+from wordvec.io import (
+    FormatError,
+    detect_format,
+    load,
+    load_glove,
+    save_glove,
+    word2vec_format,
+)
 from wordvec.vectors.keyed import KeyedVectors
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -80,6 +86,7 @@ def test_limit(limit, expected):
     "content,line,message",
     [
         (b"", 1, "empty file"),
+        (b"\n\n", 1, "empty file"),
         (b"alone\n", 1, "expected a word followed by at least one value"),
         (b"400000 300\nthe 1 2\n", 1, "looks like a word2vec header"),
         (b"a 1 2 3\nb 1 2\n", 2, "expected 4 fields (a word and 3 values, as on line 1), found 3"),
@@ -96,6 +103,14 @@ def test_malformed(tmp_path, content, line, message):
     assert info.value.line == line
     assert message in str(info.value)
     assert str(info.value).startswith(f"{path}, line {line}: ")
+
+
+def test_trailing_blank_lines_and_crlf(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_bytes(b"a 1 2 \r\nb\t3  4\r\n\n\n")
+    kv = load_glove(path)
+    assert kv.index_to_key == ["a", "b"]
+    np.testing.assert_array_equal(kv.vectors, [[1, 2], [3, 4]])
 
 
 def test_unicode_errors(tmp_path):

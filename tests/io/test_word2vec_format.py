@@ -9,8 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wordvec.io import FormatError, detect_format, load, load_word2vec, save, save_word2vec
-from wordvec.io import word2vec_format
+from wordvec.io import (
+    FormatError,
+    detect_format,
+    load,
+    load_word2vec,
+    save,
+    save_word2vec,
+    word2vec_format,
+)
 from wordvec.vectors.keyed import KeyedVectors
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -66,7 +73,9 @@ def test_golden_files_match_gensim_exactly(name, binary):
     assert detect_format(path) == ("word2vec-binary" if binary else "word2vec-text")
 
 
-@pytest.mark.parametrize("name,binary", [("crime-and-punishment.vec", False), ("euclidean_vectors.bin", True)])
+@pytest.mark.parametrize(
+    "name,binary", [("crime-and-punishment.vec", False), ("euclidean_vectors.bin", True)]
+)
 @pytest.mark.parametrize("limit", [0, 1, 5, 100000])
 def test_limit_matches_gensim(name, binary, limit):
     path = gensim_data() / name
@@ -83,7 +92,9 @@ def test_unicode_errors_match_gensim(errors):
     path = gensim_data() / "w2v_keyedvectors_load_test.modeldata"
     with pytest.raises(FormatError, match=r"line 2: word .* is not valid utf-8"):
         load_word2vec(path)
-    assert_same(load_word2vec(path, unicode_errors=errors), gensim_load(path, unicode_errors=errors))
+    assert_same(
+        load_word2vec(path, unicode_errors=errors), gensim_load(path, unicode_errors=errors)
+    )
 
 
 def test_gensim_pretrained_vec_with_short_body():
@@ -105,7 +116,8 @@ def test_word2vec_c_fixtures():
     assert text.index_to_key == keys == binary.index_to_key
     assert text.counts is None
     expected = np.array(
-        [[0, 0, 0], [0.5, -1.25, 0.003], [-0.125, 2.0, 1e-7], [1.5, -0.75, 0.0625]], dtype=np.float32
+        [[0, 0, 0], [0.5, -1.25, 0.003], [-0.125, 2.0, 1e-7], [1.5, -0.75, 0.0625]],
+        dtype=np.float32,
     )
     np.testing.assert_array_equal(binary.vectors, expected)
     np.testing.assert_array_equal(text.vectors, np.round(expected, 6))
@@ -168,7 +180,9 @@ def test_vocab_path_round_trip_and_missing_word(tmp_path, kv):
     with pytest.raises(FormatError, match=r"no count for word '한국어' .*line 4"):
         load_word2vec(tmp_path / "v.txt", vocab_path=tmp_path / "vocab.txt")
     with pytest.raises(ValueError, match="counts"):
-        save_word2vec(KeyedVectors(["a"], np.zeros((1, 2))), tmp_path / "x.txt", vocab_path=tmp_path / "c")
+        save_word2vec(
+            KeyedVectors(["a"], np.zeros((1, 2))), tmp_path / "x.txt", vocab_path=tmp_path / "c"
+        )
 
 
 @pytest.mark.parametrize("bad", ["two words", "tab\there", "new\nline", ""])
@@ -192,7 +206,11 @@ def write(tmp_path, content: bytes, name="v.txt") -> Path:
         (b"", 1, "empty file"),
         (b"three 2\na 1 2\n", 1, "expected a header 'count dimensions'"),
         (b"1 2 3\na 1 2\n", 1, "GloVe"),
-        (b"2 3\na 1 2 3\nb 1 2\n", 3, "expected 4 fields (a word and the 3 values the header announces), found 3"),
+        (
+            b"2 3\na 1 2 3\nb 1 2\n",
+            3,
+            "expected 4 fields (a word and the 3 values the header announces), found 3",
+        ),
         (b"2 3\na 1 2 3\nb 1 2 3 4\n", 3, "found 5"),
         (b"2 3\na 1 2 3\nb 1 x2 3\n", 3, "field 3 is not a number: 'x2'"),
         (b"2 3\na 1 2 3\n\n", 3, "empty line"),
@@ -240,16 +258,22 @@ def test_binary_trailing_garbage_and_wrong_header(tmp_path):
     path = write(tmp_path, data + b"junk", "extra.bin")
     with pytest.raises(FormatError) as info:
         load_word2vec(path, binary=True)
-    assert info.value.offset == len(data) and "unexpected data after the 4 vectors" in str(info.value)
-    assert len(load_word2vec(path, binary=True, limit=4)) == 4
-    path = write(tmp_path, b"4 2\n" + data[4:], "dims.bin")  # header claims 2 dimensions, data has 3
+    assert info.value.offset == len(data) and "unexpected data after the 4 vectors" in str(
+        info.value
+    )
+    assert len(load_word2vec(path, binary=True, limit=3)) == 3  # a limit stops before the junk
+    path = write(
+        tmp_path, b"4 2\n" + data[4:], "dims.bin"
+    )  # header claims 2 dimensions, data has 3
     with pytest.raises(FormatError, match=r"byte \d+: "):
         load_word2vec(path, binary=True)
 
 
 def test_binary_without_newlines_gensim_style(tmp_path):
     kv = KeyedVectors(["a", "b"], np.array([[10.0, 0.0], [1.0, 2.0]], dtype=np.float32))
-    body = b"2 2\n" + b"".join(k.encode() + b" " + v.tobytes() for k, v in zip(kv.index_to_key, kv.vectors))
+    body = b"2 2\n" + b"".join(
+        k.encode() + b" " + v.tobytes() for k, v in zip(kv.index_to_key, kv.vectors, strict=True)
+    )
     back = load_word2vec(write(tmp_path, body, "g.bin"), binary=True)
     assert back.index_to_key == ["a", "b"]
     np.testing.assert_array_equal(back.vectors, kv.vectors)
@@ -266,11 +290,16 @@ def test_duplicates(tmp_path, binary):
         back = load_word2vec(path, binary=binary)
     assert back.index_to_key == ["a", "b"]
     np.testing.assert_array_equal(back.vectors, kv.vectors[:2])
-    with pytest.raises(FormatError, match=r"duplicate word 'a' \(first at (line 2|byte 4)\)") as info:
+    with pytest.raises(
+        FormatError, match=r"duplicate word 'a' \(first at (line 2|byte 4)\)"
+    ) as info:
         load_word2vec(path, binary=binary, duplicates="error")
     assert (info.value.line or info.value.offset) == (4 if not binary else raw.rindex(b"\na ") + 1)
     gensim_data()
-    assert_same(back, gensim_load(path, binary=binary))  # gensim also keeps the first
+    # gensim keeps the first too, but 4.4 leaves an unused slot (key None, zero vector) at the end
+    g = gensim_load(path, binary=binary)
+    assert g.index_to_key[:2] == ["a", "b"] and len(g.index_to_key) == 3
+    np.testing.assert_array_equal(back.vectors, g.vectors[:2], strict=True)
 
 
 # ------------------------------------------------------------------------- atomic writes
@@ -314,3 +343,22 @@ def test_detect_format(tmp_path, kv):
         save(kv, tmp_path / "x", format="w2v")
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "missing.txt")
+
+
+def test_bz2_is_read_but_not_written(tmp_path, kv):
+    import bz2
+
+    save_word2vec(kv, tmp_path / "v.txt")
+    (tmp_path / "v.txt.bz2").write_bytes(bz2.compress((tmp_path / "v.txt").read_bytes()))
+    np.testing.assert_array_equal(load(tmp_path / "v.txt.bz2").vectors, kv.vectors)
+    with pytest.raises(ValueError, match="writing .bz2 is not supported"):
+        save_word2vec(kv, tmp_path / "w.txt.bz2")
+
+
+def test_limit_validation_and_missing_directory(tmp_path, kv):
+    save_word2vec(kv, tmp_path / "v.txt")
+    assert len(load_word2vec(tmp_path / "v.txt", limit=np.int64(2))) == 2
+    with pytest.raises(ValueError, match="limit must be >= 0"):
+        load_word2vec(tmp_path / "v.txt", limit=-1)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        save_word2vec(kv, tmp_path / "no" / "such" / "v.txt")

@@ -30,6 +30,17 @@ def open_text(path: str | os.PathLike, encoding: str = "utf-8", errors: str = "s
     return opener(path, mode, encoding=encoding, errors=errors, newline=None)
 
 
+def _first_undecodable_line(path: Path, encoding: str) -> int | None:
+    opener = _OPENERS.get(path.suffix.lower(), open)
+    with opener(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError:
+                return lineno
+    return None
+
+
 class LineCorpus:
     """One text file (``.gz``, ``.bz2``, ``.xz`` too), one sentence per line, tokenized on the fly.
 
@@ -54,8 +65,10 @@ class LineCorpus:
                     if tokens:
                         yield tokens
         except UnicodeDecodeError as exc:
+            # text streams decode in blocks: find the offending line in the raw bytes
+            bad = _first_undecodable_line(self.path, self.encoding) or lineno + 1
             raise ValueError(
-                f"{self.path}, line {lineno + 1}: not valid {self.encoding} text ({exc.reason}); "
+                f"{self.path}, line {bad}: not valid {self.encoding} text ({exc.reason}); "
                 f"pass encoding=... to read it"
             ) from None
         except (OSError, EOFError) as exc:

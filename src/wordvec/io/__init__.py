@@ -66,7 +66,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     return sniff_word2vec(p) or "glove"
 
 
-def save(kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native", **options: Any) -> None:
+def save(
+    kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native", **options: Any
+) -> None:
     """Save ``kv`` to ``path`` in ``format`` (one of :data:`FORMATS`), atomically.
 
     ``options`` go to the format's function: ``extra=`` for :func:`save_native`;
@@ -85,7 +87,10 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native",
 
 
 def load(
-    path: str | os.PathLike[str], format: str | None = None, limit: int | None = None, **options: Any
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    limit: int | None = None,
+    **options: Any,
 ) -> KeyedVectors:
     """Load vectors from ``path``; ``format=None`` detects it (see :func:`detect_format`).
 

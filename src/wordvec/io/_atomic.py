@@ -49,6 +49,13 @@ def _parent(path: Path) -> Path:
     return path.parent if str(path.parent) else Path(".")
 
 
+def _check_parent(path: Path) -> Path:
+    parent = _parent(path)
+    if not parent.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: directory {parent} does not exist")
+    return parent
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike[str], *, compress: bool = False) -> Iterator[BinaryIO]:
     """Open ``path`` for binary writing; the content replaces ``path`` only on a clean exit.
@@ -60,6 +67,7 @@ def atomic_write(path: str | os.PathLike[str], *, compress: bool = False) -> Ite
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a directory; give a file name")
+    _check_parent(path)
     fd, tmp_name = tempfile.mkstemp(dir=_parent(path), prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -93,7 +101,7 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise FileExistsError(f"{path} exists and is not a directory")
-    parent = _parent(path)
+    parent = _check_parent(path)
     tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
     try:
         os.chmod(tmp, 0o777 & ~_UMASK)

@@ -29,8 +29,8 @@ from wordvec.io.errors import FormatError
 from wordvec.io.word2vec_format import (
     Duplicates,
     KeyCollector,
-    _check_limit,
     check_keys,
+    check_limit,
     decode_word,
     encode_keys,
     is_compressed,
@@ -66,24 +66,30 @@ def load_glove(
     ``limit=N`` reads the first N lines. ``duplicates="warn"`` keeps the first occurrence of
     a repeated word and warns once; ``"error"`` raises. ``.gz`` / ``.bz2`` are decompressed.
     """
-    _check_limit(limit)
+    limit = check_limit(limit)
     collector = KeyCollector(path, duplicates, "line")
     blocks: list[np.ndarray] = []
     block = np.empty((0, 0), dtype=np.float32)
     fill = 0
     dim = 0
+    blank = 0  # first blank line seen; allowed only at the end of the file
     with open_read(path) as f:
         for line_no, raw in enumerate(f, start=1):
-            if limit is not None and line_no > limit:
+            if limit is not None and line_no > limit and dim:
                 break
             stripped = raw.rstrip()
             if not stripped:
-                raise FormatError(path, "empty line; expected a word followed by its values", line=line_no)
+                blank = blank or line_no
+                continue
+            if blank:
+                raise FormatError(path, "empty line; expected a word and its values", line=blank)
             if line_no == 1:
                 first = stripped.split()
                 dim = len(first) - 1
                 if dim < 1:
-                    raise FormatError(path, "expected a word followed by at least one value", line=1)
+                    raise FormatError(
+                        path, "expected a word followed by at least one value", line=1
+                    )
                 if len(first) == 2 and first[0].isdigit() and first[1].isdigit():
                     raise FormatError(
                         path,
@@ -92,6 +98,8 @@ def load_glove(
                         line=1,
                     )
                 block = np.empty((_BATCH, dim), dtype=np.float32)
+                if limit == 0:  # the first line was read only for the dimension
+                    break
             parts = stripped.rsplit(None, dim)
             word_tokens = parts[0].split()
             if len(parts) != dim + 1 or (len(word_tokens) > 1 and _looks_numeric(word_tokens[-1])):
@@ -114,7 +122,7 @@ def load_glove(
         raise FormatError(path, "empty file; expected 'word v1 ... vd' lines", line=1)
     blocks.append(block[:fill])
     collector.finish()
-    vectors = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+    vectors = blocks[0].copy() if len(blocks) == 1 else np.concatenate(blocks)
     return KeyedVectors(collector.keys, vectors)
 
 
@@ -129,4 +137,4 @@ def save_glove(kv: KeyedVectors, path: str | os.PathLike[str], *, encoding: str 
     words = encode_keys(keys, encoding)
     vectors = np.ascontiguousarray(kv.vectors, dtype=np.float32)
     with atomic_write(path, compress=is_compressed(path)) as f:
-        write_text_rows(f, words, vectors, encoding)
+        write_text_rows(f, words, vectors)

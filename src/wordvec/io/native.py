@@ -59,7 +59,7 @@ def _encode_vocab(keys: list[str], counts: np.ndarray | None) -> bytes:
     if counts is None:
         lines = [k + "\n" for k in keys]
     else:
-        lines = [f"{k}\t{c}\n" for k, c in zip(keys, counts.tolist())]
+        lines = [f"{k}\t{c}\n" for k, c in zip(keys, counts.tolist(), strict=True)]
     text = "".join(lines)
     try:
         return text.encode("utf-8")
@@ -68,7 +68,9 @@ def _encode_vocab(keys: list[str], counts: np.ndarray | None) -> bytes:
             try:
                 key.encode("utf-8")
             except UnicodeEncodeError as exc:
-                raise ValueError(f"key #{i} {key!r} cannot be written as UTF-8: {exc.reason}") from None
+                raise ValueError(
+                    f"key #{i} {key!r} cannot be written as UTF-8: {exc.reason}"
+                ) from None
         raise
 
 
@@ -185,12 +187,15 @@ def _read_vocab(
         line = data.count(b"\n", 0, exc.start) + 1
         raise FormatError(path, f"not valid UTF-8: {exc.reason}", line=line) from None
     if n and not text.endswith("\n"):
-        raise FormatError(path, "file is truncated (last line has no line end)", line=text.count("\n") + 1)
+        raise FormatError(
+            path, "file is truncated (last line has no line end)", line=text.count("\n") + 1
+        )
     lines = text.split("\n")
     lines.pop()  # the empty string after the final "\n"
     if len(lines) != n:
         raise FormatError(
-            path, f"{len(lines)} lines but {VECTORS_FILE} has {n} rows; the directory is inconsistent"
+            path,
+            f"{len(lines)} lines but {VECTORS_FILE} has {n} rows; the directory is inconsistent",
         )
     lines = lines[:limit]
     if has_counts is None:  # hand-written directory without the flag: keys never hold tabs
@@ -236,7 +241,9 @@ def load_native(
         raise FormatError(path, f"missing {VECTORS_FILE}")
     try:
         # np.load cannot memory-map a file holding zero bytes of data.
-        vectors = np.load(vectors_path, mmap_mode="r" if mmap and n * dim else None, allow_pickle=False)
+        vectors = np.load(
+            vectors_path, mmap_mode="r" if mmap and n * dim else None, allow_pickle=False
+        )
     except ValueError as exc:
         raise FormatError(vectors_path, f"not a readable .npy array: {exc}") from None
     if vectors.shape != (n, dim):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import operator
 import os
 import warnings
 from array import array
@@ -63,7 +64,11 @@ def open_read(path: str | os.PathLike[str]) -> BinaryIO:
 
 
 def is_compressed(path: str | os.PathLike[str]) -> bool:
-    return os.fspath(path).lower().endswith(".gz")
+    """Whether a path to write names a gzip file (``.bz2`` is read but not written)."""
+    name = os.fspath(path).lower()
+    if name.endswith(".bz2"):
+        raise ValueError(f"{os.fspath(path)}: writing .bz2 is not supported; use .gz or no suffix")
+    return name.endswith(".gz")
 
 
 def check_keys(keys: list[str], fmt: str) -> None:
@@ -75,8 +80,8 @@ def check_keys(keys: list[str], fmt: str) -> None:
         for ch in _WHITESPACE:
             if ch in key:
                 raise ValueError(
-                    f"key #{i} {key!r} contains whitespace {ch!r}; the {fmt} format separates fields "
-                    "with spaces and cannot store it (replace it, e.g. with '_')"
+                    f"key #{i} {key!r} contains whitespace {ch!r}; the {fmt} format separates "
+                    "fields with spaces and cannot store it (replace it, e.g. with '_')"
                 )
 
 
@@ -86,7 +91,9 @@ def encode_keys(keys: list[str], encoding: str) -> list[bytes]:
         try:
             out.append(key.encode(encoding))
         except UnicodeEncodeError as exc:
-            raise ValueError(f"key #{i} {key!r} cannot be encoded as {encoding}: {exc.reason}") from None
+            raise ValueError(
+                f"key #{i} {key!r} cannot be encoded as {encoding}: {exc.reason}"
+            ) from None
     return out
 
 
@@ -95,10 +102,10 @@ def format_vector(row: np.ndarray) -> str:
     return " ".join(map(str, row))
 
 
-def write_text_rows(f: BinaryIO, words: list[bytes], vectors: np.ndarray, encoding: str) -> None:
+def write_text_rows(f: BinaryIO, words: list[bytes], vectors: np.ndarray) -> None:
     batch: list[bytes] = []
-    for word, row in zip(words, vectors):
-        batch.append(word + b" " + format_vector(row).encode(encoding) + b"\n")
+    for word, row in zip(words, vectors, strict=True):
+        batch.append(word + b" " + format_vector(row).encode("ascii") + b"\n")
         if len(batch) >= 1024:
             f.write(b"".join(batch))
             batch.clear()
@@ -130,7 +137,9 @@ def parse_values(fields: list[bytes], path, line: int, first_field: int) -> np.n
                 float(field)
             except ValueError:
                 raise FormatError(
-                    path, f"field {first_field + j} is not a number: {field.decode('latin-1')!r}", line=line
+                    path,
+                    f"field {first_field + j} is not a number: {field.decode('latin-1')!r}",
+                    line=line,
                 ) from None
         raise
 
@@ -179,16 +188,24 @@ class KeyCollector:
     def finish(self) -> None:
         if self.n_dup:
             warnings.warn(
-                f"{os.fspath(self.path)}: skipped {self.n_dup} duplicate word(s), keeping the first "
-                f"occurrence of each (e.g. {self.example}); pass duplicates='error' to reject such files",
+                f"{os.fspath(self.path)}: skipped {self.n_dup} duplicate word(s), keeping the "
+                f"first occurrence of each (e.g. {self.example}); pass duplicates='error' to "
+                "reject such files",
                 UserWarning,
                 stacklevel=3,
             )
 
 
-def _check_limit(limit: int | None) -> None:
-    if limit is not None and (not isinstance(limit, int) or limit < 0):
-        raise ValueError(f"limit must be a non-negative int or None, got {limit!r}")
+def check_limit(limit: int | None) -> int | None:
+    if limit is None:
+        return None
+    try:
+        value = operator.index(limit)
+    except TypeError:
+        raise TypeError(f"limit must be an int or None, got {limit!r}") from None
+    if value < 0:
+        raise ValueError(f"limit must be >= 0, got {value}")
+    return value
 
 
 # ---------------------------------------------------------------------------------- vocab file
@@ -201,12 +218,16 @@ def _read_vocab_file(vocab_path, encoding: str, errors: str) -> dict[str, tuple[
             if not fields:
                 continue
             if len(fields) != 2:
-                raise FormatError(vocab_path, f"expected 'word count', found {len(fields)} fields", line=line_no)
+                raise FormatError(
+                    vocab_path, f"expected 'word count', found {len(fields)} fields", line=line_no
+                )
             word = decode_word(fields[0], encoding, errors, vocab_path, line=line_no)
             try:
                 count = int(fields[1])
             except ValueError:
-                raise FormatError(vocab_path, f"count is not an integer: {fields[1]!r}", line=line_no) from None
+                raise FormatError(
+                    vocab_path, f"count is not an integer: {fields[1]!r}", line=line_no
+                ) from None
             counts.setdefault(word, (count, line_no))
     return counts
 
@@ -218,7 +239,8 @@ def attach_counts(collector: KeyCollector, vocab_path, encoding: str, errors: st
         entry = table.get(key)
         if entry is None:
             raise FormatError(
-                vocab_path, f"no count for word {key!r} ({os.fspath(collector.path)}, {collector.place(i)})"
+                vocab_path,
+                f"no count for word {key!r} ({os.fspath(collector.path)}, {collector.place(i)})",
             )
         counts[i] = entry[0]
     return counts
@@ -231,7 +253,7 @@ def _read_header(f: BinaryIO, path) -> tuple[int, int, int]:
     if raw.startswith(b"\xba\x16\x4f\x2f"):
         hint = " (this is a fastText .bin model, not word2vec vectors)"
     elif raw.startswith(b"\x80"):
-        hint = " (this looks like a Python pickle, e.g. a gensim .model; wordvec does not read pickles)"
+        hint = " (a Python pickle, e.g. a gensim .model? wordvec does not read pickles)"
     if not raw:
         raise FormatError(path, "empty file; expected a header 'count dimensions'", line=1)
     fields = raw.split()
@@ -243,7 +265,9 @@ def _read_header(f: BinaryIO, path) -> tuple[int, int, int]:
         if len(fields) > 2 and not hint:
             hint = " (a header-less GloVe file? use load_glove)"
         shown = raw.rstrip(b"\r\n")[:40]
-        raise FormatError(path, f"expected a header 'count dimensions', found {shown!r}{hint}", line=1) from None
+        raise FormatError(
+            path, f"expected a header 'count dimensions', found {shown!r}{hint}", line=1
+        ) from None
     return n, dim, len(raw)
 
 
@@ -256,7 +280,9 @@ def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector
         raw = f.readline()
         if not raw:
             raise FormatError(
-                path, f"file ends after {line_no - 2} vector(s); the header announces {n}", line=line_no
+                path,
+                f"file ends after {line_no - 2} vector(s); the header announces {n}",
+                line=line_no,
             )
         stripped = raw.rstrip()
         space = stripped.find(b" ")
@@ -283,12 +309,16 @@ def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector
         for extra_no, raw in enumerate(f, start=line_no + 1):
             if raw.strip():
                 raise FormatError(
-                    path, f"unexpected data after the {n} vectors the header announces", line=extra_no
+                    path,
+                    f"unexpected data after the {n} vectors the header announces",
+                    line=extra_no,
                 )
-    return vectors[:row]
+    return vectors if row == want else vectors[:row].copy()
 
 
-def _read_binary(f, path, n, dim, limit, encoding, errors, collector: KeyCollector, header_len: int):
+def _read_binary(
+    f, path, n, dim, limit, encoding, errors, collector: KeyCollector, header_len: int
+):
     want = n if limit is None else min(n, limit)
     vectors = np.empty((want, dim), dtype=np.float32)
     nbytes = 4 * dim
@@ -320,7 +350,8 @@ def _read_binary(f, path, n, dim, limit, encoding, errors, collector: KeyCollect
         if not raw_word or b"\n" in raw_word:
             raise FormatError(
                 path,
-                f"malformed word {raw_word[:40]!r} in entry {i + 1}; is the vector size in the header ({dim}) right?",
+                f"malformed word {raw_word[:40]!r} in entry {i + 1}; "
+                f"is the vector size in the header ({dim}) right?",
                 offset=offset,
             )
         word = decode_word(raw_word, encoding, errors, path, offset=offset)
@@ -342,7 +373,7 @@ def _read_binary(f, path, n, dim, limit, encoding, errors, collector: KeyCollect
             rest = f.read(_CHUNK)
             if not rest:
                 break
-    return vectors[:row]
+    return vectors if row == want else vectors[:row].copy()
 
 
 def load_word2vec(
@@ -364,12 +395,14 @@ def load_word2vec(
     ``"ignore"`` help with word2vec.c files whose words were cut inside a UTF-8 character).
     Malformed input raises :class:`FormatError` naming the line or byte offset.
     """
-    _check_limit(limit)
+    limit = check_limit(limit)
     collector = KeyCollector(path, duplicates, "byte" if binary else "line")
     with open_read(path) as f:
         n, dim, header_len = _read_header(f, path)
         if binary:
-            vectors = _read_binary(f, path, n, dim, limit, encoding, unicode_errors, collector, header_len)
+            vectors = _read_binary(
+                f, path, n, dim, limit, encoding, unicode_errors, collector, header_len
+            )
         else:
             vectors = _read_text(f, path, n, dim, limit, encoding, unicode_errors, collector)
     collector.finish()
@@ -404,17 +437,22 @@ def save_word2vec(
         f.write(f"{n} {dim}\n".encode("ascii"))
         if binary:
             for i in range(0, n, 4096):
-                rows = zip(words[i : i + 4096], vectors[i : i + 4096])
+                rows = zip(words[i : i + 4096], vectors[i : i + 4096], strict=True)
                 f.write(b"".join(w + b" " + row.tobytes() + b"\n" for w, row in rows))
         else:
-            write_text_rows(f, words, vectors, encoding)
+            write_text_rows(f, words, vectors)
     if vocab_path is not None:
         _write_vocab_file(vocab_path, words, kv.counts.tolist())
 
 
 def _write_vocab_file(vocab_path, words: list[bytes], counts: Iterable[int]) -> None:
     with atomic_write(vocab_path, compress=is_compressed(vocab_path)) as f:
-        f.write(b"".join(w + b" " + str(c).encode("ascii") + b"\n" for w, c in zip(words, counts)))
+        f.write(
+            b"".join(
+                w + b" " + str(c).encode("ascii") + b"\n"
+                for w, c in zip(words, counts, strict=True)
+            )
+        )
 
 
 def sniff_word2vec(path: str | os.PathLike[str]) -> str | None:
@@ -438,4 +476,3 @@ def sniff_word2vec(path: str | os.PathLike[str]) -> str | None:
         except ValueError:
             return "word2vec-binary"
     return "word2vec-text"
-

@@ -30,7 +30,7 @@ class TrainingProgress:
             self._progress = Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
-                TextColumn("{task.percentage:>5.1f}%" if self.total else "{task.completed:,} " + unit),
+                TextColumn("{task.percentage:>5.1f}%" if self.total else "{task.completed:,} " + self.unit),
                 TextColumn("{task.fields[rate]}"),
                 TextColumn("loss {task.fields[loss]}"),
                 TimeElapsedColumn(),

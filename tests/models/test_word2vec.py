@@ -1,0 +1,155 @@
+"""Word2Vec: API rules, reproducibility, every architecture x loss, quality on real text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wordvec import KeyedVectors, Word2Vec
+from wordvec.models import NotFittedError
+from wordvec.train import Callback, EarlyStopping, LossLogger, TrainingDivergedError
+from wordvec.vocab import EmptyVocabularyError
+
+
+def topic_corpus(rng, n_sent=1500):
+    """Two topics whose words co-occur only within their own topic."""
+    animals = ["cat", "dog", "horse", "cow", "sheep", "goat", "pig", "duck"]
+    metals = ["iron", "gold", "silver", "copper", "zinc", "lead", "tin", "steel"]
+    sents = []
+    for i in range(n_sent):
+        words = animals if i % 2 else metals
+        sents.append(list(rng.choice(words, size=8)))
+    return sents, animals, metals
+
+
+def test_init_stores_params_and_wv_before_fit_is_clear():
+    m = Word2Vec(vector_size=7, window=2, architecture="cbow")
+    assert m.vector_size == 7 and m.window == 2 and m.architecture == "cbow"
+    with pytest.raises(NotFittedError, match="call fit"):
+        m.wv
+    assert "cbow" in repr(m)
+
+
+def test_invalid_parameters_raise_at_fit_naming_them():
+    with pytest.raises(ValueError, match="architecture"):
+        Word2Vec(architecture="sg").fit([["a"]])
+    with pytest.raises(ValueError, match="loss"):
+        Word2Vec(loss="softmax").fit([["a"]])
+    with pytest.raises(ValueError, match="window"):
+        Word2Vec(window=0).fit([["a"]])
+
+
+def test_empty_corpus_and_min_count_errors():
+    with pytest.raises(EmptyVocabularyError, match="empty"):
+        Word2Vec(progress=False).fit([[]])
+    with pytest.raises(EmptyVocabularyError, match="min_count=5"):
+        Word2Vec(progress=False).fit([["a", "b"]])
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+@pytest.mark.parametrize("loss", ["negative", "hierarchical"])
+def test_every_architecture_and_loss_learns_topics(rng, architecture, loss):
+    sents, animals, metals = topic_corpus(rng)
+    m = Word2Vec(vector_size=20, window=3, min_count=1, epochs=5, sample=0, architecture=architecture, loss=loss,
+                 workers=2, seed=7, progress=False, alpha=0.05 if architecture == "cbow" else 0.025).fit(sents)
+    wv = m.wv
+    assert isinstance(wv, KeyedVectors) and wv.vectors.dtype == np.float32
+    assert len(m.loss_history_) == 5 and all(isinstance(x, float) for x in m.loss_history_)
+    assert m.loss_history_[-1] < m.loss_history_[0]
+    within = np.mean([wv.similarity(a, b) for a in animals for b in animals if a != b])
+    across = np.mean([wv.similarity(a, b) for a in animals for b in metals])
+    assert within > across + 0.3, (within, across)
+    top = [w for w, _ in wv.most_similar("cat", topn=5)]
+    assert set(top) <= set(animals)
+
+
+def test_workers_1_with_seed_is_exactly_reproducible(rng):
+    sents, _, _ = topic_corpus(rng, 300)
+    kw = dict(vector_size=16, min_count=1, epochs=2, workers=1, seed=123, progress=False)
+    a = Word2Vec(**kw).fit(sents).wv.vectors
+    b = Word2Vec(**kw).fit(sents).wv.vectors
+    np.testing.assert_array_equal(a, b)
+    c = Word2Vec(**{**kw, "seed": 124}).fit(sents).wv.vectors
+    assert not np.array_equal(a, c)
+
+
+def test_callbacks_see_every_epoch_and_can_stop(rng):
+    sents, _, _ = topic_corpus(rng, 200)
+
+    class Stop(Callback):
+        def __init__(self):
+            self.began = False
+
+        def on_train_begin(self, model):
+            self.began = True
+
+        def on_epoch_end(self, model, logs):
+            return logs.epoch == 1
+
+    logger, stop = LossLogger(), Stop()
+    m = Word2Vec(vector_size=8, min_count=1, epochs=6, callbacks=[logger, stop], progress=False).fit(sents)
+    assert stop.began and len(logger.history) == 2 and len(m.loss_history_) == 2
+    assert logger.history[0].words > 0 and logger.history[0].mean_loss > 0
+    es = EarlyStopping(min_delta=0.99, patience=1)
+    m = Word2Vec(vector_size=8, min_count=1, epochs=6, callbacks=[es], progress=False).fit(sents)
+    assert len(m.loss_history_) == 2
+
+
+def test_divergence_is_detected_and_reported():
+    from wordvec.train.trainer import run_epochs
+
+    def nan_kernel(s0, s1, a0, a1, rng):
+        return float("nan"), 1, 1
+
+    with pytest.raises(TrainingDivergedError, match="diverged; lower alpha"):
+        run_epochs(nan_kernel, offsets=np.array([0, 5, 10]), epochs=1, alpha=0.1, min_alpha=0.0, workers=1,
+                   seed=1, progress=False)
+
+    def ok_kernel(s0, s1, a0, a1, rng):
+        return 1.0, 1, 1
+
+    with pytest.raises(TrainingDivergedError, match="NaN or infinite"):
+        run_epochs(ok_kernel, offsets=np.array([0, 5]), epochs=1, alpha=0.1, min_alpha=0.0, workers=1, seed=1,
+                   progress=False, check_finite=lambda: False)
+
+
+def test_learning_rate_decays_linearly_across_jobs():
+    from wordvec.train.trainer import run_epochs
+
+    seen = []
+
+    def kernel(s0, s1, a0, a1, rng):
+        seen.append((s0, a0, a1))
+        return 0.0, 1, 1
+
+    offsets = np.arange(0, 100_001, 1000)
+    run_epochs(kernel, offsets=offsets, epochs=2, alpha=0.1, min_alpha=0.001, workers=1, seed=1, progress=False,
+               job_words=10_000)
+    seen.sort()
+    alphas = [a0 for _, a0, _ in sorted(seen, key=lambda x: -x[1])]
+    assert alphas[0] == pytest.approx(0.1)
+    assert min(a1 for _, _, a1 in seen) == pytest.approx(0.001)
+    assert len(seen) == 20
+
+
+def test_progress_bar_runs(rng, capsys):
+    sents, _, _ = topic_corpus(rng, 100)
+    Word2Vec(vector_size=8, min_count=1, epochs=1, progress=True).fit(sents)
+    err = capsys.readouterr().err
+    assert "skipgram/negative" in err and "words/s" in err
+
+
+@pytest.mark.slow
+def test_quality_on_the_bundled_demo_corpus(demo_model):
+    wv = demo_model.wv
+    assert len(wv) > 15_000
+    neighbours = {w for w, _ in wv.most_similar("ship", topn=10)}
+    assert neighbours & {"boat", "vessel", "boats", "ships", "sail", "sea", "whale", "deck"}, neighbours
+    assert {w for w, _ in wv.most_similar("monday", topn=10)} & {"tuesday", "wednesday", "thursday", "friday",
+                                                                 "saturday", "sunday"}
+    # family analogies, far above chance (1 in ~20,000)
+    questions = [("man", "king", "woman", "queen"), ("father", "son", "mother", "daughter"),
+                 ("brother", "sister", "man", "woman"), ("he", "his", "she", "her"),
+                 ("king", "queen", "prince", "princess"), ("husband", "wife", "father", "mother")]
+    hits = sum(d in [w for w, _ in wv.most_similar(positive=[b, c], negative=[a], topn=5)] for a, b, c, d in questions)
+    assert hits >= 3, hits

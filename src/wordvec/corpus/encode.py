@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 # Sentences longer than this are split into pieces of at most this many tokens (and counted in
 # ``EncodedCorpus.n_split``): every token is trained, none is dropped (gensim truncates at 10,000).
 MAX_SENTENCE_LENGTH = 10_000
-_FLUSH = 1 << 20  # tokens buffered in a Python list before conversion to an int32 array
+_FLUSH = 1 << 18  # tokens buffered in a Python list before conversion to an int32 array
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,12 @@ class EncodedCorpus:
 
 
 def _read(corpus: Iterable, progress: Callable[[int], None] | None):
-    """Provisional ids (int32 array), sentence lengths (int64 array), keys in first-seen order."""
+    """Provisional ids and raw sentence lengths, in chunks of whole sentences; keys in first-seen order."""
     ids: dict[str, int] = defaultdict(itertools.count().__next__)
     get = ids.__getitem__
     buf: list[int] = []
-    chunks: list[np.ndarray] = []
     lengths: list[int] = []
+    chunks: list[tuple[np.ndarray, np.ndarray]] = []
     seen = 0
     for n_sent, sent in enumerate(corpus):
         if isinstance(sent, str):
@@ -67,16 +67,23 @@ def _read(corpus: Iterable, progress: Callable[[int], None] | None):
             raise TypeError(f"sentence #{n_sent}: tokens must be strings, got {type(bad).__name__} {bad!r}") from None
         lengths.append(len(buf) - before)
         if len(buf) >= _FLUSH:
-            chunks.append(np.array(buf, dtype=np.int32))
+            chunks.append((np.array(buf, dtype=np.int32), np.array(lengths, dtype=np.int64)))
             seen += len(buf)
             buf.clear()
+            lengths.clear()
             if progress is not None:
                 progress(seen)
-    chunks.append(np.array(buf, dtype=np.int32))
+    chunks.append((np.array(buf, dtype=np.int32), np.array(lengths, dtype=np.int64)))
     if progress is not None:
         progress(seen + len(buf))
-    tokens = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
-    return tokens, np.array(lengths, dtype=np.int64), list(ids.keys())
+    return chunks, list(ids.keys())
+
+
+def _counts(chunks, n_keys: int) -> np.ndarray:
+    counts = np.zeros(n_keys, dtype=np.int64)
+    for prov, _ in chunks:
+        counts += np.bincount(prov, minlength=n_keys)
+    return counts
 
 
 def _split_long(offsets: np.ndarray, max_len: int) -> tuple[np.ndarray, int]:
@@ -89,21 +96,23 @@ def _split_long(offsets: np.ndarray, max_len: int) -> tuple[np.ndarray, int]:
     return merged, int(long.size)
 
 
-def _finish(prov: np.ndarray, lengths: np.ndarray, remap: np.ndarray, max_sentence_length: int) -> EncodedCorpus:
-    mapped = remap[prov]
-    keep = mapped >= 0
-    tokens = np.ascontiguousarray(mapped[keep], dtype=np.int32)
-    raw_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=raw_offsets[1:])
-    kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
-    np.cumsum(keep, out=kept_before[1:])
-    offsets = kept_before[raw_offsets]
-    offsets = offsets[np.concatenate(([True], np.diff(offsets) > 0))]  # drop emptied sentences
+def _finish(chunks, remap: np.ndarray, n_kept: int, max_sentence_length: int) -> EncodedCorpus:
+    from wordvec._kernels.encode import compact_chunk
+
+    n_sent = sum(len(lengths) for _, lengths in chunks)
+    tokens = np.empty(n_kept, dtype=np.int32)
+    offsets = np.zeros(n_sent + 1, dtype=np.int64)
+    tok_pos, sent_pos, raw = 0, 0, 0
+    while chunks:  # consume the chunks so their memory is freed as we go
+        prov, lengths = chunks.pop(0)
+        raw += prov.shape[0]
+        tok_pos, sent_pos = compact_chunk(prov, lengths, remap, tokens, offsets, tok_pos, sent_pos)
+    offsets = offsets[: sent_pos + 1].copy()
     offsets, n_split = _split_long(offsets, max_sentence_length)
     if n_split:
         log.warning("%d sentences longer than %d tokens were split into pieces (no token dropped)",
                     n_split, max_sentence_length)
-    return EncodedCorpus(tokens, offsets, raw_words=int(prov.shape[0]), n_split=n_split)
+    return EncodedCorpus(tokens, offsets, raw_words=raw, n_split=n_split)
 
 
 def scan_corpus(corpus: Iterable, *, min_count: int = 5, max_vocab_size: int | None = None,
@@ -112,26 +121,28 @@ def scan_corpus(corpus: Iterable, *, min_count: int = 5, max_vocab_size: int | N
     """Count, build the Vocab (see its ordering rule) and encode the corpus, in one pass."""
     if max_sentence_length < 2:
         raise ValueError(f"max_sentence_length must be >= 2, got {max_sentence_length}")
-    prov, lengths, keys = _read(corpus, progress)
-    if prov.size == 0:
+    chunks, keys = _read(corpus, progress)
+    if not keys:
         raise EmptyVocabularyError(
             "the corpus is empty: it holds no tokens (check the path, the file's encoding and the tokenizer)")
-    counts = np.bincount(prov, minlength=len(keys)).astype(np.int64)
+    counts = _counts(chunks, len(keys))
     vocab = Vocab.from_arrays(keys, counts, min_count=min_count, max_vocab_size=max_vocab_size,
-                              total_words=int(prov.size))
+                              total_words=int(counts.sum()))
     order = np.argsort(-counts, kind="stable")[: len(vocab)]
     remap = np.full(len(keys), -1, dtype=np.int32)
     remap[order] = np.arange(len(vocab), dtype=np.int32)
-    return vocab, _finish(prov, lengths, remap, max_sentence_length)
+    return vocab, _finish(chunks, remap, vocab.retained_words, max_sentence_length)
 
 
 def encode_with_vocab(corpus: Iterable, vocab: Vocab, *,
                       max_sentence_length: int = MAX_SENTENCE_LENGTH) -> EncodedCorpus:
     """Encode a corpus against an existing vocabulary (words outside it are dropped)."""
-    prov, lengths, keys = _read(corpus, None)
+    chunks, keys = _read(corpus, None)
     k2i = vocab.key_to_index
     remap = np.fromiter((k2i.get(k, -1) for k in keys), dtype=np.int32, count=len(keys))
-    return _finish(prov, lengths, remap, max_sentence_length)
+    counts = _counts(chunks, len(keys))
+    n_kept = int(counts[remap >= 0].sum())
+    return _finish(chunks, remap, n_kept, max_sentence_length)
 
 
 def cpu_count() -> int:

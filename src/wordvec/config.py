@@ -39,6 +39,8 @@ class Word2VecConfig:
     workers: training threads (None: one per available core).
     seed: seeds the initial vectors and every random draw; with workers=1 runs are identical.
     max_sentence_length: longer sentences are split into pieces (every token is still trained).
+    shared_negatives: skip-gram with negative sampling draws the negatives once per word and shares
+        them across its context window (pWord2Vec, Ji et al. 2016): faster, same quality in our benchmarks.
     """
 
     vector_size: int = 100
@@ -57,6 +59,7 @@ class Word2VecConfig:
     workers: int | None = None
     seed: int = 1
     max_sentence_length: int = 10_000
+    shared_negatives: bool = False
 
     def validate(self) -> Word2VecConfig:
         _check(isinstance(self.vector_size, int) and self.vector_size >= 1,

@@ -119,3 +119,17 @@ def test_saturated_scores_follow_word2vec(setup):
     assert ex == rex and loss == pytest.approx(rloss, rel=1e-5)
     assert loss > 0
     np.testing.assert_allclose(a0, b0, rtol=1e-5)
+
+
+def test_skipgram_ns_batched(setup):
+    counts, tokens, offsets, syn0, syn1 = setup
+    keep, cum = keep_thresholds(counts, 0.05), negative_table(counts)
+    a0, a1, b0, b1 = syn0.copy(), syn1.copy(), syn0.copy(), syn1.copy()
+    state = np.array([17], dtype=np.uint64)
+    loss, ex, words = skipgram.skipgram_ns_batched(a0, a1, tokens, offsets, keep, cum, 3, 4, 0.5, 0.1, state)
+    rloss, rex, rwords, rstate = reference.ref_skipgram_batched(b0, b1, tokens, offsets, keep, 3, 0.5, 0.1, 17,
+                                                                cum_table=cum, negative=4)
+    assert (ex, words, int(state[0])) == (rex, rwords, rstate)
+    np.testing.assert_allclose(a0, b0, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(a1, b1, rtol=1e-4, atol=1e-6)
+    assert loss == pytest.approx(rloss, rel=1e-4)

@@ -13,25 +13,27 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import _JIT, hs_update, ns_update, reduced_window, subsample
+from wordvec._kernels.common import _JIT, hs_update, ns_update, reduced_window, subsample, zero
 
 
 @numba.njit(**_JIT)
 def _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean):
+    """Sum (or mean) of the context rows into ``neu1[0]``; returns the number of context words."""
     d = syn0.shape[1]
-    neu1[:] = 0.0
+    for k in range(d):
+        neu1[0, k] = 0.0
     cw = 0
     for j in range(lo, hi):
         if j == i:
             continue
-        v = syn0[buf[j]]
+        c = buf[j]
         for k in range(d):
-            neu1[k] += v[k]
+            neu1[0, k] += syn0[c, k]
         cw += 1
     if cw > 0 and cbow_mean:
         inv = np.float32(1.0) / np.float32(cw)
         for k in range(d):
-            neu1[k] *= inv
+            neu1[0, k] *= inv
     return cw
 
 
@@ -45,9 +47,9 @@ def _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean):
     for j in range(lo, hi):
         if j == i:
             continue
-        v = syn0[buf[j]]
+        c = buf[j]
         for k in range(d):
-            v[k] += neu1e[k]
+            syn0[c, k] += neu1e[k]
 
 
 @numba.njit(**_JIT)
@@ -60,7 +62,7 @@ def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, c
     for s in range(n_sent):
         maxlen = max(maxlen, offsets[s + 1] - offsets[s])
     buf = np.empty(maxlen, dtype=np.int32)
-    neu1 = np.empty(d, dtype=np.float32)
+    neu1 = np.empty((1, d), dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
     loss = 0.0
     examples = 0
@@ -76,8 +78,8 @@ def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, c
             cw = _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean)
             if cw == 0:
                 continue
-            neu1e[:] = 0.0
-            loss += ns_update(neu1, neu1e, syn1neg, buf[i], negative, cum_table, alpha, rng)
+            zero(neu1e)
+            loss += ns_update(neu1, 0, neu1e, syn1neg, buf[i], negative, cum_table, alpha, rng)
             _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean)
             examples += 1
     return loss, examples, words
@@ -93,7 +95,7 @@ def cbow_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, wind
     for s in range(n_sent):
         maxlen = max(maxlen, offsets[s + 1] - offsets[s])
     buf = np.empty(maxlen, dtype=np.int32)
-    neu1 = np.empty(d, dtype=np.float32)
+    neu1 = np.empty((1, d), dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
     loss = 0.0
     examples = 0
@@ -110,8 +112,8 @@ def cbow_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, wind
             if cw == 0:
                 continue
             w = buf[i]
-            neu1e[:] = 0.0
-            loss += hs_update(neu1, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
+            zero(neu1e)
+            loss += hs_update(neu1, 0, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
             _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean)
             examples += 1
     return loss, examples, words

@@ -41,6 +41,12 @@ def table_index(f):
 
 
 @numba.njit(**_JIT)
+def zero(buf):
+    for k in range(buf.shape[0]):
+        buf[k] = 0.0
+
+
+@numba.njit(**_JIT)
 def subsample(tokens, start, end, keep, buf, rng):
     """Copy the tokens of one sentence that survive subsampling into ``buf``; return how many.
 
@@ -82,15 +88,19 @@ def reduced_window(window, rng):
 
 
 @numba.njit(**_JIT)
-def ns_update(h, neu1e, syn1neg, target, negative, cum_table, alpha, rng):
-    """One negative-sampling step for the hidden vector ``h`` and the true ``target``.
+def ns_update(h, row, neu1e, syn1neg, target, negative, cum_table, alpha, rng):
+    """One negative-sampling step for the hidden vector ``h[row]`` and the true ``target``.
 
     For the target (label 1) and ``negative`` draws (label 0, a draw equal to the target is
     skipped as in word2vec.c): g = (label - sigmoid(h . v)) * alpha; ``neu1e += g v``;
     ``v += g h``. Scores beyond +-MAX_EXP use the saturated gradient as word2vec.c does.
     Returns the negative log-likelihood of this example (float64).
+
+    Rows are addressed by index, never sliced: a numba view would update the parent array's
+    reference count atomically, and with several threads on the same matrices that count's cache
+    line would bounce between cores on every example.
     """
-    d = h.shape[0]
+    d = h.shape[1]
     loss = 0.0
     for s in range(negative + 1):
         if s == 0:
@@ -101,10 +111,9 @@ def ns_update(h, neu1e, syn1neg, target, negative, cum_table, alpha, rng):
             if t == target:
                 continue
             label = np.float32(0.0)
-        v = syn1neg[t]
         f = np.float32(0.0)
         for k in range(d):
-            f += h[k] * v[k]
+            f += h[row, k] * syn1neg[t, k]
         if f >= MAX_EXP:
             g = (label - np.float32(1.0)) * alpha
             if s > 0:
@@ -118,27 +127,27 @@ def ns_update(h, neu1e, syn1neg, target, negative, cum_table, alpha, rng):
             g = (label - SIGMOID_TABLE[i]) * alpha
             loss += NLL_POS_TABLE[i] if s == 0 else NLL_NEG_TABLE[i]
         for k in range(d):
-            neu1e[k] += g * v[k]
+            neu1e[k] += g * syn1neg[t, k]
         for k in range(d):
-            v[k] += g * h[k]
+            syn1neg[t, k] += g * h[row, k]
     return loss
 
 
 @numba.njit(**_JIT)
-def hs_update(h, neu1e, syn1, codes, points, start, end, alpha):
-    """Hierarchical softmax along the Huffman path ``points[start:end]`` with bits ``codes``.
+def hs_update(h, row, neu1e, syn1, codes, points, start, end, alpha):
+    """Hierarchical softmax for ``h[row]`` along the Huffman path ``points[start:end]`` with bits ``codes``.
 
     word2vec.c: for each inner node, f = sigmoid(h . syn1[node]); g = (1 - code - f) * alpha;
     nodes whose score is beyond +-MAX_EXP are skipped (word2vec.c does the same).
     Returns the negative log-likelihood of the path (float64).
     """
-    d = h.shape[0]
+    d = h.shape[1]
     loss = 0.0
     for j in range(start, end):
-        v = syn1[points[j]]
+        t = points[j]
         f = np.float32(0.0)
         for k in range(d):
-            f += h[k] * v[k]
+            f += h[row, k] * syn1[t, k]
         code = codes[j]
         if f <= -MAX_EXP or f >= MAX_EXP:
             # the loss of a saturated node still counts: -log sigmoid(+-f) ~ max(0, -+f)
@@ -151,7 +160,47 @@ def hs_update(h, neu1e, syn1, codes, points, start, end, alpha):
         g = (np.float32(1.0) - np.float32(code) - SIGMOID_TABLE[i]) * alpha
         loss += NLL_POS_TABLE[i] if code == 0 else NLL_NEG_TABLE[i]
         for k in range(d):
-            neu1e[k] += g * v[k]
+            neu1e[k] += g * syn1[t, k]
         for k in range(d):
-            v[k] += g * h[k]
+            syn1[t, k] += g * h[row, k]
+    return loss
+
+
+@numba.njit(**_JIT)
+def ns_update_shared(h, row, neu1e, syn1neg, target, negs, n_negs, alpha):
+    """``ns_update`` with negatives drawn beforehand (``negs[:n_negs]``, the target already excluded).
+
+    Used by the batched skip-gram kernel, where one draw of negatives serves every context word of
+    a window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory" — Intel's
+    pWord2Vec / HogBatch): the output rows stay in cache across the window and each word costs
+    ``negative`` draws instead of ``negative`` per context word. Updates stay per example (SGD).
+    """
+    d = h.shape[1]
+    loss = 0.0
+    for s in range(n_negs + 1):
+        if s == 0:
+            t = target
+            label = np.float32(1.0)
+        else:
+            t = negs[s - 1]
+            label = np.float32(0.0)
+        f = np.float32(0.0)
+        for k in range(d):
+            f += h[row, k] * syn1neg[t, k]
+        if f >= MAX_EXP:
+            g = (label - np.float32(1.0)) * alpha
+            if s > 0:
+                loss += f
+        elif f <= -MAX_EXP:
+            g = label * alpha
+            if s == 0:
+                loss -= f
+        else:
+            i = table_index(f)
+            g = (label - SIGMOID_TABLE[i]) * alpha
+            loss += NLL_POS_TABLE[i] if s == 0 else NLL_NEG_TABLE[i]
+        for k in range(d):
+            neu1e[k] += g * syn1neg[t, k]
+        for k in range(d):
+            syn1neg[t, k] += g * h[row, k]
     return loss

@@ -183,3 +183,39 @@ def ref_huffman(counts) -> tuple[list[list[int]], list[list[int]]]:
         codes.append(code[::-1])
         paths.append(path[::-1])
     return codes, paths
+
+
+def ref_skipgram_batched(syn0, syn1, tokens, offsets, keep, window, alpha0, alpha1, rng_state, *, cum_table,
+                         negative):
+    """Skip-gram, negative sampling with the negatives drawn once per word and shared by its window."""
+    rng = RefRNG(rng_state)
+    loss, examples, words = 0.0, 0, 0
+    for s, sent in _sentences(tokens, offsets, keep, rng):
+        alpha = _alpha(alpha0, alpha1, offsets, s)
+        words += len(sent)
+        for i, w in enumerate(sent):
+            b = window - rng.next() % window
+            ctx = [j for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
+            if not ctx:
+                continue
+            negs = [t for t in (ref_negative(cum_table, rng) for _ in range(negative)) if t != w]
+            for j in ctx:
+                h = syn0[sent[j]].copy()
+                neu1e = np.zeros_like(h)
+                for t, label in [(w, 1.0)] + [(t, 0.0) for t in negs]:
+                    f = float(np.dot(h, syn1[t]))
+                    if f >= MAX_EXP:
+                        g = (label - 1.0) * alpha
+                        loss += f if label == 0.0 else 0.0
+                    elif f <= -MAX_EXP:
+                        g = label * alpha
+                        loss += -f if label == 1.0 else 0.0
+                    else:
+                        k = _sigmoid_index(f)
+                        g = (label - float(SIGMOID_TABLE[k])) * alpha
+                        loss += NLL_POS_TABLE[k] if label == 1.0 else NLL_NEG_TABLE[k]
+                    neu1e += np.float32(g) * syn1[t]
+                    syn1[t] += np.float32(g) * h
+                syn0[sent[j]] += neu1e
+                examples += 1
+    return loss, examples, words, rng.state

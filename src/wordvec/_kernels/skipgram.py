@@ -11,7 +11,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import _JIT, hs_update, ns_update, reduced_window, subsample
+from wordvec._kernels.common import (_JIT, draw_negative, hs_update, ns_update, ns_update_shared, reduced_window,
+                                     subsample, zero)
 
 
 @numba.njit(**_JIT)
@@ -44,11 +45,11 @@ def skipgram_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negativ
             for j in range(lo, hi):
                 if j == i:
                     continue
-                h = syn0[buf[j]]
-                neu1e[:] = 0.0
-                loss += ns_update(h, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
+                c = buf[j]
+                zero(neu1e)
+                loss += ns_update(syn0, c, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
                 for k in range(d):
-                    h[k] += neu1e[k]
+                    syn0[c, k] += neu1e[k]
                 examples += 1
     return loss, examples, words
 
@@ -79,10 +80,59 @@ def skipgram_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, 
             for j in range(lo, hi):
                 if j == i:
                     continue
-                h = syn0[buf[j]]
-                neu1e[:] = 0.0
-                loss += hs_update(h, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
+                c = buf[j]
+                zero(neu1e)
+                loss += hs_update(syn0, c, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
                 for k in range(d):
-                    h[k] += neu1e[k]
+                    syn0[c, k] += neu1e[k]
+                examples += 1
+    return loss, examples, words
+
+
+@numba.njit(**_JIT)
+def skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, alpha0, alpha1, rng):
+    """Skip-gram with negative sampling, negatives shared across each word's context window.
+
+    Identical to ``skipgram_ns`` except that the ``negative`` noise words are drawn once per
+    word (draws equal to the word are skipped) and reused for every context word of its window
+    (pWord2Vec's batching of Ji et al. 2016). Returns (loss, examples, words).
+    """
+    d = syn0.shape[1]
+    n_sent = offsets.shape[0] - 1
+    span = max(offsets[n_sent] - offsets[0], 1)
+    maxlen = 0
+    for s in range(n_sent):
+        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
+    buf = np.empty(maxlen, dtype=np.int32)
+    negs = np.empty(max(negative, 1), dtype=np.int32)
+    neu1e = np.empty(d, dtype=np.float32)
+    loss = 0.0
+    examples = 0
+    words = 0
+    for s in range(n_sent):
+        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        words += n
+        for i in range(n):
+            b = reduced_window(window, rng)
+            lo = max(0, i - b)
+            hi = min(n, i + b + 1)
+            if hi - lo <= 1:
+                continue
+            w = buf[i]
+            n_negs = 0
+            for _ in range(negative):
+                t = draw_negative(cum_table, rng)
+                if t != w:
+                    negs[n_negs] = t
+                    n_negs += 1
+            for j in range(lo, hi):
+                if j == i:
+                    continue
+                c = buf[j]
+                zero(neu1e)
+                loss += ns_update_shared(syn0, c, neu1e, syn1neg, w, negs, n_negs, alpha)
+                for k in range(d):
+                    syn0[c, k] += neu1e[k]
                 examples += 1
     return loss, examples, words

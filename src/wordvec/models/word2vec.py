@@ -64,6 +64,7 @@ class Word2Vec:
                  workers: int | None = Word2VecConfig.workers,
                  seed: int = Word2VecConfig.seed,
                  max_sentence_length: int = Word2VecConfig.max_sentence_length,
+                 shared_negatives: bool = Word2VecConfig.shared_negatives,
                  tokenizer: str | Tokenizer | None = None,
                  callbacks: Sequence[Callback] = (),
                  progress: bool = True):
@@ -83,6 +84,7 @@ class Word2Vec:
         self.workers = workers
         self.seed = seed
         self.max_sentence_length = max_sentence_length
+        self.shared_negatives = shared_negatives
         self.tokenizer = tokenizer
         self.callbacks = callbacks
         self.progress = progress
@@ -181,7 +183,8 @@ def _make_kernel(cfg: Word2VecConfig, vocab: Vocab, syn0, tokens, offsets, keep)
     if cfg.loss == "negative":
         cum = negative_table(vocab.counts, cfg.ns_exponent)
         if cfg.architecture == "skipgram":
-            return _Kernel(skipgram.skipgram_ns, syn1, (syn0, syn1), (keep, cum, cfg.window, cfg.negative),
+            fn = skipgram.skipgram_ns_batched if cfg.shared_negatives else skipgram.skipgram_ns
+            return _Kernel(fn, syn1, (syn0, syn1), (keep, cum, cfg.window, cfg.negative),
                            tokens, offsets)
         return _Kernel(cbow.cbow_ns, syn1, (syn0, syn1),
                        (keep, cum, cfg.window, cfg.negative, cfg.cbow_mean), tokens, offsets)

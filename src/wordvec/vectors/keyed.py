@@ -79,12 +79,12 @@ class KeyedVectors:
 
     def get_index(self, key: str) -> int:
         """Index of ``key``; a KeyError that names it and suggests close keys otherwise."""
+        if not isinstance(key, str):
+            raise TypeError(f"keys are strings, got {type(key).__name__}: {key!r}")
         try:
             return self.key_to_index[key]
         except KeyError:
             raise KeyError(self._unknown_message(key)) from None
-        except TypeError:
-            raise TypeError(f"keys are strings, got {type(key).__name__}: {key!r}") from None
 
     def _unknown_message(self, key: object) -> str:
         msg = f"{key!r} is not in the vocabulary ({len(self)} keys)"
@@ -111,6 +111,12 @@ class KeyedVectors:
     def unit_vector(self, key: str) -> np.ndarray:
         return self.unit_vectors[self.get_index(key)]
 
+    def save(self, path, format: str = "native", **options) -> None:
+        """Save to ``path`` (atomically): "native", "word2vec-text", "word2vec-binary" or "glove"."""
+        from wordvec.io import save
+
+        save(self, path, format=format, **options)
+
     # ----------------------------------------------------------------- queries
     def similarity(self, key1: str, key2: str) -> float:
         """Cosine similarity of two keys."""
@@ -125,6 +131,8 @@ class KeyedVectors:
             return []
         if isinstance(words, str):
             return [words]
+        if isinstance(words, (bytes, bytearray)) or not isinstance(words, Iterable):
+            raise TypeError(f"{name} must be a key (str) or a list of keys, got {type(words).__name__}: {words!r}")
         words = list(words)
         for w in words:
             if not isinstance(w, str):
@@ -175,7 +183,7 @@ class KeyedVectors:
         if norm > 0:
             query = query / norm
         scores = self.unit_vectors[:limit] @ query.astype(np.float32)
-        banned = [i for i in exclude if i < limit]
+        banned = sorted({i for i in exclude if i < limit})
         if banned:
             scores[banned] = -np.inf
         return self._pairs(scores, topn, len(banned))
@@ -207,11 +215,11 @@ class KeyedVectors:
         scores = np.prod(cos[:, : len(pos)], axis=1)
         if neg:
             scores = scores / (np.prod(cos[:, len(pos):], axis=1) + 1e-6)
-        banned = [i for i in idx if i < limit]
+        banned = sorted({i for i in idx if i < limit})
         scores = scores.astype(np.float32)
         if banned:
             scores[banned] = -np.inf
-        return self._pairs(scores, topn, len(set(banned)))
+        return self._pairs(scores, topn, len(banned))
 
     def doesnt_match(self, words: Iterable[str]) -> str:
         """The key furthest from the mean of the others (odd one out)."""

@@ -14,9 +14,14 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     if k == 0:
         return np.empty(0, dtype=np.int64)
     if k < n:
-        part = np.argpartition(-scores, k - 1)[:k]
+        # The k-th best score is the cut; every index above it is in, and among those equal to it
+        # the lowest indexes (the more frequent keys) are taken, whatever argpartition picked.
+        kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+        above = np.flatnonzero(scores > kth)
+        equal = np.flatnonzero(scores == kth)[: k - above.size]
+        part = np.concatenate((above, equal))
     else:
         part = np.arange(n)
-    # Stable order on ties: higher score first, then lower index (the more frequent key).
+    # Higher score first, then lower index.
     order = np.lexsort((part, -scores[part]))
     return part[order]

@@ -1,0 +1,103 @@
+"""Helpers shared by the commands: one-line errors, format names, model loading.
+
+This module stays light (no NumPy, no numba): every command module imports it at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import NoReturn
+
+import click
+import typer
+
+__all__ = ["FORMATS", "Format", "choice", "fail", "user_errors", "describe_error", "load_vectors"]
+
+#: CLI format name -> :mod:`wordvec.io` format name.
+FORMATS: dict[str, str] = {
+    "native": "native",
+    "word2vec": "word2vec-text",
+    "word2vec-binary": "word2vec-binary",
+    "glove": "glove",
+}
+
+
+def choice(name: str, values: Iterable[str]) -> type[StrEnum]:
+    """A string enum typer shows as a choice ``[a|b|c]``; members compare equal to their values.
+
+    Built from the tuples that define the allowed values (config, io), so adding a value
+    there adds it to the CLI.
+    """
+    return StrEnum(name, {v: v for v in values})
+
+
+#: ``--format`` / ``--to`` / ``--from`` values: the CLI names of :data:`FORMATS`.
+Format = choice("Format", FORMATS)
+#: The io name -> CLI name, to report detected formats the way users type them.
+CLI_FORMAT_NAME: dict[str, str] = {io_name: cli for cli, io_name in FORMATS.items()}
+
+#: Set this environment variable to get the full traceback instead of the one-line error.
+TRACEBACK_ENV = "WORDVEC_TRACEBACK"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    typer.echo(f"error: {_one_line(message)}", err=True)
+    raise typer.Exit(code)
+
+
+def _one_line(message: str) -> str:
+    parts = [p.strip() for p in str(message).splitlines() if p.strip()]
+    return "; ".join(parts) if parts else "unknown error"
+
+
+def _user_error_types() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean "the input is wrong", not "wordvec has a bug".
+
+    FormatError and EmptyVocabularyError are ValueErrors. TrainingDivergedError is looked up
+    only once its module is loaded (it can only have been raised then), so that this module
+    never imports the training machinery.
+    """
+    types: list[type[BaseException]] = [KeyError, ValueError, OSError, TypeError, ImportError]
+    trainer = sys.modules.get("wordvec.train.trainer")
+    diverged = getattr(trainer, "TrainingDivergedError", None)
+    if diverged is not None:
+        types.append(diverged)
+    return tuple(types)
+
+
+def describe_error(exc: BaseException) -> str:
+    """The message of a user error, without KeyError's quotes or errno noise."""
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc) or type(exc).__name__
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn user errors raised inside the block into one line on stderr and exit code 1.
+
+    Other exceptions (bugs) propagate with their traceback, and so does everything when
+    the ``WORDVEC_TRACEBACK`` environment variable is set.
+    """
+    try:
+        yield
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise
+    except Exception as exc:
+        if os.environ.get(TRACEBACK_ENV) or not isinstance(exc, _user_error_types()):
+            raise
+        fail(describe_error(exc))
+
+
+def load_vectors(path: str | os.PathLike[str], format: str | None = None, limit: int | None = None):
+    """Load a MODEL argument with :func:`wordvec.load` (format detected unless given as a CLI name)."""
+    from wordvec import load
+
+    return load(os.fspath(path), format=None if format is None else FORMATS[format], limit=limit)

@@ -1,0 +1,58 @@
+"""The ``wordvec`` command: a typer app with one module per command.
+
+Command modules import only typer, click and light parts of wordvec at start-up; NumPy,
+numba and the models are imported inside the commands, so ``wordvec --help`` is instant.
+"""
+
+from typing import Annotated, Optional
+
+import typer
+
+from wordvec.cli import analogy, convert, demo, evaluate, info, similar, train
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="wordvec",
+    help="Word embeddings: train Word2Vec, query and evaluate vectors, convert between formats.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+app.command("train")(train.train)
+app.command("similar")(similar.similar)
+app.command("analogy")(analogy.analogy)
+app.command("evaluate")(evaluate.evaluate)
+app.command("convert")(convert.convert)
+app.command("info")(info.info)
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"wordvec {version('wordvec')}")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            typer.echo("wordvec (version unknown: not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Word embeddings: train Word2Vec, query and evaluate vectors, convert between formats."""
+
+
+def main() -> None:
+    """Console-script entry point (``wordvec``)."""
+    app(prog_name="wordvec")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,38 @@
+"""``wordvec convert``: move vectors between the native, word2vec and GloVe formats."""
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wordvec.cli._common import CLI_FORMAT_NAME, FORMATS, Format, user_errors
+
+__all__ = ["convert"]
+
+
+def convert(
+    source: Annotated[Path, typer.Argument(
+        metavar="IN", help="Vectors to read.", show_default=False)],
+    target: Annotated[Path, typer.Argument(
+        metavar="OUT", help="Where to write them (a directory for native).", show_default=False)],
+    to: Annotated[Format, typer.Option("--to", "-t", help="Output format.", show_default=False)],
+    from_: Annotated[Optional[Format], typer.Option(
+        "--from", help="Input format.", show_default="detected")] = None,
+    limit: Annotated[Optional[int], typer.Option(
+        min=0, help="Read only the first N vectors.", show_default="all")] = None,
+) -> None:
+    """Convert IN to OUT in the format given by --to."""
+    to = to.value
+    with user_errors():
+        from wordvec.io import detect_format, load, read_native_config, save
+
+        in_format = FORMATS[from_.value] if from_ else detect_format(source)
+        kv = load(os.fspath(source), format=in_format, limit=limit)
+        options = {}
+        if in_format == "native" and FORMATS[to] == "native":
+            # keep the saved model settings (extra) when re-saving a native directory
+            options["extra"] = read_native_config(source).get("extra", {})
+        save(kv, os.fspath(target), format=FORMATS[to], **options)
+        typer.echo(f"Converted {len(kv):,} vectors of {kv.vector_size} dimensions from "
+                   f"{CLI_FORMAT_NAME[in_format]} {source} to {to} {target}.")

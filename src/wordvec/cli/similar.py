@@ -1,0 +1,36 @@
+"""``wordvec similar``: the nearest neighbours of a word (cosine similarity)."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wordvec.cli._common import load_vectors, user_errors
+
+__all__ = ["similar", "format_neighbours"]
+
+
+def similar(
+    model: Annotated[Path, typer.Argument(
+        help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    word: Annotated[str, typer.Argument(help="The word to look up.", show_default=False)],
+    topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many neighbours.")] = 10,
+    restrict_vocab: Annotated[Optional[int], typer.Option(
+        min=1, help="Search only the first N keys (the most frequent, for trained models).",
+        show_default="all keys")] = None,
+) -> None:
+    """Print the TOPN words closest to WORD, with their cosine similarities."""
+    with user_errors():
+        kv = load_vectors(model)
+        neighbours = kv.most_similar(word, topn=topn, restrict_vocab=restrict_vocab)
+        typer.echo(f"Nearest to {word!r} in {model} (cosine similarity):")
+        typer.echo(format_neighbours(neighbours))
+
+
+def format_neighbours(pairs: list[tuple[str, float]]) -> str:
+    """Aligned plain-text rows ``rank  word  similarity`` (easy to read and to pipe)."""
+    if not pairs:
+        return "  (no neighbours: the vocabulary holds no other word)"
+    width = max(len(w) for w, _ in pairs)
+    rank_width = len(str(len(pairs)))
+    return "\n".join(f"  {i:>{rank_width}}  {w:<{width}}  {s:7.4f}" for i, (w, s) in enumerate(pairs, 1))

@@ -1,20 +1,33 @@
 """wordvec: train, query, evaluate and move word embeddings.
 
-Heavy optional parts (plotting, torch, Korean tokenizer, web page) are extras that
+The public names are loaded on first use, so ``import wordvec`` (and ``wordvec --help``) stays
+instant; heavy optional parts (plotting, torch, Korean tokenizer, web page) are extras that
 ``import wordvec`` never loads.
 """
 
-from wordvec.models import Word2Vec
-from wordvec.vectors import KeyedVectors
-from wordvec.vocab import Vocab
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
 __all__ = ["Word2Vec", "KeyedVectors", "Vocab", "load", "__version__"]
 
+_LAZY = {"Word2Vec": "wordvec.models", "KeyedVectors": "wordvec.vectors", "Vocab": "wordvec.vocab"}
 
-def load(path, format: str | None = None, limit: int | None = None) -> KeyedVectors:
-    """Load vectors from the native directory or a word2vec/GloVe file (format detected when None)."""
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def load(path, format: str | None = None, limit: int | None = None):
+    """Load KeyedVectors from the native directory or a word2vec/GloVe file (format detected when None)."""
     from wordvec.io import load as _load
 
     return _load(path, format=format, limit=limit)

@@ -153,3 +153,30 @@ def test_quality_on_the_bundled_demo_corpus(demo_model):
                  ("king", "queen", "prince", "princess"), ("husband", "wife", "father", "mother")]
     hits = sum(d in [w for w, _ in wv.most_similar(positive=[b, c], negative=[a], topn=5)] for a, b, c, d in questions)
     assert hits >= 3, hits
+
+
+def test_save_and_load_native_keeps_vectors_counts_and_config(rng, tmp_path):
+    import wordvec
+    from wordvec.io import read_native_config
+
+    sents, _, _ = topic_corpus(rng, 200)
+    m = Word2Vec(vector_size=8, min_count=1, epochs=1, progress=False, architecture="cbow").fit(sents)
+    m.save(tmp_path / "model")
+    kv = wordvec.load(tmp_path / "model")
+    np.testing.assert_array_equal(np.asarray(kv.vectors), m.wv.vectors)
+    assert kv.index_to_key == m.wv.index_to_key
+    np.testing.assert_array_equal(kv.counts, m.vocab_.counts)
+    cfg = read_native_config(tmp_path / "model")["extra"]["config"]
+    assert cfg["architecture"] == "cbow" and cfg["vector_size"] == 8
+    from wordvec.config import config_from_dict
+
+    assert config_from_dict(cfg) == m.config
+
+
+def test_shared_negatives_variant_learns_topics(rng):
+    sents, animals, metals = topic_corpus(rng)
+    wv = Word2Vec(vector_size=20, window=3, min_count=1, epochs=5, sample=0, shared_negatives=True, workers=2,
+                  progress=False).fit(sents).wv
+    within = np.mean([wv.similarity(a, b) for a in animals for b in animals if a != b])
+    across = np.mean([wv.similarity(a, b) for a in animals for b in metals])
+    assert within > across + 0.3

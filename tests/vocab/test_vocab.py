@@ -110,3 +110,13 @@ def test_huffman_prefix_free_and_optimal(rng):
     assert sum(c * len(x) for c, x in zip(counts, codes)) == sum(c * len(x) for c, x in zip(counts, ref_codes))
     assert tree.points.max() == len(counts) - 2 and tree.points.min() >= 0
     assert all(tree.path(w)[0] == len(counts) - 2 for w in range(len(counts)))
+
+
+def test_encode_with_existing_vocab_drops_unknown_words():
+    from wordvec.corpus.encode import encode_with_vocab
+
+    vocab, _ = scan_corpus(CORPUS, min_count=2)
+    enc = encode_with_vocab([["a", "zzz", "b"], ["zzz"], ["c"]], vocab)
+    assert enc.tokens.tolist() == [1, 0, 2]
+    assert enc.offsets.tolist() == [0, 2, 3]
+    assert enc.raw_words == 5

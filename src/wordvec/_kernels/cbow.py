@@ -2,10 +2,10 @@
 
 Mirrors word2vec.c's TrainModelThread (CBOW branch): the hidden vector is the sum (or with
 ``cbow_mean`` the mean) of the context words' input vectors within the reduced window; it
-predicts the centre word; the error ``neu1e`` is added back to every context vector. With
-``cbow_mean`` the error is divided by the number of context words first, as gensim does
-(gensim/models/word2vec_inner.pyx, fast_sentence_cbow_neg), which keeps the step size
-independent of the window.
+predicts the centre word; the error ``neu1e`` is added back to every context vector in full
+(word2vec.c). With ``cbow_mean=False`` (a sum of context vectors) the error is divided by the
+number of context words first, as gensim does (word2vec_inner.pyx, fast_sentence_cbow_neg:
+``if not cbow_mean: sscal(inv_count, work)``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean):
 @numba.njit(**_JIT)
 def _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean):
     d = syn0.shape[1]
-    if cbow_mean:
+    if not cbow_mean:
         inv = np.float32(1.0) / np.float32(cw)
         for k in range(d):
             neu1e[k] *= inv

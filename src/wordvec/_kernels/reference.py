@@ -145,7 +145,7 @@ def ref_cbow(syn0, syn1, tokens, offsets, keep, window, cbow_mean, alpha0, alpha
                 neu1e, l = ref_ns(h, syn1, w, negative, cum_table, alpha, rng)
             else:
                 neu1e, l = ref_hs(h, syn1, tree.code(w), tree.path(w), alpha)
-            if cbow_mean:
+            if not cbow_mean:  # gensim: a summed context spreads the error divided by its size
                 neu1e = neu1e / np.float32(len(ctx))
             for c in ctx:
                 syn0[c] += neu1e

@@ -15,7 +15,7 @@ from typing import NoReturn
 import click
 import typer
 
-__all__ = ["FORMATS", "Format", "choice", "fail", "user_errors", "describe_error", "load_vectors"]
+__all__ = ["FORMATS", "Format", "choice", "describe_error", "fail", "load_vectors", "user_errors"]
 
 #: CLI format name -> :mod:`wordvec.io` format name.
 FORMATS: dict[str, str] = {

@@ -1,31 +1,32 @@
 """``wordvec analogy``: "A is to B as C is to ?"."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from wordvec.cli._common import choice, load_vectors, user_errors
 from wordvec.cli.similar import format_neighbours
 
-__all__ = ["analogy", "METHODS"]
+__all__ = ["DEFAULT_METHOD", "METHODS", "Method", "analogy"]
 
 #: ``--method`` name -> KeyedVectors method.
 METHODS = {"3cosadd": "most_similar", "3cosmul": "most_similar_cosmul"}
 Method = choice("Method", METHODS)
+DEFAULT_METHOD = Method("3cosadd")
 
 
 def analogy(
     model: Annotated[Path, typer.Argument(
-        help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
-    a: Annotated[str, typer.Argument(help="A, e.g. man.", show_default=False)],
-    b: Annotated[str, typer.Argument(help="B, e.g. king.", show_default=False)],
-    c: Annotated[str, typer.Argument(help="C, e.g. woman.", show_default=False)],
+        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    a: Annotated[str, typer.Argument(metavar="A", help="A, e.g. man.", show_default=False)],
+    b: Annotated[str, typer.Argument(metavar="B", help="B, e.g. king.", show_default=False)],
+    c: Annotated[str, typer.Argument(metavar="C", help="C, e.g. woman.", show_default=False)],
     topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many answers.")] = 5,
     method: Annotated[Method, typer.Option(
         help="3cosadd: closest to B - A + C; 3cosmul: Levy & Goldberg's multiplicative form.")
-    ] = Method("3cosadd"),
-    restrict_vocab: Annotated[Optional[int], typer.Option(
+    ] = DEFAULT_METHOD,
+    restrict_vocab: Annotated[int | None, typer.Option(
         min=1, help="Search only the first N keys (the most frequent, for trained models).",
         show_default="all keys")] = None,
 ) -> None:

@@ -4,7 +4,7 @@ Command modules import only typer, click and light parts of wordvec at start-up;
 numba and the models are imported inside the commands, so ``wordvec --help`` is instant.
 """
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -43,7 +43,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    show_version: Annotated[Optional[bool], typer.Option(
+    show_version: Annotated[bool | None, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
     """Word embeddings: train Word2Vec, query and evaluate vectors, convert between formats."""

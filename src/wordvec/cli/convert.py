@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,9 +17,9 @@ def convert(
     target: Annotated[Path, typer.Argument(
         metavar="OUT", help="Where to write them (a directory for native).", show_default=False)],
     to: Annotated[Format, typer.Option("--to", "-t", help="Output format.", show_default=False)],
-    from_: Annotated[Optional[Format], typer.Option(
+    from_: Annotated[Format | None, typer.Option(
         "--from", help="Input format.", show_default="detected")] = None,
-    limit: Annotated[Optional[int], typer.Option(
+    limit: Annotated[int | None, typer.Option(
         min=0, help="Read only the first N vectors.", show_default="all")] = None,
 ) -> None:
     """Convert IN to OUT in the format given by --to."""

@@ -1,7 +1,7 @@
 """``wordvec demo``: train on the bundled corpus and show neighbours and an analogy."""
 
 import inspect
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,7 +15,7 @@ _DEMO_DEFAULTS = {name: p.default for name, p in inspect.signature(run_demo).par
 
 def demo(
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the demo corpus.")] = _DEMO_DEFAULTS["epochs"],
-    workers: Annotated[Optional[int], typer.Option(
+    workers: Annotated[int | None, typer.Option(
         "--workers", "-w", min=1, help="Training threads.",
         show_default="one per core" if _DEMO_DEFAULTS["workers"] is None else True)
     ] = _DEMO_DEFAULTS["workers"],

@@ -3,14 +3,14 @@
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from wordvec.cli._common import load_vectors, user_errors
-from wordvec.cli.analogy import Method
+from wordvec.cli.analogy import DEFAULT_METHOD, Method
 
-__all__ = ["evaluate", "ANALOGY_DEFAULT", "SIMILARITY_DEFAULT", "NONE"]
+__all__ = ["ANALOGY_DEFAULT", "NONE", "SIMILARITY_DEFAULT", "evaluate"]
 
 #: Bundled sets used when no option is given (see wordvec.evaluate.datasets).
 ANALOGY_DEFAULT = "google"
@@ -21,21 +21,21 @@ NONE = "none"
 
 def evaluate(
     model: Annotated[Path, typer.Argument(
-        help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
     analogies: Annotated[str, typer.Option(
         "--analogies", "-a", metavar="NAME|PATH",
         help=f"Analogy set: a bundled name ({ANALOGY_DEFAULT}) or a file of ': section' and "
              f"'a b c d' lines; '{NONE}' skips analogies.")] = ANALOGY_DEFAULT,
-    similarity: Annotated[Optional[list[str]], typer.Option(
+    similarity: Annotated[list[str] | None, typer.Option(
         "--similarity", "-s", metavar="NAME|PATH",
         help=f"Word-similarity set, repeatable: a bundled name ({', '.join(SIMILARITY_DEFAULT)}) or a "
              f"file of 'word1 TAB word2 TAB score' lines; '{NONE}' skips word similarity.",
         show_default=", ".join(SIMILARITY_DEFAULT))] = None,
-    restrict_vocab: Annotated[Optional[int], typer.Option(
+    restrict_vocab: Annotated[int | None, typer.Option(
         min=0, help="Analogies: only the first N keys (the most frequent) are questions and answers; "
                     "0 for all keys.",
         show_default="evaluate_analogies' default")] = None,
-    method: Annotated[Method, typer.Option(help="How analogies are answered.")] = Method("3cosadd"),
+    method: Annotated[Method, typer.Option(help="How analogies are answered.")] = DEFAULT_METHOD,
     case_sensitive: Annotated[bool, typer.Option(
         "--case-sensitive", help="Compare words as they are spelled (default: ignore case, as gensim).")
     ] = False,

@@ -9,7 +9,7 @@ import typer
 
 from wordvec.cli._common import CLI_FORMAT_NAME, user_errors
 
-__all__ = ["info", "TOP_WORDS"]
+__all__ = ["TOP_WORDS", "info"]
 
 #: How many of the most frequent words ``info`` lists.
 TOP_WORDS = 10
@@ -17,7 +17,7 @@ TOP_WORDS = 10
 
 def info(
     model: Annotated[Path, typer.Argument(
-        help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
 ) -> None:
     """Show MODEL's format, size, most frequent words and (native models) saved settings."""
     with user_errors():

@@ -1,21 +1,21 @@
 """``wordvec similar``: the nearest neighbours of a word (cosine similarity)."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from wordvec.cli._common import load_vectors, user_errors
 
-__all__ = ["similar", "format_neighbours"]
+__all__ = ["format_neighbours", "similar"]
 
 
 def similar(
     model: Annotated[Path, typer.Argument(
-        help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
-    word: Annotated[str, typer.Argument(help="The word to look up.", show_default=False)],
+        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    word: Annotated[str, typer.Argument(metavar="WORD", help="The word to look up.", show_default=False)],
     topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many neighbours.")] = 10,
-    restrict_vocab: Annotated[Optional[int], typer.Option(
+    restrict_vocab: Annotated[int | None, typer.Option(
         min=1, help="Search only the first N keys (the most frequent, for trained models).",
         show_default="all keys")] = None,
 ) -> None:

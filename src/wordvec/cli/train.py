@@ -6,14 +6,21 @@ Every option's default is read from the model's config dataclass
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import CLI_FORMAT_NAME, FORMATS, Format, choice, fail, user_errors
+from wordvec.cli._common import (
+    CLI_FORMAT_NAME,
+    FORMATS,
+    Format,
+    choice,
+    fail,
+    user_errors,
+)
 from wordvec.config import ARCHITECTURES, LOSSES, Word2VecConfig, defaults
 
-__all__ = ["train", "MODELS", "TOKENIZERS"]
+__all__ = ["MODELS", "TOKENIZERS", "train"]
 
 #: Models ``--model`` can train; the value names the builder in :func:`_build`.
 MODELS = ("word2vec",)
@@ -26,6 +33,10 @@ Model = choice("Model", MODELS)
 Architecture = choice("Architecture", ARCHITECTURES)
 Loss = choice("Loss", LOSSES)
 TokenizerName = choice("TokenizerName", TOKENIZERS)
+_DEFAULT_MODEL = Model(MODELS[0])
+_DEFAULT_ARCHITECTURE = Architecture(D["architecture"])
+_DEFAULT_LOSS = Loss(D["loss"])
+_DEFAULT_TOKENIZER = TokenizerName(TOKENIZERS[0])
 
 _LOSS_NAMES = {"negative": "negative sampling", "hierarchical": "hierarchical softmax"}
 
@@ -45,14 +56,14 @@ def train(
         show_default=False)],
     format: Annotated[Format, typer.Option(
         "--format", "-f", help="Output format.")] = Format.native,
-    model: Annotated[Model, typer.Option(help="Which model to train.")] = Model(MODELS[0]),
+    model: Annotated[Model, typer.Option(help="Which model to train.")] = _DEFAULT_MODEL,
     vector_size: Annotated[int, typer.Option(
         "--vector-size", "-d", min=1, help="Dimensions of the word vectors.")] = D["vector_size"],
     architecture: Annotated[Architecture, typer.Option(
         help="skipgram: a word predicts its context; cbow: the context predicts the word.")
-    ] = Architecture(D["architecture"]),
+    ] = _DEFAULT_ARCHITECTURE,
     loss: Annotated[Loss, typer.Option(
-        help="negative sampling or hierarchical softmax.")] = Loss(D["loss"]),
+        help="negative sampling or hierarchical softmax.")] = _DEFAULT_LOSS,
     window: Annotated[int, typer.Option(
         min=1, help="Maximum distance between a word and its context words.")] = D["window"],
     negative: Annotated[int, typer.Option(
@@ -61,7 +72,7 @@ def train(
         min=0.0, help="Subsampling threshold for frequent words (0 disables).")] = D["sample"],
     min_count: Annotated[int, typer.Option(
         min=1, help="Ignore words seen fewer times than this.")] = D["min_count"],
-    max_vocab_size: Annotated[Optional[int], typer.Option(
+    max_vocab_size: Annotated[int | None, typer.Option(
         min=1, help="Keep at most this many words, the most frequent.",
         show_default=_none_default(D["max_vocab_size"], "no cap"))] = D["max_vocab_size"],
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = D["epochs"],
@@ -73,7 +84,7 @@ def train(
         help="CBOW averages the context vectors (or sums them).")] = D["cbow_mean"],
     ns_exponent: Annotated[float, typer.Option(
         help="Exponent of the unigram distribution negatives are drawn from.")] = D["ns_exponent"],
-    workers: Annotated[Optional[int], typer.Option(
+    workers: Annotated[int | None, typer.Option(
         "--workers", "-w", min=1, help="Training threads.",
         show_default=_none_default(D["workers"], "one per core"))] = D["workers"],
     seed: Annotated[int, typer.Option(
@@ -81,9 +92,13 @@ def train(
     max_sentence_length: Annotated[int, typer.Option(
         min=2, help="Longer sentences are split into pieces (every token is still trained).")
     ] = D["max_sentence_length"],
+    shared_negatives: Annotated[bool, typer.Option(
+        "--shared-negatives/--no-shared-negatives",
+        help="Skip-gram with negative sampling draws the negatives once per word for its whole window "
+             "(faster).")] = D["shared_negatives"],
     tokenizer: Annotated[TokenizerName, typer.Option(
         help="regex: words and punctuation apart; whitespace: split on spaces only.")
-    ] = TokenizerName(TOKENIZERS[0]),
+    ] = _DEFAULT_TOKENIZER,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
@@ -94,7 +109,7 @@ def train(
         "negative": negative, "sample": sample, "min_count": min_count,
         "max_vocab_size": max_vocab_size, "epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
         "cbow_mean": cbow_mean, "ns_exponent": ns_exponent, "workers": workers, "seed": seed,
-        "max_sentence_length": max_sentence_length,
+        "max_sentence_length": max_sentence_length, "shared_negatives": shared_negatives,
     }
     with user_errors():
         # Check everything that can be checked before a long training run.

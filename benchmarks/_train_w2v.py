@@ -18,6 +18,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--alpha", type=float, default=0.025)
+    ap.add_argument("--shared-negatives", choices=["default", "on", "off"], default="default",
+                    help="wordvec skip-gram: share negatives across the window (default: the library's default)")
     a = ap.parse_args()
     params = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=a.epochs,
                   workers=a.workers, alpha=a.alpha, min_alpha=0.0001)
@@ -26,8 +28,10 @@ def main() -> None:
 
         # warm the numba cache outside the timed region (compilation is cached on disk anyway)
         Word2Vec(architecture=a.arch, min_count=1, epochs=1, workers=1, progress=False).fit([["a", "b", "c"]])
+        extra = {} if a.shared_negatives == "default" else {"shared_negatives": a.shared_negatives == "on"}
         t0 = time.perf_counter()
-        m = Word2Vec(architecture=a.arch, tokenizer="whitespace", progress=False, seed=1, **params).fit(a.corpus)
+        m = Word2Vec(architecture=a.arch, tokenizer="whitespace", progress=False, seed=1, **params,
+                     **extra).fit(a.corpus)
         seconds = time.perf_counter() - t0
         keys, vectors = m.wv.index_to_key, np.asarray(m.wv.vectors)
         raw = m.corpus_stats_["raw_words"]

@@ -40,7 +40,9 @@ class Word2VecConfig:
     seed: seeds the initial vectors and every random draw; with workers=1 runs are identical.
     max_sentence_length: longer sentences are split into pieces (every token is still trained).
     shared_negatives: skip-gram with negative sampling draws the negatives once per word and shares
-        them across its context window (pWord2Vec, Ji et al. 2016): faster, same quality in our benchmarks.
+        them across its context window (pWord2Vec, Ji et al. 2016). On 2 cores it trains about 3x
+        faster than per-pair negatives, with the same quality on our benchmarks (benchmarks/RESULTS.md);
+        set False for word2vec.c's exact per-pair sampling.
     """
 
     vector_size: int = 100
@@ -59,7 +61,7 @@ class Word2VecConfig:
     workers: int | None = None
     seed: int = 1
     max_sentence_length: int = 10_000
-    shared_negatives: bool = False
+    shared_negatives: bool = True
 
     def validate(self) -> Word2VecConfig:
         _check(isinstance(self.vector_size, int) and self.vector_size >= 1,

@@ -9,10 +9,12 @@ import dataclasses
 from dataclasses import dataclass, fields
 from typing import Any
 
-__all__ = ["Word2VecConfig", "config_from_dict"]
+__all__ = ["Word2VecConfig", "GloVeConfig", "PPMISVDConfig", "CooccurrenceConfig", "config_from_dict"]
 
 ARCHITECTURES = ("skipgram", "cbow")
 LOSSES = ("negative", "hierarchical")
+GLOVE_OUTPUTS = ("sum", "word")
+SVD_SOLVERS = ("randomized", "arpack")
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -98,7 +100,150 @@ class Word2VecConfig:
         return cls(**{k: v for k, v in d.items() if k in known})
 
 
-_CONFIGS = {"word2vec": Word2VecConfig}
+class _ConfigDict:
+    """to_dict / from_dict shared by the configs below (Word2VecConfig keeps its own copy)."""
+
+    _model_name = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self._model_name, **dataclasses.asdict(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]):
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known - {"model"})
+        if unknown:
+            raise ValueError(f"unknown {cls.__name__} settings: {', '.join(unknown)}")
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def _check_vocab_and_window(c) -> None:
+    _check(isinstance(c.window, int) and c.window >= 1, f"window must be >= 1, got {c.window!r}")
+    _check(isinstance(c.min_count, int) and c.min_count >= 1, f"min_count must be >= 1, got {c.min_count!r}")
+    _check(c.max_vocab_size is None or (isinstance(c.max_vocab_size, int) and c.max_vocab_size >= 1),
+           f"max_vocab_size must be None or >= 1, got {c.max_vocab_size!r}")
+    _check(c.memory_mb > 0, f"memory_mb must be > 0, got {c.memory_mb!r}")
+
+
+@dataclass(frozen=True)
+class CooccurrenceConfig(_ConfigDict):
+    """How a word-word co-occurrence matrix is counted (Stanford GloVe's ``cooccur``).
+
+    window: context words on each side (left only with symmetric=False).
+    distance_weighting: a pair d words apart adds 1/d (True) or 1 (False).
+    symmetric: count left and right contexts (True), or only pairs (left word, right word),
+        the entries Stanford's ``cooccur -symmetric 0`` writes.
+    min_count / max_vocab_size: vocabulary pruning, as for the other models.
+    memory_mb: the counting buffers' memory cap in MiB; above it sorted runs spill to disk.
+    """
+
+    _model_name = "cooccurrence"
+
+    window: int = 10
+    distance_weighting: bool = True
+    symmetric: bool = True
+    min_count: int = 5
+    max_vocab_size: int | None = None
+    memory_mb: float = 1024.0
+
+    def validate(self) -> CooccurrenceConfig:
+        _check_vocab_and_window(self)
+        return self
+
+
+@dataclass(frozen=True)
+class GloVeConfig(_ConfigDict):
+    """Hyperparameters of GloVe (Pennington, Socher, Manning 2014; Stanford glove.c's defaults).
+
+    vector_size: dimensions of the word vectors.
+    window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
+        co-occurrence matrix is counted when fitting on a corpus (see CooccurrenceConfig).
+    x_max / alpha: the weighting f(x) = min(1, (x / x_max) ** alpha).
+    epochs: passes over the non-zero entries.
+    learning_rate: AdaGrad's initial learning rate (glove.c's eta).
+    grad_clip: each gradient component is clipped to [-grad_clip, grad_clip] (glove.c's grad_clip_value).
+    output: "sum" returns W + W~ (word plus context vectors, glove.c's -model 2), "word" W alone.
+    workers: training threads (None: one per available core).
+    seed: seeds the initial vectors and the shuffle; with workers=1 runs are identical.
+    """
+
+    _model_name = "glove"
+
+    vector_size: int = 100
+    window: int = 10
+    distance_weighting: bool = True
+    symmetric: bool = True
+    min_count: int = 5
+    max_vocab_size: int | None = None
+    memory_mb: float = 1024.0
+    x_max: float = 100.0
+    alpha: float = 0.75
+    epochs: int = 25
+    learning_rate: float = 0.05
+    grad_clip: float = 100.0
+    output: str = "sum"
+    workers: int | None = None
+    seed: int = 1
+
+    def validate(self) -> GloVeConfig:
+        _check(isinstance(self.vector_size, int) and self.vector_size >= 1,
+               f"vector_size must be a positive integer, got {self.vector_size!r}")
+        _check_vocab_and_window(self)
+        _check(self.x_max > 0, f"x_max must be > 0, got {self.x_max!r}")
+        _check(self.alpha >= 0, f"alpha must be >= 0, got {self.alpha!r}")
+        _check(isinstance(self.epochs, int) and self.epochs >= 1, f"epochs must be >= 1, got {self.epochs!r}")
+        _check(0 < self.learning_rate < 10, f"learning_rate must be in (0, 10), got {self.learning_rate!r}")
+        _check(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip!r}")
+        _check(self.output in GLOVE_OUTPUTS, f"output must be one of {GLOVE_OUTPUTS}, got {self.output!r}")
+        _check(self.workers is None or (isinstance(self.workers, int) and self.workers >= 1),
+               f"workers must be None or >= 1, got {self.workers!r}")
+        _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
+        return self
+
+
+@dataclass(frozen=True)
+class PPMISVDConfig(_ConfigDict):
+    """Hyperparameters of PPMI + truncated SVD (Levy, Goldberg, Dagan 2015, "hyperwords").
+
+    vector_size: dimensions kept by the truncated SVD.
+    window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
+        co-occurrence matrix is counted when fitting on a corpus (see CooccurrenceConfig).
+    cds: context-distribution smoothing, P(c) proportional to #(c) ** cds (1 disables).
+    shift: shifted PPMI, max(PMI - log(shift), 0) (1: no shift; k negatives correspond to shift=k).
+    eig: eigenvalue weighting p, vectors U * S ** p (0: U alone, 1: U * S).
+    svd: "randomized" (Halko et al. 2011, seeded) or "arpack" (scipy.sparse.linalg.svds).
+    seed: seeds the randomized SVD.
+    """
+
+    _model_name = "ppmi-svd"
+
+    vector_size: int = 100
+    window: int = 10
+    distance_weighting: bool = True
+    symmetric: bool = True
+    min_count: int = 5
+    max_vocab_size: int | None = None
+    memory_mb: float = 1024.0
+    cds: float = 0.75
+    shift: float = 1.0
+    eig: float = 0.5
+    svd: str = "randomized"
+    seed: int = 1
+
+    def validate(self) -> PPMISVDConfig:
+        _check(isinstance(self.vector_size, int) and self.vector_size >= 1,
+               f"vector_size must be a positive integer, got {self.vector_size!r}")
+        _check_vocab_and_window(self)
+        _check(0 < self.cds <= 1, f"cds must be in (0, 1], got {self.cds!r}")
+        _check(self.shift >= 1, f"shift must be >= 1, got {self.shift!r}")
+        _check(self.eig >= 0, f"eig must be >= 0, got {self.eig!r}")
+        _check(self.svd in SVD_SOLVERS, f"svd must be one of {SVD_SOLVERS}, got {self.svd!r}")
+        _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
+        return self
+
+
+_CONFIGS = {"word2vec": Word2VecConfig, "glove": GloVeConfig, "ppmi-svd": PPMISVDConfig,
+            "cooccurrence": CooccurrenceConfig}
 
 
 def config_from_dict(d: dict[str, Any]):

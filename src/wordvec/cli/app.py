@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli import analogy, convert, demo, evaluate, info, similar, train
+from wordvec.cli import analogy, convert, cooccur, demo, evaluate, info, similar, train
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="wordvec",
-    help="Word embeddings: train Word2Vec, query and evaluate vectors, convert between formats.",
+    help="Word embeddings: train Word2Vec, GloVe or PPMI+SVD, query and evaluate vectors, convert between formats.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
@@ -22,6 +22,7 @@ app = typer.Typer(
 )
 
 app.command("train")(train.train)
+app.command("cooccur")(cooccur.cooccur)
 app.command("similar")(similar.similar)
 app.command("analogy")(analogy.analogy)
 app.command("evaluate")(evaluate.evaluate)
@@ -46,7 +47,7 @@ def _root(
     show_version: Annotated[bool | None, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
-    """Word embeddings: train Word2Vec, query and evaluate vectors, convert between formats."""
+    """Word embeddings: train Word2Vec, GloVe or PPMI+SVD, query and evaluate vectors, convert between formats."""
 
 
 def main() -> None:

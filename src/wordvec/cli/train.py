@@ -1,7 +1,10 @@
-"""``wordvec train``: train word vectors on text files and save them.
+"""``wordvec train``: train word vectors on text files (or a co-occurrence matrix) and save them.
 
-Every option's default is read from the model's config dataclass
-(:class:`wordvec.config.Word2VecConfig`), so the help never disagrees with the library.
+Every option's default is read from the models' config dataclasses
+(:class:`wordvec.config.Word2VecConfig`, :class:`~wordvec.config.GloVeConfig`,
+:class:`~wordvec.config.PPMISVDConfig`), so the help never disagrees with the library. Options
+shared by several models show Word2Vec's default; an option left out takes the chosen
+model's own default (GloVe's window is 10, for instance), which the help names.
 """
 
 import os
@@ -18,16 +21,27 @@ from wordvec.cli._common import (
     fail,
     user_errors,
 )
-from wordvec.config import ARCHITECTURES, LOSSES, Word2VecConfig, defaults
+from wordvec.config import (
+    ARCHITECTURES,
+    GLOVE_OUTPUTS,
+    LOSSES,
+    SVD_SOLVERS,
+    GloVeConfig,
+    PPMISVDConfig,
+    Word2VecConfig,
+    defaults,
+)
 
 __all__ = ["MODELS", "TOKENIZERS", "train"]
 
 #: Models ``--model`` can train; the value names the builder in :func:`_build`.
-MODELS = ("word2vec",)
+MODELS = ("word2vec", "glove", "ppmi-svd")
 #: Tokenizer names understood by :func:`wordvec.corpus.get_tokenizer`.
 TOKENIZERS = ("regex", "whitespace")
 
 D = defaults(Word2VecConfig)
+G = defaults(GloVeConfig)
+P = defaults(PPMISVDConfig)
 
 Model = choice("Model", MODELS)
 Architecture = choice("Architecture", ARCHITECTURES)
@@ -37,6 +51,10 @@ _DEFAULT_MODEL = Model(MODELS[0])
 _DEFAULT_ARCHITECTURE = Architecture(D["architecture"])
 _DEFAULT_LOSS = Loss(D["loss"])
 _DEFAULT_TOKENIZER = TokenizerName(TOKENIZERS[0])
+GloVeOutput = choice("GloVeOutput", GLOVE_OUTPUTS)
+SVDSolver = choice("SVDSolver", SVD_SOLVERS)
+_DEFAULT_GLOVE_OUTPUT = GloVeOutput(G["output"])
+_DEFAULT_SVD = SVDSolver(P["svd"])
 
 _LOSS_NAMES = {"negative": "negative sampling", "hierarchical": "hierarchical softmax"}
 
@@ -47,9 +65,11 @@ def _none_default(value, text: str):
 
 
 def train(
+    ctx: typer.Context,
     corpus: Annotated[list[Path], typer.Argument(
         metavar="CORPUS",
-        help="Text files (.txt, .gz, .bz2, .xz; one sentence per line) or directories of them.",
+        help="Text files (.txt, .gz, .bz2, .xz; one sentence per line) or directories of them; with "
+             "--model glove or ppmi-svd also a co-occurrence matrix (.npz) saved by 'wordvec cooccur'.",
         show_default=False)],
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Where to save the vectors (a directory for the native format).",
@@ -65,7 +85,7 @@ def train(
     loss: Annotated[Loss, typer.Option(
         help="negative sampling or hierarchical softmax.")] = _DEFAULT_LOSS,
     window: Annotated[int, typer.Option(
-        min=1, help="Maximum distance between a word and its context words.")] = D["window"],
+        min=1, help=f"Max distance of context words (glove/ppmi-svd default: {G['window']}).")] = D["window"],
     negative: Annotated[int, typer.Option(
         min=0, help="Negative samples per positive example (with --loss negative).")] = D["negative"],
     sample: Annotated[float, typer.Option(
@@ -75,8 +95,10 @@ def train(
     max_vocab_size: Annotated[int | None, typer.Option(
         min=1, help="Keep at most this many words, the most frequent.",
         show_default=_none_default(D["max_vocab_size"], "no cap"))] = D["max_vocab_size"],
-    epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = D["epochs"],
-    alpha: Annotated[float, typer.Option(help="Initial learning rate.")] = D["alpha"],
+    epochs: Annotated[int, typer.Option(
+        min=1, help=f"Passes over the corpus (glove default: {G['epochs']}).")] = D["epochs"],
+    alpha: Annotated[float, typer.Option(
+        help=f"Initial learning rate (glove default: {G['learning_rate']}).")] = D["alpha"],
     min_alpha: Annotated[float, typer.Option(
         help="Final learning rate (alpha decays linearly to it).")] = D["min_alpha"],
     cbow_mean: Annotated[bool, typer.Option(
@@ -99,10 +121,45 @@ def train(
     tokenizer: Annotated[TokenizerName, typer.Option(
         help="regex: words and punctuation apart; whitespace: split on spaces only.")
     ] = _DEFAULT_TOKENIZER,
+    x_max: Annotated[float, typer.Option(
+        help="glove: weighting cut-off, f(x) = min(1, (x / x_max) ** glove_alpha).")] = G["x_max"],
+    glove_alpha: Annotated[float, typer.Option(help="glove: exponent of the weighting f(x).")] = G["alpha"],
+    grad_clip: Annotated[float, typer.Option(help="glove: gradient components are clipped to +-this.")
+    ] = G["grad_clip"],
+    glove_output: Annotated[GloVeOutput, typer.Option(
+        help="glove: save word + context vectors (sum) or word vectors alone.")] = _DEFAULT_GLOVE_OUTPUT,
+    distance_weighting: Annotated[bool, typer.Option(
+        "--distance-weighting/--no-distance-weighting",
+        help="glove, ppmi-svd: a pair d words apart counts 1/d (or 1).")] = G["distance_weighting"],
+    symmetric: Annotated[bool, typer.Option(
+        "--symmetric/--left-only",
+        help="glove, ppmi-svd: count left and right contexts, or only (left word, right word) pairs.")
+    ] = G["symmetric"],
+    memory: Annotated[float, typer.Option(
+        min=0.001, help="glove, ppmi-svd: memory cap of the co-occurrence counting buffers, MiB.")
+    ] = G["memory_mb"],
+    cds: Annotated[float, typer.Option(
+        help="ppmi-svd: context-distribution smoothing exponent.")] = P["cds"],
+    shift: Annotated[float, typer.Option(help="ppmi-svd: shifted PPMI, max(PMI - log(shift), 0).")] = P["shift"],
+    eig: Annotated[float, typer.Option(help="ppmi-svd: eigenvalue weighting, vectors = U * S ** eig.")
+    ] = P["eig"],
+    svd: Annotated[SVDSolver, typer.Option(help="ppmi-svd: randomized SVD, or exact ARPACK (needs scipy).")
+    ] = _DEFAULT_SVD,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
     model, format, tokenizer = model.value, format.value, tokenizer.value
+    if model != "word2vec":
+        given = _given(ctx)
+        params = _count_params(model, given, vector_size=vector_size, window=window, min_count=min_count,
+                               max_vocab_size=max_vocab_size, epochs=epochs, alpha=alpha, workers=workers,
+                               seed=seed, x_max=x_max, glove_alpha=glove_alpha, grad_clip=grad_clip,
+                               glove_output=glove_output.value, distance_weighting=distance_weighting,
+                               symmetric=symmetric, memory=memory, cds=cds, shift=shift, eig=eig,
+                               svd=svd.value)
+        with user_errors():
+            _train_counted(model, params, corpus, output, format, tokenizer, progress=not quiet)
+        return
     params = {
         "vector_size": vector_size, "architecture": architecture.value, "loss": loss.value,
         "window": window,
@@ -189,3 +246,77 @@ def _rate(words_per_second: float) -> str:
     if words_per_second >= 1e3:
         return f"{words_per_second / 1e3:,.0f}k"
     return f"{words_per_second:,.0f}"
+
+
+# ------------------------------------------------------------------ glove and ppmi-svd
+def _given(ctx: typer.Context) -> set[str]:
+    """The options typed on the command line (not left at their default)."""
+    given = set()
+    for name in ctx.params:
+        source = ctx.get_parameter_source(name)  # compared by name: typer may ship its own click
+        if source is not None and getattr(source, "name", "") not in ("DEFAULT", "DEFAULT_MAP"):
+            given.add(name)
+    return given
+
+
+def _count_params(model: str, given: set[str], **o) -> dict:
+    """Constructor parameters of GloVe / PPMISVD; shared options not given take the model's default."""
+    cfg = G if model == "glove" else P
+
+    def pick(option: str, field: str):
+        return o[option] if option in given else cfg[field]
+
+    params = {"vector_size": pick("vector_size", "vector_size"), "window": pick("window", "window"),
+              "min_count": o["min_count"], "max_vocab_size": o["max_vocab_size"],
+              "distance_weighting": o["distance_weighting"], "symmetric": o["symmetric"],
+              "memory_mb": o["memory"], "seed": o["seed"]}
+    if model == "glove":
+        params.update(epochs=pick("epochs", "epochs"), learning_rate=pick("alpha", "learning_rate"),
+                      x_max=o["x_max"], alpha=o["glove_alpha"], grad_clip=o["grad_clip"],
+                      output=o["glove_output"], workers=o["workers"])
+    else:
+        params.update(cds=o["cds"], shift=o["shift"], eig=o["eig"], svd=o["svd"])
+    return params
+
+
+def _is_matrix(corpus: list[Path]) -> bool:
+    return len(corpus) == 1 and corpus[0].is_file() and corpus[0].suffix == ".npz"
+
+
+def _train_counted(model: str, params: dict, corpus: list[Path], output: Path, format: str,
+                   tokenizer: str, *, progress: bool) -> None:
+    (GloVeConfig if model == "glove" else PPMISVDConfig)(**params).validate()
+    for path in corpus:
+        if not path.exists():
+            raise FileNotFoundError(f"corpus file not found: {path}")
+    _check_output(output, format)
+    if model == "glove":
+        from wordvec.models.glove import GloVe as cls
+    else:
+        from wordvec.models.ppmi_svd import PPMISVD as cls
+    fitted = cls(**params, tokenizer=tokenizer, progress=progress)
+    if _is_matrix(corpus):
+        fitted.fit_cooccurrence(corpus[0])
+    else:
+        fitted.fit(corpus[0] if len(corpus) == 1 else list(corpus))
+    _save(fitted, output, format)
+    typer.echo(counted_summary(fitted, model, output, format))
+
+
+def counted_summary(fitted, model: str, output: Path, format: str) -> str:
+    """The summary paragraph of a GloVe or PPMI+SVD training."""
+    cfg = fitted.config
+    corpus, stats = fitted.corpus_stats_, fitted.training_stats_
+    if model == "glove":
+        logs = fitted.epoch_logs_
+        what = (f"{stats['epochs_run']} epoch{'s' if stats['epochs_run'] != 1 else ''} of AdaGrad over "
+                f"{corpus['cooccurrence_entries']:,} co-occurrences took {stats['seconds_train']:.2f} s "
+                f"({stats['workers']} worker{'s' if stats['workers'] != 1 else ''}); final loss "
+                f"{logs[-1].mean_loss:.4f} per entry (sum of f(x) * error^2: {logs[-1].loss:,.1f})")
+    else:
+        what = (f"PPMI (cds {cfg.cds}) kept {corpus['ppmi_entries']:,} of {corpus['cooccurrence_entries']:,} "
+                f"co-occurrences; {cfg.svd} SVD (eig {cfg.eig}) took {stats['seconds_train']:.2f} s")
+    return (f"Trained {model} ({cfg.vector_size} dimensions) on {corpus['raw_words']:,} tokens: "
+            f"{len(fitted.vocab_):,} words in the vocabulary. {what}; "
+            f"{stats.get('seconds_total', stats['seconds_train']):.2f} s in all. "
+            f"Saved as {CLI_FORMAT_NAME.get(FORMATS[format], format)} to {os.fspath(output)}.")

@@ -1,0 +1,145 @@
+"""Co-occurrence counting kernels (Stanford GloVe's cooccur.c, the windowing loop).
+
+For every kept token w2 at position j of a sentence and every earlier token w1 at position
+k with j - window <= k < j, cooccur.c adds ``1 / (j - k)`` (or 1 without distance weighting)
+to the pair (w1, w2) and, when symmetric, to (w2, w1). Pruned words were dropped before
+windowing (cooccur.c skips out-of-vocabulary words without giving them a position) and a
+newline resets the window, so windows never cross sentences.
+
+Pairs are written as int64 keys ``row * n_words + col`` with float64 weights into bounded
+buffers; Python sorts, sums duplicates and spills them (wordvec.cooccur.builder).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from wordvec._kernels.common import _JIT
+
+
+@numba.njit(**_JIT)
+def window_pairs(tokens, offsets, sent, pos, n_words, window, weighting, symmetric, keys, vals, fill):
+    """Write the pairs of tokens from position ``pos`` (in sentence ``sent``) on into the buffers.
+
+    Stops before a token whose pairs might not fit (it needs up to 2 * window slots).
+    Returns ``(sent, pos, fill)``: where to resume and how many buffer slots are used.
+    ``offsets`` are the sentence boundaries of ``tokens``; ``pos`` indexes ``tokens``.
+    """
+    n_sent = offsets.shape[0] - 1
+    cap = keys.shape[0]
+    need = 2 * window if symmetric else window
+    nw = np.int64(n_words)
+    while sent < n_sent:
+        start = offsets[sent]
+        end = offsets[sent + 1]
+        if pos < start:
+            pos = start
+        while pos < end:
+            if fill + need > cap:
+                return sent, pos, fill
+            w2 = np.int64(tokens[pos])
+            lo = pos - window
+            if lo < start:
+                lo = start
+            for k in range(pos - 1, lo - 1, -1):
+                w1 = np.int64(tokens[k])
+                x = 1.0 / (pos - k) if weighting else 1.0
+                keys[fill] = w1 * nw + w2
+                vals[fill] = x
+                fill += 1
+                if symmetric:
+                    keys[fill] = w2 * nw + w1
+                    vals[fill] = x
+                    fill += 1
+            pos += 1
+        sent += 1
+    return sent, pos, fill
+
+
+@numba.njit(**_JIT)
+def sum_sorted(keys, vals, n):
+    """Sum the weights of equal keys in sorted ``keys[:n]`` in place; returns the unique count."""
+    if n == 0:
+        return 0
+    out = 0
+    for i in range(1, n):
+        if keys[i] == keys[out]:
+            vals[out] += vals[i]
+        else:
+            out += 1
+            keys[out] = keys[i]
+            vals[out] = vals[i]
+    return out + 1
+
+
+@numba.njit(**_JIT)
+def sort_pairs(keys, vals, n):
+    """Sort ``keys[:n]`` with ``vals[:n]`` carried along, in place, without extra memory.
+
+    LSD radix sort would need a second buffer; this is an in-place heapsort-free introsort
+    substitute: an iterative quicksort (median of three) finishing with insertion sort.
+    """
+    stack = np.empty(128, dtype=np.int64)
+    top = 0
+    stack[0] = 0
+    stack[1] = n - 1
+    top = 2
+    while top > 0:
+        top -= 2
+        lo = stack[top]
+        hi = stack[top + 1]
+        while hi - lo > 16:
+            mid = (lo + hi) >> 1
+            # median of three into keys[mid]
+            if keys[mid] < keys[lo]:
+                _swap(keys, vals, mid, lo)
+            if keys[hi] < keys[lo]:
+                _swap(keys, vals, hi, lo)
+            if keys[hi] < keys[mid]:
+                _swap(keys, vals, hi, mid)
+            pivot = keys[mid]
+            i = lo
+            j = hi
+            while i <= j:
+                while keys[i] < pivot:
+                    i += 1
+                while keys[j] > pivot:
+                    j -= 1
+                if i <= j:
+                    _swap(keys, vals, i, j)
+                    i += 1
+                    j -= 1
+            # recurse into the smaller part first (push the larger): stack depth O(log n)
+            if j - lo < hi - i:
+                if i < hi:
+                    stack[top] = i
+                    stack[top + 1] = hi
+                    top += 2
+                hi = j
+            else:
+                if lo < j:
+                    stack[top] = lo
+                    stack[top + 1] = j
+                    top += 2
+                lo = i
+        for a in range(lo + 1, hi + 1):
+            kk = keys[a]
+            vv = vals[a]
+            b = a - 1
+            while b >= lo and keys[b] > kk:
+                keys[b + 1] = keys[b]
+                vals[b + 1] = vals[b]
+                b -= 1
+            keys[b + 1] = kk
+            vals[b + 1] = vv
+
+
+@numba.njit(**_JIT)
+def _swap(keys, vals, i, j):
+    t = keys[i]
+    keys[i] = keys[j]
+    keys[j] = t
+    v = vals[i]
+    vals[i] = vals[j]
+    vals[j] = v

@@ -1,0 +1,274 @@
+"""Streaming co-occurrence counting under a memory cap (Stanford GloVe's ``cooccur``).
+
+Two passes over the corpus, as Stanford's ``vocab_count`` then ``cooccur``: the first
+counts words and builds the shared :class:`~wordvec.vocab.Vocab`; the second encodes
+bounded batches of sentences and feeds their windows to a fixed-size pair buffer. When
+the buffer fills, it is sorted in place and equal pairs are summed; if that leaves it
+more than half full, the sorted run is spilled to a temporary file and the buffer starts
+again. At the end the runs are merged k ways in bounded blocks. Memory therefore depends
+on ``memory_mb`` (and the vocabulary), never on the corpus length.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from wordvec.config import CooccurrenceConfig
+from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.vocab import EmptyVocabularyError, Vocab
+
+__all__ = ["build_cooccurrence", "count_cooccurrences", "cooccurrence_from_encoded"]
+
+_PAIR_BYTES = 16  # int64 key + float64 weight per buffered pair
+_BATCH_TOKENS = 1 << 18  # tokens per encoded batch in the second pass
+_MIN_BUFFER = 256
+
+
+def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
+                       distance_weighting: bool = CooccurrenceConfig.distance_weighting,
+                       symmetric: bool = CooccurrenceConfig.symmetric,
+                       min_count: int = CooccurrenceConfig.min_count,
+                       max_vocab_size: int | None = CooccurrenceConfig.max_vocab_size,
+                       memory_mb: float = CooccurrenceConfig.memory_mb,
+                       tokenizer=None, tmp_dir: str | os.PathLike | None = None,
+                       progress: bool = True) -> Cooccurrence:
+    """Count the co-occurrence matrix of ``corpus`` (a path, paths, or token lists).
+
+    The corpus is read twice (vocabulary, then windows), so it must be restartable
+    (files and lists are). Defaults: :class:`wordvec.config.CooccurrenceConfig`.
+    """
+    from wordvec.corpus.readers import as_corpus
+    from wordvec.train.progress import TrainingProgress
+
+    cfg = CooccurrenceConfig(window=window, distance_weighting=distance_weighting, symmetric=symmetric,
+                             min_count=min_count, max_vocab_size=max_vocab_size,
+                             memory_mb=memory_mb).validate()
+    t0 = time.perf_counter()
+    source = as_corpus(corpus, tokenizer)
+    with TrainingProgress(0, "counting words", enabled=progress, unit="tokens") as bar:
+        vocab = _count_words(source, cfg, bar.update)
+    with TrainingProgress(vocab.total_words, "co-occurrences", enabled=progress, unit="tokens") as bar:
+        stats: dict = {}
+        batches = _encoded_batches(source, vocab, stats, bar.update)
+        rows, cols, vals = count_cooccurrences(batches, len(vocab), window=cfg.window,
+                                               distance_weighting=cfg.distance_weighting,
+                                               symmetric=cfg.symmetric, memory_mb=cfg.memory_mb,
+                                               tmp_dir=tmp_dir, stats=stats)
+    settings = {**cfg.to_dict(), "total_words": vocab.total_words, "sentences": stats.get("sentences", 0),
+                "kept_tokens": vocab.retained_words, "spilled_runs": stats.get("runs", 0),
+                "seconds": time.perf_counter() - t0}
+    return Cooccurrence(rows, cols, vals, vocab.index_to_key, np.asarray(vocab.counts), settings)
+
+
+def cooccurrence_from_encoded(vocab: Vocab, tokens: np.ndarray, offsets: np.ndarray, *,
+                              window: int = CooccurrenceConfig.window,
+                              distance_weighting: bool = CooccurrenceConfig.distance_weighting,
+                              symmetric: bool = CooccurrenceConfig.symmetric,
+                              memory_mb: float = CooccurrenceConfig.memory_mb,
+                              tmp_dir: str | os.PathLike | None = None) -> Cooccurrence:
+    """The co-occurrence matrix of an already encoded corpus (int32 ids, int64 sentence offsets)."""
+    stats: dict = {}
+    rows, cols, vals = count_cooccurrences([(tokens, offsets)], len(vocab), window=window,
+                                           distance_weighting=distance_weighting, symmetric=symmetric,
+                                           memory_mb=memory_mb, tmp_dir=tmp_dir, stats=stats)
+    settings = {"model": "cooccurrence", "window": window, "distance_weighting": distance_weighting,
+                "symmetric": symmetric, "min_count": vocab.min_count, "max_vocab_size": vocab.max_vocab_size,
+                "memory_mb": memory_mb, "total_words": vocab.total_words,
+                "sentences": int(offsets.shape[0] - 1), "kept_tokens": vocab.retained_words,
+                "spilled_runs": stats.get("runs", 0)}
+    return Cooccurrence(rows, cols, vals, vocab.index_to_key, np.asarray(vocab.counts), settings)
+
+
+# ---------------------------------------------------------------- the two passes
+def _count_words(source: Iterable, cfg: CooccurrenceConfig, update: Callable[[int], None]) -> Vocab:
+    counter: Counter = Counter()
+    seen = 0
+    for n, sent in enumerate(source):
+        if isinstance(sent, str):
+            raise TypeError(f"sentence #{n} is a string, not a list of tokens")
+        counter.update(sent)
+        seen += len(sent)
+        if n % 4096 == 0:
+            update(seen)
+    update(seen)
+    if not counter:
+        raise EmptyVocabularyError(
+            "the corpus is empty: it holds no tokens (check the path, the file's encoding and the tokenizer)")
+    return Vocab.from_counts(counter, min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
+                             total_words=seen)
+
+
+def _encoded_batches(source: Iterable, vocab: Vocab, stats: dict,
+                     update: Callable[[int], None]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(tokens, offsets) of batches of about _BATCH_TOKENS tokens; pruned words dropped."""
+    get = vocab.key_to_index.get
+    ids: list[int] = []
+    lengths: list[int] = []
+    seen = 0
+    n_sent = 0
+
+    def flush():
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return np.array(ids, dtype=np.int32), offsets
+
+    for sent in source:
+        before = len(ids)
+        ids.extend(i for i in map(get, sent) if i is not None)
+        lengths.append(len(ids) - before)
+        seen += len(sent)
+        n_sent += 1
+        if len(ids) >= _BATCH_TOKENS:
+            yield flush()
+            ids.clear()
+            lengths.clear()
+            update(seen)
+    if ids:
+        yield flush()
+    update(seen)
+    stats["sentences"] = n_sent
+
+
+# ---------------------------------------------------------------- counting and spilling
+def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_words: int, *,
+                        window: int, distance_weighting: bool, symmetric: bool, memory_mb: float,
+                        tmp_dir: str | os.PathLike | None = None,
+                        stats: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Count the windows of encoded ``batches``; returns sorted (rows int32, cols int32, values float32).
+
+    The pair buffer holds ``memory_mb`` MiB (16 bytes a pair); full buffers are sorted,
+    reduced and, when still more than half full, spilled to sorted runs under ``tmp_dir``
+    (the system's temporary directory by default) that are merged at the end.
+    """
+    from wordvec._kernels.cooccur import sort_pairs, sum_sorted, window_pairs
+
+    cap = max(int(memory_mb * 2**20) // _PAIR_BYTES, _MIN_BUFFER, 4 * window + 2)
+    keys = np.empty(cap, dtype=np.int64)
+    vals = np.empty(cap, dtype=np.float64)
+    fill = 0
+    work: Path | None = None
+    runs: list[tuple[Path, int]] = []
+    try:
+        for tokens, offsets in batches:
+            tokens = np.ascontiguousarray(tokens, dtype=np.int32)
+            offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+            sent, pos = 0, int(offsets[0]) if offsets.size else 0
+            n_sent = offsets.shape[0] - 1
+            while sent < n_sent:
+                sent, pos, fill = window_pairs(tokens, offsets, sent, pos, n_words, window,
+                                               bool(distance_weighting), bool(symmetric), keys, vals, fill)
+                if sent < n_sent:  # the buffer is full: reduce, and spill if that did not free half
+                    sort_pairs(keys, vals, fill)
+                    fill = sum_sorted(keys, vals, fill)
+                    if fill > cap // 2:
+                        if work is None:
+                            work = Path(tempfile.mkdtemp(prefix="wordvec-cooccur-", dir=tmp_dir))
+                        runs.append(_spill(work, len(runs), keys, vals, fill))
+                        fill = 0
+        sort_pairs(keys, vals, fill)
+        fill = sum_sorted(keys, vals, fill)
+        if stats is not None:
+            stats["runs"] = len(runs) + (1 if runs and fill else 0)
+        if not runs:
+            return _split(keys[:fill], vals[:fill], n_words)
+        if fill:
+            runs.append(_spill(work, len(runs), keys, vals, fill))
+        del keys, vals
+        return _merge(runs, work, n_words, cap)
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _split(keys: np.ndarray, vals: np.ndarray, n_words: int):
+    rows = (keys // n_words).astype(np.int32)
+    cols = (keys % n_words).astype(np.int32)
+    return rows, cols, vals.astype(np.float32)
+
+
+def _spill(work: Path, i: int, keys: np.ndarray, vals: np.ndarray, n: int) -> tuple[Path, int]:
+    path = work / f"run{i:05d}"
+    with open(path.with_suffix(".keys"), "wb") as fh:
+        keys[:n].tofile(fh)
+    with open(path.with_suffix(".vals"), "wb") as fh:
+        vals[:n].tofile(fh)
+    return path, n
+
+
+class _Run:
+    """A sorted run on disk, read in blocks."""
+
+    def __init__(self, path: Path, n: int, block: int):
+        self.kf = open(path.with_suffix(".keys"), "rb")
+        self.vf = open(path.with_suffix(".vals"), "rb")
+        self.left = n
+        self.block = block
+        self.keys = np.empty(0, dtype=np.int64)
+        self.vals = np.empty(0, dtype=np.float64)
+        self.refill()
+
+    def refill(self) -> None:
+        m = min(self.block, self.left)
+        if m and self.keys.size == 0:
+            self.keys = np.fromfile(self.kf, dtype=np.int64, count=m)
+            self.vals = np.fromfile(self.vf, dtype=np.float64, count=m)
+            self.left -= m
+
+    def close(self) -> None:
+        self.kf.close()
+        self.vf.close()
+
+
+def _merge(runs: list[tuple[Path, int]], work: Path, n_words: int, cap: int):
+    """k-way merge of sorted runs in bounded blocks, written to disk, then read back exactly sized."""
+    from wordvec._kernels.cooccur import sort_pairs, sum_sorted
+
+    # per run one block in memory plus, at worst, a copy of all blocks while merging
+    block = max(cap // (2 * len(runs)), _MIN_BUFFER)
+    readers = [_Run(p, n, block) for p, n in runs]
+    out = {name: open(work / f"merged.{name}", "wb") for name in ("rows", "cols", "vals")}
+    total = 0
+    try:
+        while True:
+            live = [r for r in readers if r.keys.size]
+            if not live:
+                break
+            # every key <= bound is in memory now: runs are sorted, and each unread part lies above its block
+            bound = min((r.keys[-1] for r in live if r.left), default=None)
+            parts_k, parts_v = [], []
+            for r in live:
+                cut = r.keys.size if bound is None else int(np.searchsorted(r.keys, bound, side="right"))
+                parts_k.append(r.keys[:cut])
+                parts_v.append(r.vals[:cut])
+                r.keys, r.vals = r.keys[cut:], r.vals[cut:]
+                r.refill()
+            k = np.concatenate(parts_k)
+            v = np.concatenate(parts_v)
+            del parts_k, parts_v
+            sort_pairs(k, v, k.size)
+            m = sum_sorted(k, v, k.size)
+            k, v = k[:m], v[:m]
+            if m:  # every later key is above ``bound``: no key is written twice
+                rows, cols, vals = _split(k, v, n_words)
+                rows.tofile(out["rows"])
+                cols.tofile(out["cols"])
+                vals.tofile(out["vals"])
+                total += m
+    finally:
+        for r in readers:
+            r.close()
+        for fh in out.values():
+            fh.close()
+    rows = np.fromfile(work / "merged.rows", dtype=np.int32, count=total)
+    cols = np.fromfile(work / "merged.cols", dtype=np.int32, count=total)
+    vals = np.fromfile(work / "merged.vals", dtype=np.float32, count=total)
+    return rows, cols, vals

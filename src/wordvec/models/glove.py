@@ -1,0 +1,207 @@
+"""GloVe (Pennington, Socher, Manning 2014): weighted least squares on log co-occurrences.
+
+Mirrors Stanford glove.c: f(x) = min(1, (x / x_max) ** alpha), AdaGrad from learning_rate
+with gradients clipped at grad_clip, vectors and biases initialised uniform in
+[-0.5/d, 0.5/d), squared-gradient sums starting at 1, the non-zero entries shuffled once
+(glove's ``shuffle`` tool) and cut into jobs that ``workers`` threads train without locks
+(Hogwild). The output is W + W~ (glove.c's ``-model 2``) or W alone.
+
+The loss recorded per epoch is the paper's J = sum f(x) (w.w~ + b + b~ - log x)^2 over the
+entries, in float64; glove.c prints half of J divided by the number of entries.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from wordvec.config import GloVeConfig
+from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.corpus.encode import cpu_count
+from wordvec.train.callbacks import Callback
+from wordvec.train.trainer import run_epochs
+from wordvec.vectors.keyed import KeyedVectors
+from wordvec.vocab import Vocab
+
+__all__ = ["GloVe"]
+
+_BLOCK = 1024  # entries per pseudo-sentence handed to the trainer
+_JOB_ENTRIES = 1 << 17  # entries per job
+
+
+class GloVe:
+    """GloVe estimator: parameters in ``__init__``, training in ``fit`` / ``fit_cooccurrence``.
+
+    >>> model = GloVe(vector_size=20, min_count=1, epochs=5, progress=False)
+    >>> model.fit([["the", "cat", "sat"], ["the", "dog", "sat"]]).wv["cat"].shape
+    (20,)
+
+    ``fit(corpus)`` counts the co-occurrence matrix first (kept as ``cooccurrence_``);
+    ``fit_cooccurrence(matrix)`` trains on one counted before (:func:`wordvec.cooccur.build_cooccurrence`
+    or ``wordvec cooccur``), so one matrix serves many trainings. With ``workers=1`` and a fixed
+    ``seed`` two runs give identical vectors. Defaults: :class:`wordvec.config.GloVeConfig`.
+    """
+
+    config_class = GloVeConfig
+
+    def __init__(self, vector_size: int = GloVeConfig.vector_size, *,
+                 window: int = GloVeConfig.window,
+                 distance_weighting: bool = GloVeConfig.distance_weighting,
+                 symmetric: bool = GloVeConfig.symmetric,
+                 min_count: int = GloVeConfig.min_count,
+                 max_vocab_size: int | None = GloVeConfig.max_vocab_size,
+                 memory_mb: float = GloVeConfig.memory_mb,
+                 x_max: float = GloVeConfig.x_max,
+                 alpha: float = GloVeConfig.alpha,
+                 epochs: int = GloVeConfig.epochs,
+                 learning_rate: float = GloVeConfig.learning_rate,
+                 grad_clip: float = GloVeConfig.grad_clip,
+                 output: str = GloVeConfig.output,
+                 workers: int | None = GloVeConfig.workers,
+                 seed: int = GloVeConfig.seed,
+                 tokenizer=None,
+                 callbacks: Sequence[Callback] = (),
+                 progress: bool = True):
+        self.vector_size = vector_size
+        self.window = window
+        self.distance_weighting = distance_weighting
+        self.symmetric = symmetric
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.memory_mb = memory_mb
+        self.x_max = x_max
+        self.alpha = alpha
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.grad_clip = grad_clip
+        self.output = output
+        self.workers = workers
+        self.seed = seed
+        self.tokenizer = tokenizer
+        self.callbacks = callbacks
+        self.progress = progress
+
+    @property
+    def config(self) -> GloVeConfig:
+        """The hyperparameters as a frozen, validated config."""
+        names = GloVeConfig.__dataclass_fields__
+        return GloVeConfig(**{k: getattr(self, k) for k in names}).validate()
+
+    def __repr__(self) -> str:
+        c = self.config
+        return (f"GloVe(vector_size={c.vector_size}, window={c.window}, x_max={c.x_max}, "
+                f"alpha={c.alpha}, epochs={c.epochs})")
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, corpus) -> GloVe:
+        """Count co-occurrences in ``corpus`` (paths or token lists, read twice) and train; returns ``self``."""
+        from wordvec.cooccur.builder import build_cooccurrence
+
+        cfg = self.config
+        t0 = time.perf_counter()
+        matrix = build_cooccurrence(corpus, window=cfg.window, distance_weighting=cfg.distance_weighting,
+                                    symmetric=cfg.symmetric, min_count=cfg.min_count,
+                                    max_vocab_size=cfg.max_vocab_size, memory_mb=cfg.memory_mb,
+                                    tokenizer=self.tokenizer, progress=self.progress)
+        self.cooccurrence_ = matrix
+        self._train(cfg, matrix)
+        self.training_stats_["seconds_cooccurrence"] = matrix.settings.get("seconds", 0.0)
+        self.training_stats_["seconds_total"] = time.perf_counter() - t0
+        return self
+
+    def fit_cooccurrence(self, matrix: Cooccurrence | str | os.PathLike) -> GloVe:
+        """Train on a counted co-occurrence matrix (or the path of a saved one); returns ``self``.
+
+        The matrix's own window and vocabulary settings apply; this model's are ignored.
+        """
+        cfg = self.config
+        t0 = time.perf_counter()
+        if not isinstance(matrix, Cooccurrence):
+            matrix = Cooccurrence.load(matrix)
+        self._train(cfg, matrix)
+        self.training_stats_["seconds_total"] = time.perf_counter() - t0
+        return self
+
+    def _train(self, cfg: GloVeConfig, matrix: Cooccurrence) -> None:
+        from wordvec._kernels.glove import glove_adagrad, glove_weights
+
+        if matrix.nnz == 0:
+            raise ValueError("the co-occurrence matrix is empty: the corpus has no two kept words within "
+                             "one window of each other (lower min_count or use more text)")
+        if np.any(matrix.values <= 0):
+            raise ValueError("co-occurrence values must be positive (GloVe fits their logarithm)")
+        workers = cfg.workers or cpu_count()
+        n, d = len(matrix.keys), cfg.vector_size
+        rng = np.random.default_rng(cfg.seed)
+        # glove.c: W[a] = (rand() / RAND_MAX - 0.5) / vector_size for vectors and biases alike
+        W = ((rng.random((n, d + 1), dtype=np.float32) - 0.5) / d).astype(np.float32)
+        C = ((rng.random((n, d + 1), dtype=np.float32) - 0.5) / d).astype(np.float32)
+        GW = np.ones_like(W)
+        GC = np.ones_like(C)
+        order = rng.permutation(matrix.nnz)  # glove's shuffle tool: one shuffle, reused every epoch
+        rows = matrix.rows[order]
+        cols = matrix.cols[order]
+        weight = np.empty(matrix.nnz, dtype=np.float32)
+        logx = np.empty(matrix.nnz, dtype=np.float32)
+        glove_weights(matrix.values[order], float(cfg.x_max), float(cfg.alpha), weight, logx)
+        del order
+        nnz = matrix.nnz
+        blocks = np.append(np.arange(0, nnz, _BLOCK, dtype=np.int64), np.int64(nnz))
+        eta, clip = np.float32(cfg.learning_rate), np.float32(cfg.grad_clip)
+
+        def kernel(s0, s1, alpha0, alpha1, job_rng):
+            loss, done = glove_adagrad(W, C, GW, GC, rows, cols, weight, logx,
+                                       blocks[s0], blocks[s1], eta, clip)
+            return loss, done, int(blocks[s1] - blocks[s0])
+
+        self.vocab_ = Vocab(matrix.keys, matrix.counts, total_words=matrix.settings.get("total_words"),
+                            min_count=matrix.settings.get("min_count", 1),
+                            max_vocab_size=matrix.settings.get("max_vocab_size"))
+        self.word_vectors_, self.context_vectors_ = W, C
+        self._wv = None
+        t0 = time.perf_counter()
+        history = run_epochs(
+            kernel, offsets=blocks, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
+            workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
+            description="glove", check_finite=lambda: bool(np.isfinite(W).all() and np.isfinite(C).all()),
+            job_words=_JOB_ENTRIES,
+        )
+        seconds = time.perf_counter() - t0
+        self.loss_history_ = [h.loss for h in history]
+        self.epoch_logs_ = history
+        s = matrix.settings
+        self.corpus_stats_ = {"raw_words": int(s.get("total_words", 0)), "kept_tokens": int(s.get("kept_tokens", 0)),
+                              "sentences": int(s.get("sentences", 0)), "sentences_split": 0,
+                              "cooccurrence_entries": nnz}
+        self.training_stats_ = {"seconds_train": seconds, "epochs_run": len(history), "workers": workers,
+                                "entries_per_second": nnz * len(history) / max(seconds, 1e-9),
+                                "words_per_second": s.get("total_words", 0) * len(history) / max(seconds, 1e-9)}
+
+    # ------------------------------------------------------------------ result
+    @property
+    def wv(self) -> KeyedVectors:
+        """The trained word vectors: W + W~ (output="sum") or W (output="word"), biases left out."""
+        if not hasattr(self, "word_vectors_"):
+            from wordvec.models.word2vec import NotFittedError
+
+            raise NotFittedError("this GloVe model is not trained yet: call fit(corpus) or "
+                                 "fit_cooccurrence(matrix) first")
+        if self._wv is None:
+            d = self.word_vectors_.shape[1] - 1
+            vecs = self.word_vectors_[:, :d]
+            if self.output == "sum":
+                vecs = vecs + self.context_vectors_[:, :d]
+            self._wv = KeyedVectors(self.vocab_.index_to_key, np.ascontiguousarray(vecs, dtype=np.float32),
+                                    counts=self.vocab_.counts)
+        return self._wv
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the trained vectors and this model's settings in the native directory format."""
+        from wordvec.io import save_native
+
+        save_native(self.wv, path, extra={"config": self.config.to_dict(),
+                                          "loss_history": self.loss_history_,
+                                          "corpus": self.corpus_stats_})

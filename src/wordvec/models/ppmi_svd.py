@@ -1,0 +1,242 @@
+"""PPMI + truncated SVD (Levy, Goldberg, Dagan 2015, "Improving distributional similarity
+with lessons learned from word embeddings"; their ``hyperwords`` code).
+
+From a co-occurrence matrix X (the same one GloVe trains on):
+    PMI(w, c) = log( X[w, c] * sum_c' #(c')^cds / (#(w) * #(c)^cds) )   #(w), #(c): row and column sums
+    PPMI(w, c) = max(PMI(w, c) - log(shift), 0)                         (context-distribution smoothing cds)
+    PPMI ~= U S V^T (rank vector_size),  vectors = U S^eig              (eigenvalue weighting p = eig)
+The SVD is randomized (Halko, Martinsson, Tropp 2011; seeded, 5 power iterations) with
+NumPy and a small numba sparse product, or exact with scipy's ARPACK (``svd="arpack"``,
+needs scipy).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numba
+import numpy as np
+
+from wordvec.config import PPMISVDConfig
+from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.vectors.keyed import KeyedVectors
+from wordvec.vocab import Vocab
+
+__all__ = ["PPMISVD", "ppmi"]
+
+_N_ITER = 5
+_OVERSAMPLES = 10
+
+
+def ppmi(matrix: Cooccurrence, cds: float = PPMISVDConfig.cds,
+         shift: float = PPMISVDConfig.shift) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The positive entries of the (shifted, smoothed) PMI matrix: (rows, cols, float64 values), sorted."""
+    n = len(matrix.keys)
+    x = matrix.values.astype(np.float64)
+    row_sum = np.bincount(matrix.rows, weights=x, minlength=n)
+    col_sum = np.bincount(matrix.cols, weights=x, minlength=n) ** cds
+    total = col_sum.sum()
+    with np.errstate(divide="ignore"):
+        pmi = np.log(x) + np.log(total) - np.log(row_sum[matrix.rows]) - np.log(col_sum[matrix.cols])
+    pmi -= np.log(shift)
+    keep = pmi > 0
+    return matrix.rows[keep], matrix.cols[keep], pmi[keep]
+
+
+class PPMISVD:
+    """PPMI + SVD estimator: parameters in ``__init__``, work in ``fit`` / ``fit_cooccurrence``.
+
+    >>> model = PPMISVD(vector_size=2, min_count=1, window=2, progress=False)
+    >>> model.fit([["the", "cat", "sat"], ["the", "dog", "sat"]]).wv["cat"].shape
+    (2,)
+
+    ``vector_size`` must be smaller than the vocabulary. Defaults:
+    :class:`wordvec.config.PPMISVDConfig`; the randomized SVD is seeded, so runs are identical.
+    """
+
+    config_class = PPMISVDConfig
+
+    def __init__(self, vector_size: int = PPMISVDConfig.vector_size, *,
+                 window: int = PPMISVDConfig.window,
+                 distance_weighting: bool = PPMISVDConfig.distance_weighting,
+                 symmetric: bool = PPMISVDConfig.symmetric,
+                 min_count: int = PPMISVDConfig.min_count,
+                 max_vocab_size: int | None = PPMISVDConfig.max_vocab_size,
+                 memory_mb: float = PPMISVDConfig.memory_mb,
+                 cds: float = PPMISVDConfig.cds,
+                 shift: float = PPMISVDConfig.shift,
+                 eig: float = PPMISVDConfig.eig,
+                 svd: str = PPMISVDConfig.svd,
+                 seed: int = PPMISVDConfig.seed,
+                 tokenizer=None,
+                 progress: bool = True):
+        self.vector_size = vector_size
+        self.window = window
+        self.distance_weighting = distance_weighting
+        self.symmetric = symmetric
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.memory_mb = memory_mb
+        self.cds = cds
+        self.shift = shift
+        self.eig = eig
+        self.svd = svd
+        self.seed = seed
+        self.tokenizer = tokenizer
+        self.progress = progress
+
+    @property
+    def config(self) -> PPMISVDConfig:
+        names = PPMISVDConfig.__dataclass_fields__
+        return PPMISVDConfig(**{k: getattr(self, k) for k in names}).validate()
+
+    def __repr__(self) -> str:
+        c = self.config
+        return f"PPMISVD(vector_size={c.vector_size}, window={c.window}, cds={c.cds}, eig={c.eig})"
+
+    def fit(self, corpus) -> PPMISVD:
+        """Count co-occurrences in ``corpus`` (read twice), then factorise; returns ``self``."""
+        from wordvec.cooccur.builder import build_cooccurrence
+
+        cfg = self.config
+        t0 = time.perf_counter()
+        matrix = build_cooccurrence(corpus, window=cfg.window, distance_weighting=cfg.distance_weighting,
+                                    symmetric=cfg.symmetric, min_count=cfg.min_count,
+                                    max_vocab_size=cfg.max_vocab_size, memory_mb=cfg.memory_mb,
+                                    tokenizer=self.tokenizer, progress=self.progress)
+        self.cooccurrence_ = matrix
+        self._factorise(cfg, matrix)
+        self.training_stats_["seconds_cooccurrence"] = matrix.settings.get("seconds", 0.0)
+        self.training_stats_["seconds_total"] = time.perf_counter() - t0
+        return self
+
+    def fit_cooccurrence(self, matrix: Cooccurrence | str | os.PathLike) -> PPMISVD:
+        """Factorise a counted co-occurrence matrix (or the path of a saved one); returns ``self``."""
+        cfg = self.config
+        t0 = time.perf_counter()
+        if not isinstance(matrix, Cooccurrence):
+            matrix = Cooccurrence.load(matrix)
+        self._factorise(cfg, matrix)
+        self.training_stats_["seconds_total"] = time.perf_counter() - t0
+        return self
+
+    def _factorise(self, cfg: PPMISVDConfig, matrix: Cooccurrence) -> None:
+        n = len(matrix.keys)
+        if cfg.vector_size >= n:
+            raise ValueError(f"vector_size={cfg.vector_size} must be smaller than the vocabulary "
+                             f"({n} words): lower vector_size or min_count")
+        t0 = time.perf_counter()
+        rows, cols, vals = ppmi(matrix, cfg.cds, cfg.shift)
+        if vals.size == 0:
+            raise ValueError("the PPMI matrix is empty: no word pair co-occurs more than chance predicts "
+                             "(use more text or lower shift)")
+        if cfg.svd == "arpack":
+            u, s = _svd_arpack(rows, cols, vals, n, cfg.vector_size)
+        else:
+            u, s = _svd_randomized(rows, cols, vals, n, cfg.vector_size, cfg.seed)
+        self.singular_values_ = s
+        self._vectors = np.ascontiguousarray(u * s ** cfg.eig, dtype=np.float32)
+        self.vocab_ = Vocab(matrix.keys, matrix.counts, total_words=matrix.settings.get("total_words"),
+                            min_count=matrix.settings.get("min_count", 1),
+                            max_vocab_size=matrix.settings.get("max_vocab_size"))
+        self._wv = None
+        st = matrix.settings
+        self.ppmi_entries_ = int(vals.size)
+        self.loss_history_ = []
+        self.epoch_logs_ = []
+        self.corpus_stats_ = {"raw_words": int(st.get("total_words", 0)), "kept_tokens": int(st.get("kept_tokens", 0)),
+                              "sentences": int(st.get("sentences", 0)), "sentences_split": 0,
+                              "cooccurrence_entries": matrix.nnz, "ppmi_entries": int(vals.size)}
+        seconds = time.perf_counter() - t0
+        self.training_stats_ = {"seconds_train": seconds, "epochs_run": 1, "workers": 1,
+                                "words_per_second": st.get("total_words", 0) / max(seconds, 1e-9)}
+
+    @property
+    def wv(self) -> KeyedVectors:
+        if not hasattr(self, "_vectors"):
+            from wordvec.models.word2vec import NotFittedError
+
+            raise NotFittedError("this PPMISVD model is not fitted yet: call fit(corpus) or "
+                                 "fit_cooccurrence(matrix) first")
+        if self._wv is None:
+            self._wv = KeyedVectors(self.vocab_.index_to_key, self._vectors, counts=self.vocab_.counts)
+        return self._wv
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the vectors and this model's settings in the native directory format."""
+        from wordvec.io import save_native
+
+        save_native(self.wv, path, extra={"config": self.config.to_dict(), "corpus": self.corpus_stats_})
+
+
+# ------------------------------------------------------------------ SVD
+@numba.njit(nogil=True, cache=True)
+def _csr_matmul(indptr, indices, data, Q, out):
+    """out = M @ Q for M in CSR form."""
+    for i in range(indptr.shape[0] - 1):
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            v = data[e]
+            for k in range(Q.shape[1]):
+                out[i, k] += v * Q[j, k]
+
+
+@numba.njit(nogil=True, cache=True)
+def _csr_rmatmul(indptr, indices, data, Q, out):
+    """out = M.T @ Q for M in CSR form."""
+    for i in range(indptr.shape[0] - 1):
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            v = data[e]
+            for k in range(Q.shape[1]):
+                out[j, k] += v * Q[i, k]
+
+
+def _svd_randomized(rows, cols, vals, n: int, k: int, seed: int):
+    """Top-k left singular vectors and values (Halko et al. 2011, algorithm 4.4 with QR between steps)."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])  # entries are sorted by row
+    indices = np.ascontiguousarray(cols, dtype=np.int64)
+    data = np.ascontiguousarray(vals, dtype=np.float64)
+    l = min(k + _OVERSAMPLES, n)
+
+    def mul(Q):
+        out = np.zeros((n, Q.shape[1]))
+        _csr_matmul(indptr, indices, data, np.ascontiguousarray(Q), out)
+        return out
+
+    def rmul(Q):
+        out = np.zeros((n, Q.shape[1]))
+        _csr_rmatmul(indptr, indices, data, np.ascontiguousarray(Q), out)
+        return out
+
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(mul(rng.standard_normal((n, l))))
+    for _ in range(_N_ITER):
+        Q, _ = np.linalg.qr(rmul(Q))
+        Q, _ = np.linalg.qr(mul(Q))
+    B = rmul(Q).T  # Q^T M, (l, n)
+    ub, s, _ = np.linalg.svd(B, full_matrices=False)
+    u = _flip(Q @ ub[:, :k])
+    return u, s[:k]
+
+
+def _svd_arpack(rows, cols, vals, n: int, k: int):
+    try:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.linalg import svds
+    except ImportError as exc:  # pragma: no cover - scipy is a dev dependency
+        raise ImportError("svd='arpack' needs scipy: pip install scipy (or use svd='randomized')") from exc
+    m = csr_matrix((vals, (rows, cols)), shape=(n, n))
+    u, s, _ = svds(m, k=k, random_state=0)
+    order = np.argsort(-s)
+    return _flip(u[:, order]), s[order]
+
+
+def _flip(u: np.ndarray) -> np.ndarray:
+    """Deterministic signs: the largest-magnitude entry of each column is positive."""
+    idx = np.argmax(np.abs(u), axis=0)
+    signs = np.sign(u[idx, np.arange(u.shape[1])])
+    signs[signs == 0] = 1
+    return u * signs

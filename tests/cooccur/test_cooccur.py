@@ -1,0 +1,182 @@
+"""Co-occurrence counting against a brute-force NumPy count, spills, saving and loading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wordvec._kernels.reference_glove import cooccurrence_dense
+from wordvec.cooccur import Cooccurrence, build_cooccurrence, count_cooccurrences
+
+
+def random_sentences(rng, n_words, n_sent, max_len=40):
+    return [rng.integers(0, n_words, rng.integers(0, max_len)).astype(np.int32) for _ in range(n_sent)]
+
+
+def encode(sents):
+    offsets = np.zeros(len(sents) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s) for s in sents])
+    return np.concatenate(sents).astype(np.int32), offsets
+
+
+def as_dense(rows, cols, vals, n):
+    out = np.zeros((n, n))
+    out[rows, cols] = vals
+    return out
+
+
+@pytest.mark.parametrize("symmetric", [True, False])
+@pytest.mark.parametrize("weighting", [True, False])
+@pytest.mark.parametrize("memory_mb", [64.0, 0.0005])  # the second forces hundreds of spilled runs
+def test_counts_equal_brute_force(rng, symmetric, weighting, memory_mb):
+    n = 200
+    sents = random_sentences(rng, n, 400)
+    tokens, offsets = encode(sents)
+    stats = {}
+    rows, cols, vals = count_cooccurrences([(tokens, offsets)], n, window=5, distance_weighting=weighting,
+                                           symmetric=symmetric, memory_mb=memory_mb, stats=stats)
+    assert (stats["runs"] > 10) == (memory_mb < 1)
+    ref = cooccurrence_dense(sents, n, 5, weighting, symmetric)
+    np.testing.assert_allclose(as_dense(rows, cols, vals, n), ref, rtol=1e-6)
+    keys = rows.astype(np.int64) * n + cols
+    assert np.all(np.diff(keys) > 0), "entries must be sorted by (row, col) without duplicates"
+    assert vals.size == np.count_nonzero(ref)
+    assert rows.dtype == cols.dtype == np.int32 and vals.dtype == np.float32
+    if symmetric:
+        np.testing.assert_allclose(ref, ref.T)
+
+
+def test_batches_and_windows_do_not_cross_sentences(rng):
+    # Two batches, and sentences of length 0 and 1: the same counts as one batch.
+    sents = random_sentences(rng, 50, 120, max_len=8)
+    half = len(sents) // 2
+    r1 = count_cooccurrences([encode(sents)], 50, window=10, distance_weighting=True, symmetric=True,
+                             memory_mb=1)
+    r2 = count_cooccurrences([encode(sents[:half]), encode(sents[half:])], 50, window=10,
+                             distance_weighting=True, symmetric=True, memory_mb=0.0005)
+    for a, b in zip(r1, r2):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    np.testing.assert_allclose(as_dense(*r1, 50), cooccurrence_dense(sents, 50, 10), rtol=1e-6)
+
+
+def test_hand_counted_example():
+    # "a b c" with window 2, weighting 1/d, symmetric: a-b 1, b-c 1, a-c 0.5 (both ways)
+    m = build_cooccurrence([["a", "b", "c"], ["zz"]], window=2, min_count=1, progress=False)
+    d = m.dense()
+    i = {k: n for n, k in enumerate(m.keys)}
+    assert d[i["a"], i["b"]] == d[i["b"], i["a"]] == 1.0
+    assert d[i["a"], i["c"]] == d[i["c"], i["a"]] == 0.5
+    assert d[i["zz"]].sum() == 0 and m.nnz == 6
+    left = build_cooccurrence([["a", "b", "c"]], window=2, symmetric=False, distance_weighting=False,
+                              min_count=1, progress=False).dense()
+    # Stanford's -symmetric 0 order: row = the left word, column = the right word
+    assert left[i["a"], i["c"]] == 1.0 and left[i["c"], i["a"]] == 0.0
+
+
+def test_pruned_words_are_dropped_before_windowing():
+    # "rare" is pruned by min_count=2, so "x" and "y" become neighbours (as in Stanford's cooccur)
+    m = build_cooccurrence([["x", "rare", "y"], ["x", "y"]], window=1, min_count=2, progress=False)
+    assert "rare" not in m.keys
+    d = m.dense()
+    i = {k: n for n, k in enumerate(m.keys)}
+    assert d[i["x"], i["y"]] == 2.0
+
+
+def test_streamed_builder_matches_encoded_count(rng, tmp_path):
+    words = [f"w{i}" for i in range(60)]
+    sents = [[words[j] for j in rng.integers(0, 60, rng.integers(1, 30))] for _ in range(300)]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in sents) + "\n")
+    m = build_cooccurrence(path, window=4, min_count=1, memory_mb=0.001, tokenizer="whitespace",
+                           tmp_dir=tmp_path, progress=False)
+    assert m.settings["spilled_runs"] > 1
+    idx = {k: n for n, k in enumerate(m.keys)}
+    ref = cooccurrence_dense([[idx[w] for w in s] for s in sents], len(m.keys), 4)
+    np.testing.assert_allclose(m.dense(), ref, rtol=1e-6)
+    assert m.settings["total_words"] == sum(map(len, sents))
+    assert [p.name for p in tmp_path.iterdir()] == ["corpus.txt"], "temporary runs must be removed"
+
+
+def test_save_load_round_trip_and_scipy_reads_it(tmp_path):
+    m = build_cooccurrence([["é", "b", "c", "b"], ["c", "é"]], window=3, min_count=1, progress=False)
+    path = tmp_path / "matrix.npz"
+    m.save(path)
+    back = Cooccurrence.load(path)
+    assert back.keys == m.keys
+    np.testing.assert_array_equal(back.counts, m.counts)
+    for a in ("rows", "cols", "values"):
+        np.testing.assert_array_equal(getattr(back, a), getattr(m, a))
+    assert back.settings == m.settings
+    sparse = pytest.importorskip("scipy.sparse")
+    loaded = sparse.load_npz(path)
+    np.testing.assert_allclose(loaded.toarray(), m.dense())
+    with np.load(path, allow_pickle=False) as z:  # no pickled object inside
+        assert all(z[k].dtype != object for k in z.files)
+
+
+def test_load_rejects_other_npz(tmp_path):
+    path = tmp_path / "other.npz"
+    np.savez(path, a=np.arange(3))
+    with pytest.raises(ValueError, match="not a wordvec co-occurrence file"):
+        Cooccurrence.load(path)
+
+
+# ------------------------------------------------------------------------- command line
+def _invoke(*args):
+    from typer.testing import CliRunner
+
+    from wordvec.cli.app import app
+
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+def _topic_file(rng, path, n=600):
+    topics = [[f"{t}{i}" for i in range(8)] for t in "abc"]
+    lines = [" ".join(rng.choice(topics[s % 3], 10)) for s in range(n)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_cli_cooccur_then_train_glove_and_ppmi_svd_from_the_matrix(rng, tmp_path):
+    import wordvec
+    from wordvec.io import read_native_config
+
+    corpus = _topic_file(rng, tmp_path / "c.txt")
+    res = _invoke("cooccur", corpus, "-o", tmp_path / "m.npz", "--window", "4", "--min-count", "1",
+                  "--memory", "0.001", "--quiet")
+    assert res.exit_code == 0, res.output
+    assert "non-zero co-occurrences among 24 words" in res.stdout
+    m = Cooccurrence.load(tmp_path / "m.npz")
+    assert m.settings["window"] == 4 and m.settings["spilled_runs"] > 1
+    res = _invoke("train", tmp_path / "m.npz", "--model", "glove", "-o", tmp_path / "g.txt", "-f", "glove",
+                  "--vector-size", "8", "--epochs", "5", "--x-max", "10", "--workers", "1", "--quiet")
+    assert res.exit_code == 0, res.output
+    assert "Trained glove (8 dimensions)" in res.stdout and "5 epochs" in res.stdout
+    assert len(wordvec.load(tmp_path / "g.txt", format="glove")) == 24
+    res = _invoke("train", tmp_path / "m.npz", "--model", "ppmi-svd", "-o", tmp_path / "p",
+                  "--vector-size", "4", "--quiet")
+    assert res.exit_code == 0, res.output
+    assert read_native_config(tmp_path / "p")["extra"]["config"]["model"] == "ppmi-svd"
+
+
+def test_cli_train_glove_from_text_uses_glove_defaults(rng, tmp_path):
+    from wordvec.io import read_native_config
+
+    corpus = _topic_file(rng, tmp_path / "c.txt", n=200)
+    res = _invoke("train", corpus, "--model", "glove", "-o", tmp_path / "g", "--vector-size", "8",
+                  "--min-count", "1", "--epochs", "2", "--quiet")
+    assert res.exit_code == 0, res.output
+    cfg = read_native_config(tmp_path / "g")["extra"]["config"]
+    assert (cfg["model"], cfg["window"], cfg["learning_rate"], cfg["epochs"]) == ("glove", 10, 0.05, 2)
+
+
+def test_cli_cooccur_errors_are_one_line(tmp_path):
+    res = _invoke("cooccur", tmp_path / "missing.txt", "-o", tmp_path / "m.npz")
+    assert res.exit_code == 1 and "corpus file not found" in res.stderr
+    (tmp_path / "e.txt").write_text("\n")
+    res = _invoke("cooccur", tmp_path / "e.txt", "-o", tmp_path / "m.npz", "--quiet")
+    assert res.exit_code == 1 and "empty" in res.stderr and "Traceback" not in res.output

@@ -1,0 +1,99 @@
+"""The README's set-up commands and examples are true: they run here as written."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shlex
+import subprocess
+import sys
+from itertools import islice
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wordvec.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _command_after(marker: str) -> str:
+    block = README.split(f"<!-- {marker} -->", 1)[1]
+    return re.search(r"```\n(.*?)\n```", block, re.S).group(1).strip()
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, re.S)
+
+
+def test_readme_gives_the_two_setup_commands_and_ci_runs_the_test_command():
+    assert _command_after("demo-command") == "pip install . && wordvec demo"
+    test_cmd = _command_after("test-command")
+    assert "pytest" in test_cmd
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "<!-- test-command -->" in ci  # .ci/run reads the command from the README
+    out = subprocess.run(["awk", r"/<!-- test-command -->/{getline; while ($0 ~ /^```/) getline; print; exit}",
+                          str(ROOT / "README.md")], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == test_cmd
+
+
+def test_demo_command_prints_neighbours_and_an_analogy(demo_model):
+    # the session fixture ran wordvec.demo.run_demo, which is what `wordvec demo` calls
+    out = demo_model.demo_output
+    assert "Training skip-gram" in out
+    assert re.search(r"^\s+king: \w+ \(0\.\d\d\)", out, re.M), out
+    assert "man is to king as woman is to:" in out
+
+
+def test_demo_cli_runs(demo_model, monkeypatch):
+    import wordvec.demo
+
+    calls = {}
+
+    def fake_run_demo(**kwargs):
+        calls.update(kwargs)
+        kwargs["echo"](demo_model.demo_output)
+        return demo_model
+
+    monkeypatch.setattr(wordvec.demo, "run_demo", fake_run_demo)
+    result = CliRunner().invoke(app, ["demo", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "man is to king as woman is to" in result.output and calls["progress"] is False
+
+
+def test_cli_tour_runs_as_written(tmp_path, monkeypatch):
+    from wordvec.demo import demo_corpus_path
+    import lzma
+
+    monkeypatch.chdir(tmp_path)
+    with lzma.open(demo_corpus_path(), "rt", encoding="utf-8") as src, \
+            gzip.open("corpus.txt.gz", "wt", encoding="utf-8") as dst:
+        dst.writelines(islice(src, 40_000))
+    (tour,) = [b for b in _blocks("") if b.startswith("wordvec train")]
+    runner = CliRunner()
+    for line in tour.strip().splitlines():
+        args = shlex.split(line.split("#")[0])
+        assert args[0] == "wordvec"
+        if args[1] == "train":
+            args += ["--epochs", "1", "--quiet"]
+        result = runner.invoke(app, args[1:])
+        assert result.exit_code == 0, (line, result.output)
+    assert Path("vectors.bin").is_file() and Path("vectors", "vectors.npy").is_file()
+
+
+@pytest.mark.slow
+def test_python_example_runs_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (code,) = _blocks("python")
+    code = code.replace("epochs=5", "epochs=2")  # same code, fewer passes: this is a test of the API
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["wv"].vector_size == 100
+    assert Path("vectors", "config.json").is_file() and Path("vectors.bin").is_file()
+
+
+def test_python_m_wordvec_help():
+    out = subprocess.run([sys.executable, "-m", "wordvec", "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "train" in out.stdout

@@ -48,7 +48,7 @@ def test_demo_command_prints_neighbours_and_an_analogy(demo_model):
 
 
 def test_demo_cli_runs(demo_model, monkeypatch):
-    import wordvec.demo
+    import wordvec.cli.demo
 
     calls = {}
 
@@ -57,7 +57,7 @@ def test_demo_cli_runs(demo_model, monkeypatch):
         kwargs["echo"](demo_model.demo_output)
         return demo_model
 
-    monkeypatch.setattr(wordvec.demo, "run_demo", fake_run_demo)
+    monkeypatch.setattr(wordvec.cli.demo, "run_demo", fake_run_demo)
     result = CliRunner().invoke(app, ["demo", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "man is to king as woman is to" in result.output and calls["progress"] is False

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import NoReturn
 
-import click
 import typer
 
 __all__ = ["FORMATS", "Format", "choice", "describe_error", "fail", "load_vectors", "user_errors"]
@@ -55,6 +54,13 @@ def _one_line(message: str) -> str:
     return "; ".join(parts) if parts else "unknown error"
 
 
+# typer's own control flow (exit codes, aborts, usage errors) passes through untouched. typer >= 0.2x
+# vendors click, so only typer's public names are used here, never the click package.
+_CLI_CONTROL = tuple(t for t in (getattr(typer, "Exit", None), getattr(typer, "Abort", None),
+                                 getattr(typer, "BadParameter", None), getattr(typer, "TyperException", None))
+                     if isinstance(t, type))
+
+
 def _user_error_types() -> tuple[type[BaseException], ...]:
     """Exceptions that mean "the input is wrong", not "wordvec has a bug".
 
@@ -88,7 +94,7 @@ def user_errors() -> Iterator[None]:
     """
     try:
         yield
-    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+    except _CLI_CONTROL:
         raise
     except Exception as exc:
         if os.environ.get(TRACEBACK_ENV) or not isinstance(exc, _user_error_types()):

@@ -11,9 +11,12 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "KeyedVectors", "Vocab", "load", "__version__"]
+__all__ = ["Word2Vec", "GloVe", "PPMISVD", "KeyedVectors", "Vocab", "Cooccurrence", "build_cooccurrence",
+           "load", "__version__"]
 
-_LAZY = {"Word2Vec": "wordvec.models", "KeyedVectors": "wordvec.vectors", "Vocab": "wordvec.vocab"}
+_LAZY = {"Word2Vec": "wordvec.models", "GloVe": "wordvec.models", "PPMISVD": "wordvec.models",
+         "KeyedVectors": "wordvec.vectors", "Vocab": "wordvec.vocab", "Cooccurrence": "wordvec.cooccur",
+         "build_cooccurrence": "wordvec.cooccur"}
 
 
 def __getattr__(name: str):

@@ -242,8 +242,35 @@ class PPMISVDConfig(_ConfigDict):
         return self
 
 
+@dataclass(frozen=True)
+class FastTextConfig(Word2VecConfig):
+    """Hyperparameters of FastText: every Word2Vec setting, plus the character n-grams.
+
+    min_n / max_n: lengths of the character n-grams of ``<word>`` (max_n=0 turns subwords off).
+    bucket: rows of the hashed n-gram table (fastText's FNV-1a hash modulo bucket).
+    alpha: 0.05, Facebook fastText's default for unsupervised training (gensim uses 0.025).
+    """
+
+    alpha: float = 0.05
+    min_n: int = 3
+    max_n: int = 6
+    bucket: int = 2_000_000
+
+    def validate(self) -> FastTextConfig:
+        super().validate()
+        _check(isinstance(self.min_n, int) and self.min_n >= 1, f"min_n must be >= 1, got {self.min_n!r}")
+        _check(isinstance(self.max_n, int) and (self.max_n == 0 or self.max_n >= self.min_n),
+               f"max_n must be 0 (no subwords) or >= min_n={self.min_n}, got {self.max_n!r}")
+        _check(isinstance(self.bucket, int) and (self.bucket >= 1 or self.max_n == 0),
+               f"bucket must be >= 1, got {self.bucket!r}")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "model": "fasttext"}
+
+
 _CONFIGS = {"word2vec": Word2VecConfig, "glove": GloVeConfig, "ppmi-svd": PPMISVDConfig,
-            "cooccurrence": CooccurrenceConfig}
+            "cooccurrence": CooccurrenceConfig, "fasttext": FastTextConfig}
 
 
 def config_from_dict(d: dict[str, Any]):

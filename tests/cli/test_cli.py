@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from wordvec.cli.app import app
 from wordvec.config import Word2VecConfig, defaults
 
-COMMANDS = ["train", "similar", "analogy", "evaluate", "convert", "info", "demo"]
+COMMANDS = ["train", "cooccur", "similar", "analogy", "evaluate", "convert", "info", "demo", "docs", "plot", "strip",
+            "export-projector", "serve", "classify"]
 WORDS = ["the", "king", "queen", "man", "woman", "prince", "princess", "royal", "palace", "crown", "throne", "rules", "kingdom", "castle", "boy", "girl", "father", "mother", "son", "daughter"]
 TINY = ["--min-count", "1", "--epochs", "2", "--vector-size", "16", "--workers", "1", "--quiet"]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -46,6 +46,31 @@ def test_counts_equal_brute_force(rng, symmetric, weighting, memory_mb):
         np.testing.assert_allclose(ref, ref.T)
 
 
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_dense_table_and_buffer_together_without_spill(rng, symmetric):
+    # 2000 words, 1 MiB: the frequent pairs' dense table covers part of the matrix, the buffer the rest
+    n = 2000
+    sents = random_sentences(rng, n, 100)
+    stats = {}
+    rows, cols, vals = count_cooccurrences([encode(sents)], n, window=5, distance_weighting=True,
+                                           symmetric=symmetric, memory_mb=1.0, stats=stats)
+    assert stats["runs"] == 0 and 0 < stats["dense_entries"] < n * n
+    ref = cooccurrence_dense(sents, n, 5, True, symmetric)
+    np.testing.assert_allclose(as_dense(rows, cols, vals, n), ref, rtol=1e-6)
+    assert np.all(np.diff(rows.astype(np.int64) * n + cols) > 0)
+
+
+def test_dense_layout_follows_max_product():
+    from wordvec.cooccur.builder import dense_layout
+
+    lookup = dense_layout(10, 30)
+    lengths = np.diff(lookup)
+    assert lookup[-1] <= 30 and list(lengths) == sorted(lengths, reverse=True)
+    p = int(lengths[0])  # row 0 holds columns c with (c + 1) * 1 <= max_product
+    assert all(lengths[r] == min(p // (r + 1), 10) for r in range(10))
+    assert dense_layout(10, 10**6)[-1] == 100
+
+
 def test_batches_and_windows_do_not_cross_sentences(rng):
     # Two batches, and sentences of length 0 and 1: the same counts as one batch.
     sents = random_sentences(rng, 50, 120, max_len=8)

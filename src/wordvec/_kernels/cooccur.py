@@ -6,8 +6,10 @@ to the pair (w1, w2) and, when symmetric, to (w2, w1). Pruned words were dropped
 windowing (cooccur.c skips out-of-vocabulary words without giving them a position) and a
 newline resets the window, so windows never cross sentences.
 
-Pairs are written as int64 keys ``row * n_words + col`` with float64 weights into bounded
-buffers; Python sorts, sums duplicates and spills them (wordvec.cooccur.builder).
+As in cooccur.c, pairs of frequent words, ``(row + 1) * (col + 1) <= max_product``, are summed
+in a dense ragged table (row r holds columns ``0 .. lookup[r + 1] - lookup[r] - 1`` at
+``lookup[r]``); the rest are written as int64 keys ``row * n_words + col`` with float64
+weights into a bounded buffer that Python sorts, reduces and spills (wordvec.cooccur.builder).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from wordvec._kernels.common import _JIT
 
 
 @numba.njit(**_JIT)
-def window_pairs(tokens, offsets, sent, pos, n_words, window, weighting, symmetric, keys, vals, fill):
-    """Write the pairs of tokens from position ``pos`` (in sentence ``sent``) on into the buffers.
+def window_pairs(tokens, offsets, sent, pos, n_words, window, weighting, symmetric, table, lookup,
+                 keys, vals, fill):
+    """Count the pairs of tokens from position ``pos`` (in sentence ``sent``) on: into ``table``
+    where the pair has a dense slot, else into the buffers ``keys``/``vals``.
 
     Stops before a token whose pairs might not fit (it needs up to 2 * window slots).
     Returns ``(sent, pos, fill)``: where to resume and how many buffer slots are used.
@@ -33,25 +37,28 @@ def window_pairs(tokens, offsets, sent, pos, n_words, window, weighting, symmetr
     while sent < n_sent:
         start = offsets[sent]
         end = offsets[sent + 1]
-        if pos < start:
-            pos = start
+        pos = max(pos, start)
         while pos < end:
             if fill + need > cap:
                 return sent, pos, fill
             w2 = np.int64(tokens[pos])
-            lo = pos - window
-            if lo < start:
-                lo = start
+            lo = max(pos - window, start)
             for k in range(pos - 1, lo - 1, -1):
                 w1 = np.int64(tokens[k])
                 x = 1.0 / (pos - k) if weighting else 1.0
-                keys[fill] = w1 * nw + w2
-                vals[fill] = x
-                fill += 1
-                if symmetric:
-                    keys[fill] = w2 * nw + w1
+                if lookup[w1] + w2 < lookup[w1 + 1]:
+                    table[lookup[w1] + w2] += x
+                else:
+                    keys[fill] = w1 * nw + w2
                     vals[fill] = x
                     fill += 1
+                if symmetric:
+                    if lookup[w2] + w1 < lookup[w2 + 1]:
+                        table[lookup[w2] + w1] += x
+                    else:
+                        keys[fill] = w2 * nw + w1
+                        vals[fill] = x
+                        fill += 1
             pos += 1
         sent += 1
     return sent, pos, fill
@@ -77,8 +84,8 @@ def sum_sorted(keys, vals, n):
 def sort_pairs(keys, vals, n):
     """Sort ``keys[:n]`` with ``vals[:n]`` carried along, in place, without extra memory.
 
-    LSD radix sort would need a second buffer; this is an in-place heapsort-free introsort
-    substitute: an iterative quicksort (median of three) finishing with insertion sort.
+    An iterative quicksort (median of three, smaller part first so the stack stays
+    O(log n)) finishing short ranges with insertion sort; argsort would need 3x the memory.
     """
     stack = np.empty(128, dtype=np.int64)
     top = 0
@@ -143,3 +150,26 @@ def _swap(keys, vals, i, j):
     v = vals[i]
     vals[i] = vals[j]
     vals[j] = v
+
+
+# Sparse products for the randomized SVD of PPMI matrices (wordvec.models.ppmi_svd).
+@numba.njit(**_JIT)
+def csr_matmul(indptr, indices, data, Q, out):
+    """out = M @ Q for M in CSR form."""
+    for i in range(indptr.shape[0] - 1):
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            v = data[e]
+            for k in range(Q.shape[1]):
+                out[i, k] += v * Q[j, k]
+
+
+@numba.njit(**_JIT)
+def csr_rmatmul(indptr, indices, data, Q, out):
+    """out = M.T @ Q for M in CSR form."""
+    for i in range(indptr.shape[0] - 1):
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            v = data[e]
+            for k in range(Q.shape[1]):
+                out[j, k] += v * Q[i, k]

@@ -19,6 +19,8 @@ import math
 import numba
 import numpy as np
 
+from wordvec._kernels.common import next_random
+
 # NaN/inf checks must survive: fastmath without "nnan"/"ninf".
 _JIT_GLOVE = dict(nogil=True, cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"},
                   error_model="numpy")
@@ -81,3 +83,15 @@ def glove_adagrad(W, C, GW, GC, rows, cols, weight, logx, start, end, eta, grad_
         GW[i, d] += fdiff * fdiff
         GC[j, d] += fdiff * fdiff
     return loss, done
+
+
+@numba.njit(nogil=True, cache=True)
+def shuffle_entries(rows, cols, weight, logx, rng):
+    """Fisher-Yates shuffle of the four entry arrays together, in place (no index array)."""
+    for e in range(rows.shape[0] - 1, 0, -1):
+        r = (next_random(rng) << np.uint64(32)) | next_random(rng)
+        j = np.int64(r % np.uint64(e + 1))
+        rows[e], rows[j] = rows[j], rows[e]
+        cols[e], cols[j] = cols[j], cols[e]
+        weight[e], weight[j] = weight[j], weight[e]
+        logx[e], logx[j] = logx[j], logx[e]

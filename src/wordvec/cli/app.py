@@ -1,6 +1,6 @@
 """The ``wordvec`` command: a typer app with one module per command.
 
-Command modules import only typer, click and light parts of wordvec at start-up; NumPy,
+Command modules import only typer and light parts of wordvec at start-up; NumPy,
 numba and the models are imported inside the commands, so ``wordvec --help`` is instant.
 """
 
@@ -8,7 +8,22 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli import analogy, convert, cooccur, demo, evaluate, info, similar, train
+from wordvec.cli import (
+    analogy,
+    classify,
+    convert,
+    cooccur,
+    demo,
+    docs,
+    evaluate,
+    export_projector,
+    info,
+    plot,
+    serve,
+    similar,
+    strip,
+    train,
+)
 
 __all__ = ["app", "main"]
 
@@ -29,6 +44,12 @@ app.command("evaluate")(evaluate.evaluate)
 app.command("convert")(convert.convert)
 app.command("info")(info.info)
 app.command("demo")(demo.demo)
+app.command("docs")(docs.docs)
+app.command("plot")(plot.plot)
+app.command("strip")(strip.strip)
+app.command("export-projector")(export_projector.export_projector)
+app.command("serve")(serve.serve)
+app.add_typer(classify.app, name="classify")
 
 
 def _version(value: bool) -> None:

@@ -5,13 +5,14 @@ counts words and builds the shared :class:`~wordvec.vocab.Vocab`; the second enc
 bounded batches of sentences and feeds their windows to a fixed-size pair buffer. When
 the buffer fills, it is sorted in place and equal pairs are summed; if that leaves it
 more than half full, the sorted run is spilled to a temporary file and the buffer starts
-again. At the end the runs are merged k ways in bounded blocks. Memory therefore depends
+again. As in cooccur.c, half the memory holds a dense table for pairs of frequent words
+(``(i + 1) * (j + 1) <= max_product``), which take most of the counts and never reach the
+buffer. At the end the runs (and the table's entries) are merged k ways in bounded blocks. Memory therefore depends
 on ``memory_mb`` (and the vocabulary), never on the corpus length.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import tempfile
@@ -145,13 +146,17 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
                         stats: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Count the windows of encoded ``batches``; returns sorted (rows int32, cols int32, values float32).
 
-    The pair buffer holds ``memory_mb`` MiB (16 bytes a pair); full buffers are sorted,
+    Half of ``memory_mb`` MiB holds the dense table of frequent pairs, the rest the pair
+    buffer (16 bytes a pair); full buffers are sorted,
     reduced and, when still more than half full, spilled to sorted runs under ``tmp_dir``
     (the system's temporary directory by default) that are merged at the end.
     """
     from wordvec._kernels.cooccur import sort_pairs, sum_sorted, window_pairs
 
-    cap = max(int(memory_mb * 2**20) // _PAIR_BYTES, _MIN_BUFFER, 4 * window + 2)
+    budget = int(memory_mb * 2**20)
+    lookup = dense_layout(n_words, budget // 2 // 8)  # half the memory: cooccur.c's dense table
+    table = np.zeros(int(lookup[-1]), dtype=np.float64)
+    cap = max((budget - table.nbytes) // _PAIR_BYTES, _MIN_BUFFER, 4 * window + 2)
     keys = np.empty(cap, dtype=np.int64)
     vals = np.empty(cap, dtype=np.float64)
     fill = 0
@@ -165,7 +170,8 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
             n_sent = offsets.shape[0] - 1
             while sent < n_sent:
                 sent, pos, fill = window_pairs(tokens, offsets, sent, pos, n_words, window,
-                                               bool(distance_weighting), bool(symmetric), keys, vals, fill)
+                                               bool(distance_weighting), bool(symmetric), table, lookup,
+                                               keys, vals, fill)
                 if sent < n_sent:  # the buffer is full: reduce, and spill if that did not free half
                     sort_pairs(keys, vals, fill)
                     fill = sum_sorted(keys, vals, fill)
@@ -178,15 +184,71 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
         fill = sum_sorted(keys, vals, fill)
         if stats is not None:
             stats["runs"] = len(runs) + (1 if runs and fill else 0)
-        if not runs:
-            return _split(keys[:fill], vals[:fill], n_words)
+            stats["dense_entries"] = int(table.shape[0])
+        if not runs:  # everything is in memory: the table's entries and the buffer's are disjoint
+            dk, dv = _dense_entries(table, lookup, n_words, 0, n_words)
+            del table
+            k = np.concatenate((dk, keys[:fill]))
+            v = np.concatenate((dv, vals[:fill]))
+            del keys, vals, dk, dv
+            sort_pairs(k, v, k.size)
+            return _split(k, v, n_words)
         if fill:
             runs.append(_spill(work, len(runs), keys, vals, fill))
         del keys, vals
+        runs.append(_spill_dense(work, len(runs), table, lookup, n_words, cap))
+        del table
         return _merge(runs, work, n_words, cap)
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def dense_layout(n_words: int, max_entries: int) -> np.ndarray:
+    """Row starts (n_words + 1, int64) of cooccur.c's dense table for the largest max_product
+    whose table holds at most ``max_entries`` slots: row r gets min(max_product // (r + 1), n) columns."""
+    r = np.arange(1, n_words + 1, dtype=np.int64)
+
+    def size(p: int) -> int:
+        return int(np.minimum(p // r, n_words).sum())
+
+    lo, hi = 0, n_words * n_words
+    while lo < hi:  # the largest p with size(p) <= max_entries
+        mid = (lo + hi + 1) // 2
+        if size(mid) <= max_entries:
+            lo = mid
+        else:
+            hi = mid - 1
+    lookup = np.zeros(n_words + 1, dtype=np.int64)
+    np.cumsum(np.minimum(lo // r, n_words), out=lookup[1:])
+    return lookup
+
+
+def _dense_entries(table: np.ndarray, lookup: np.ndarray, n_words: int, r0: int, r1: int):
+    """Sorted (keys, values) of the non-zero slots of rows r0:r1 of the dense table."""
+    base = int(lookup[r0])
+    idx = np.flatnonzero(table[base:int(lookup[r1])]) + base
+    rows = np.searchsorted(lookup, idx, side="right") - 1
+    keys = rows * np.int64(n_words) + (idx - lookup[rows])
+    return keys, table[idx]
+
+
+def _spill_dense(work: Path, i: int, table: np.ndarray, lookup: np.ndarray, n_words: int,
+                 block: int) -> tuple[Path, int]:
+    """Write the dense table's non-zero entries as one sorted run, a block of rows at a time."""
+    path = work / f"run{i:05d}"
+    n = 0
+    with open(path.with_suffix(".keys"), "wb") as kf, open(path.with_suffix(".vals"), "wb") as vf:
+        r0 = 0
+        while r0 < n_words:
+            r1 = max(int(np.searchsorted(lookup, lookup[r0] + block, side="right")) - 1, r0 + 1)
+            r1 = min(r1, n_words)
+            k, v = _dense_entries(table, lookup, n_words, r0, r1)
+            k.tofile(kf)
+            v.tofile(vf)
+            n += k.size
+            r0 = r1
+    return path, n
 
 
 def _split(keys: np.ndarray, vals: np.ndarray, n_words: int):

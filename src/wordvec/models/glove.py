@@ -126,7 +126,8 @@ class GloVe:
         return self
 
     def _train(self, cfg: GloVeConfig, matrix: Cooccurrence) -> None:
-        from wordvec._kernels.glove import glove_adagrad, glove_weights
+        from wordvec._kernels.glove import glove_adagrad, glove_weights, shuffle_entries
+        from wordvec.train.schedules import job_seed
 
         if matrix.nnz == 0:
             raise ValueError("the co-occurrence matrix is empty: the corpus has no two kept words within "
@@ -141,13 +142,13 @@ class GloVe:
         C = ((rng.random((n, d + 1), dtype=np.float32) - 0.5) / d).astype(np.float32)
         GW = np.ones_like(W)
         GC = np.ones_like(C)
-        order = rng.permutation(matrix.nnz)  # glove's shuffle tool: one shuffle, reused every epoch
-        rows = matrix.rows[order]
-        cols = matrix.cols[order]
+        rows = matrix.rows.astype(np.int32, copy=True)
+        cols = matrix.cols.astype(np.int32, copy=True)
         weight = np.empty(matrix.nnz, dtype=np.float32)
         logx = np.empty(matrix.nnz, dtype=np.float32)
-        glove_weights(matrix.values[order], float(cfg.x_max), float(cfg.alpha), weight, logx)
-        del order
+        glove_weights(matrix.values, float(cfg.x_max), float(cfg.alpha), weight, logx)
+        # glove's shuffle tool: one shuffle, reused every epoch (in place: 16 bytes an entry in all)
+        shuffle_entries(rows, cols, weight, logx, job_seed(cfg.seed, 2**31, 0))
         nnz = matrix.nnz
         blocks = np.append(np.arange(0, nnz, _BLOCK, dtype=np.int64), np.int64(nnz))
         eta, clip = np.float32(cfg.learning_rate), np.float32(cfg.grad_clip)
@@ -161,6 +162,7 @@ class GloVe:
                             min_count=matrix.settings.get("min_count", 1),
                             max_vocab_size=matrix.settings.get("max_vocab_size"))
         self.word_vectors_, self.context_vectors_ = W, C
+        self.cooccurrence_settings_ = dict(matrix.settings)
         self._wv = None
         t0 = time.perf_counter()
         history = run_epochs(
@@ -204,4 +206,5 @@ class GloVe:
 
         save_native(self.wv, path, extra={"config": self.config.to_dict(),
                                           "loss_history": self.loss_history_,
-                                          "corpus": self.corpus_stats_})
+                                          "corpus": self.corpus_stats_,
+                                          "cooccurrence": self.cooccurrence_settings_})

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import time
 
-import numba
 import numpy as np
 
 from wordvec.config import PPMISVDConfig
@@ -136,6 +135,7 @@ class PPMISVD:
         else:
             u, s = _svd_randomized(rows, cols, vals, n, cfg.vector_size, cfg.seed)
         self.singular_values_ = s
+        self.cooccurrence_settings_ = dict(matrix.settings)
         self._vectors = np.ascontiguousarray(u * s ** cfg.eig, dtype=np.float32)
         self.vocab_ = Vocab(matrix.keys, matrix.counts, total_words=matrix.settings.get("total_words"),
                             min_count=matrix.settings.get("min_count", 1),
@@ -167,34 +167,15 @@ class PPMISVD:
         """Save the vectors and this model's settings in the native directory format."""
         from wordvec.io import save_native
 
-        save_native(self.wv, path, extra={"config": self.config.to_dict(), "corpus": self.corpus_stats_})
+        save_native(self.wv, path, extra={"config": self.config.to_dict(), "corpus": self.corpus_stats_,
+                                          "cooccurrence": self.cooccurrence_settings_})
 
 
 # ------------------------------------------------------------------ SVD
-@numba.njit(nogil=True, cache=True)
-def _csr_matmul(indptr, indices, data, Q, out):
-    """out = M @ Q for M in CSR form."""
-    for i in range(indptr.shape[0] - 1):
-        for e in range(indptr[i], indptr[i + 1]):
-            j = indices[e]
-            v = data[e]
-            for k in range(Q.shape[1]):
-                out[i, k] += v * Q[j, k]
-
-
-@numba.njit(nogil=True, cache=True)
-def _csr_rmatmul(indptr, indices, data, Q, out):
-    """out = M.T @ Q for M in CSR form."""
-    for i in range(indptr.shape[0] - 1):
-        for e in range(indptr[i], indptr[i + 1]):
-            j = indices[e]
-            v = data[e]
-            for k in range(Q.shape[1]):
-                out[j, k] += v * Q[i, k]
-
-
 def _svd_randomized(rows, cols, vals, n: int, k: int, seed: int):
     """Top-k left singular vectors and values (Halko et al. 2011, algorithm 4.4 with QR between steps)."""
+    from wordvec._kernels.cooccur import csr_matmul, csr_rmatmul
+
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])  # entries are sorted by row
     indices = np.ascontiguousarray(cols, dtype=np.int64)
@@ -203,12 +184,12 @@ def _svd_randomized(rows, cols, vals, n: int, k: int, seed: int):
 
     def mul(Q):
         out = np.zeros((n, Q.shape[1]))
-        _csr_matmul(indptr, indices, data, np.ascontiguousarray(Q), out)
+        csr_matmul(indptr, indices, data, np.ascontiguousarray(Q), out)
         return out
 
     def rmul(Q):
         out = np.zeros((n, Q.shape[1]))
-        _csr_rmatmul(indptr, indices, data, np.ascontiguousarray(Q), out)
+        csr_rmatmul(indptr, indices, data, np.ascontiguousarray(Q), out)
         return out
 
     rng = np.random.default_rng(seed)

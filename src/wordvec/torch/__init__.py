@@ -1,0 +1,22 @@
+"""The PyTorch bridge (extra ``wordvec[torch]``): embeddings to and from ``nn.Embedding``, and a
+text classifier built on them.
+
+``import wordvec`` never loads this package; importing it without PyTorch raises an
+ImportError that says ``pip install wordvec[torch]``.
+
+>>> emb, vocab = to_torch(kv)                       # doctest: +SKIP
+>>> ids, mask = vocab.encode_batch(["a good film", "bad"])
+>>> kv2 = from_torch(emb, vocab)                    # back to KeyedVectors
+"""
+
+from wordvec.torch._extras import require_torch
+
+require_torch()
+
+from wordvec.torch.classifier import ClassifierConfig, MeanEmbeddingNet, TextClassifier
+from wordvec.torch.data import LabelledTexts, read_labelled
+from wordvec.torch.embedding import embedding_for, from_torch, to_torch
+from wordvec.torch.vocabulary import Vocabulary
+
+__all__ = ["ClassifierConfig", "LabelledTexts", "MeanEmbeddingNet", "TextClassifier", "Vocabulary",
+           "embedding_for", "from_torch", "read_labelled", "to_torch"]

@@ -1,0 +1,398 @@
+"""A text classifier on word embeddings: the classic embedding-average model of the tutorials.
+
+embedding (random, or pre-trained wordvec vectors, frozen or fine-tuned) -> mean over the
+real tokens of each text (padding does not count) -> Dense(16, ReLU) -> one logit per class.
+Trained with Adam on shuffled padded batches; a validation split drives early stopping on the
+validation loss and the best weights are kept. Saved as a directory without pickle:
+``config.json`` + ``vocab.json`` + ``weights.pt`` (a state dict, read back with
+``torch.load(weights_only=True)``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from wordvec.torch.embedding import embedding_for, from_torch, to_torch
+from wordvec.torch.vocabulary import PAD_INDEX, Vocabulary
+
+__all__ = ["ClassifierConfig", "MeanEmbeddingNet", "TextClassifier"]
+
+FORMAT_VERSION = 1
+CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE = "config.json", "vocab.json", "weights.pt"
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """The classifier's parameters and their defaults (defined here once)."""
+
+    embedding_dim: int = 16
+    hidden: int = 16
+    freeze: bool = False
+    epochs: int = 10
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    validation_split: float = 0.1
+    patience: int = 2
+    min_count: int = 1
+    max_len: int | None = None
+    tokenizer: str = "regex"
+    seed: int = 0
+
+    def validate(self) -> None:
+        for name in ("embedding_dim", "hidden", "epochs", "batch_size", "min_count"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
+        if not 0 <= self.validation_split < 1:
+            raise ValueError(f"validation_split must be in [0, 1), got {self.validation_split}")
+        if self.patience < 0:
+            raise ValueError(f"patience must be >= 0, got {self.patience}")
+        if self.max_len is not None and self.max_len < 1:
+            raise ValueError(f"max_len must be >= 1 or None, got {self.max_len}")
+        if self.tokenizer not in ("regex", "whitespace"):
+            raise ValueError(f"tokenizer must be 'regex' or 'whitespace', got {self.tokenizer!r}")
+
+
+_DEFAULTS = ClassifierConfig()
+
+
+class MeanEmbeddingNet(nn.Module):
+    """``logits = W2 · relu(W1 · mean(embedding[ids] over mask) + b1) + b2``.
+
+    The mean divides by the number of real tokens (``mask.sum``), so padding never counts; a
+    text with no token gets the zero vector.
+    """
+
+    def __init__(self, embedding: nn.Embedding, hidden: int, n_classes: int):
+        super().__init__()
+        self.embedding = embedding
+        self.hidden = nn.Linear(embedding.embedding_dim, hidden)
+        self.output = nn.Linear(hidden, n_classes)
+
+    def pool(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        emb = self.embedding(ids)                                   # (B, L, D)
+        summed = (emb * mask.unsqueeze(-1).to(emb.dtype)).sum(dim=1)  # padding rows multiplied by 0
+        count = mask.sum(dim=1, keepdim=True).clamp(min=1).to(emb.dtype)
+        return summed / count
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return self.output(torch.relu(self.hidden(self.pool(ids, mask))))
+
+
+def _pad(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max([len(r) for r in rows] + [1])
+    ids = torch.full((len(rows), width), PAD_INDEX, dtype=torch.long)
+    for i, r in enumerate(rows):
+        if r:
+            ids[i, :len(r)] = torch.as_tensor(r, dtype=torch.long)
+    lengths = torch.as_tensor([len(r) for r in rows], dtype=torch.long)
+    return ids, torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)
+
+
+class TextClassifier:
+    """Embedding-average text classifier (scikit-learn style: ``fit`` returns ``self``).
+
+    Parameters are those of :class:`ClassifierConfig`, plus ``vectors``: pre-trained vectors
+    (KeyedVectors, or anything with ``__contains__``, ``__getitem__`` and ``vector_size``)
+    to start the embedding from. With ``vectors`` and ``freeze=True`` the vocabulary is all of
+    the vectors' words and the embedding is not trained; with ``freeze=False`` the vocabulary
+    is the training texts' words (``min_count``), initialised from ``vectors`` where found and
+    at random (the vectors' scale) elsewhere, then fine-tuned. Without ``vectors`` the
+    embedding (``embedding_dim``) is learned from scratch. Same seed, same data, same result
+    (single-threaded determinism is PyTorch's).
+
+    Learned state: ``vocabulary_``, ``classes_``, ``model_``, ``history_`` (one dict per epoch:
+    ``epoch, loss, accuracy, val_loss, val_accuracy, seconds``), ``best_epoch_``.
+    """
+
+    def __init__(self, embedding_dim: int = _DEFAULTS.embedding_dim, *, vectors=None,
+                 hidden: int = _DEFAULTS.hidden, freeze: bool = _DEFAULTS.freeze, epochs: int = _DEFAULTS.epochs,
+                 batch_size: int = _DEFAULTS.batch_size, learning_rate: float = _DEFAULTS.learning_rate,
+                 validation_split: float = _DEFAULTS.validation_split, patience: int = _DEFAULTS.patience,
+                 min_count: int = _DEFAULTS.min_count, max_len: int | None = _DEFAULTS.max_len,
+                 tokenizer: str = _DEFAULTS.tokenizer, seed: int = _DEFAULTS.seed):
+        self.embedding_dim = embedding_dim
+        self.vectors = vectors
+        self.hidden = hidden
+        self.freeze = freeze
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.validation_split = validation_split
+        self.patience = patience
+        self.min_count = min_count
+        self.max_len = max_len
+        self.tokenizer = tokenizer
+        self.seed = seed
+
+    # ------------------------------------------------------------------ config
+    def config(self) -> ClassifierConfig:
+        return ClassifierConfig(**{f.name: getattr(self, f.name) for f in fields(ClassifierConfig)})
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in asdict(self.config()).items() if getattr(_DEFAULTS, k) != v}
+        if self.vectors is not None:
+            changed["vectors"] = f"<{len(self.vectors) if hasattr(self.vectors, '__len__') else '?'} vectors>"
+        return f"TextClassifier({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise RuntimeError("this TextClassifier is not trained yet: call fit() or TextClassifier.load()")
+
+    # ------------------------------------------------------------------ training
+    def _encode(self, texts: Sequence[str]) -> list[list[int]]:
+        vocab, cut = self.vocabulary_, self.max_len
+        rows = [vocab.encode(vocab.tokenize(t) if isinstance(t, str) else t) for t in texts]
+        return [r[:cut] for r in rows] if cut is not None else rows
+
+    def _build(self, tokenized: list[list[str]], n_classes: int, generator: torch.Generator) -> None:
+        cfg = self.config()
+        if self.vectors is not None and self.freeze:
+            if not hasattr(self.vectors, "index_to_key"):
+                raise TypeError("freeze=True with pre-trained vectors needs KeyedVectors (with index_to_key)")
+            embedding, self.vocabulary_ = to_torch(self.vectors, freeze=True, tokenizer=cfg.tokenizer)
+            self.pretrained_found_ = len(self.vocabulary_) - 2
+        else:
+            self.vocabulary_ = Vocabulary.build(tokenized, min_count=cfg.min_count, tokenizer=cfg.tokenizer)
+            if self.vectors is not None and hasattr(self.vectors, "index_to_key"):
+                # Words never seen in training keep their pre-trained vector (fine-tuned words
+                # start from theirs), so a test text's unseen words are not all <unk>.
+                seen = self.vocabulary_.key_to_index
+                extra = [w for w in self.vectors.index_to_key if w not in seen]
+                counts = self.vocabulary_.counts + [0] * len(extra)
+                self.vocabulary_ = Vocabulary(self.vocabulary_.words + extra, counts=counts, tokenizer=cfg.tokenizer)
+            embedding, self.pretrained_found_ = embedding_for(
+                self.vocabulary_, None if self.vectors is not None else cfg.embedding_dim, self.vectors,
+                freeze=cfg.freeze, generator=generator)
+        self.model_ = MeanEmbeddingNet(embedding, cfg.hidden, n_classes)
+
+    def fit(self, texts: Sequence[str], labels: Sequence, validation: tuple[Sequence[str], Sequence] | None = None,
+            on_epoch: Callable[[dict], None] | None = None) -> TextClassifier:
+        """Train on ``texts`` (raw strings) and ``labels`` (any sortable values).
+
+        ``validation=(texts, labels)`` gives the validation set; otherwise ``validation_split``
+        of the training data (a seeded random draw) is held out. Training stops when the
+        validation loss has not improved for ``patience`` epochs and the best epoch's weights
+        are restored. ``on_epoch`` is called with each history row.
+        """
+        cfg = self.config()
+        cfg.validate()
+        texts, labels = list(texts), list(labels)
+        if len(texts) != len(labels):
+            raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        if not texts:
+            raise ValueError("no training texts")
+        self.classes_ = sorted(set(labels))
+        if len(self.classes_) < 2:
+            raise ValueError(f"need at least two classes to train, got {self.classes_}")
+        class_index = {c: i for i, c in enumerate(self.classes_)}
+        y_all = torch.as_tensor([class_index[y] for y in labels], dtype=torch.long)
+
+        generator = torch.Generator().manual_seed(cfg.seed)
+        order = torch.randperm(len(texts), generator=generator)
+        if validation is not None:
+            val_texts, val_labels = list(validation[0]), list(validation[1])
+            unknown = sorted({str(v) for v in val_labels if v not in class_index})
+            if unknown:
+                raise ValueError(f"validation labels not in the training labels: {', '.join(unknown)}")
+            train_idx = order
+        elif cfg.validation_split > 0:
+            n_val = max(1, round(len(texts) * cfg.validation_split))
+            if n_val >= len(texts):
+                raise ValueError(f"validation_split={cfg.validation_split} leaves no training text")
+            val_idx, train_idx = order[:n_val], order[n_val:]
+            val_texts = [texts[i] for i in val_idx.tolist()]
+            val_labels = [labels[i] for i in val_idx.tolist()]
+        else:
+            train_idx, val_texts, val_labels = order, [], []
+        train_idx = torch.sort(train_idx).values  # shuffled again each epoch
+
+        tok = Vocabulary([], tokenizer=cfg.tokenizer).tokenize
+        tokenized = [tok(texts[i]) for i in train_idx.tolist()]
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(cfg.seed)
+            self._build(tokenized, len(self.classes_), generator)
+        train_rows = self._encode(tokenized)
+        train_y = y_all[train_idx]
+        val_rows = self._encode(val_texts)
+        val_y = torch.as_tensor([class_index[v] for v in val_labels], dtype=torch.long)
+
+        model = self.model_
+        # The embedding gets sparse gradients and SparseAdam (Adam's moments updated only on the
+        # rows a batch uses), so an epoch costs the same for 10k or 100k words.
+        optimizers: list[torch.optim.Optimizer] = [torch.optim.Adam(
+            [p for n, p in model.named_parameters() if not n.startswith("embedding.")], lr=cfg.learning_rate)]
+        if model.embedding.weight.requires_grad:
+            model.embedding.sparse = True
+            optimizers.append(torch.optim.SparseAdam([model.embedding.weight], lr=cfg.learning_rate))
+        loss_fn = nn.CrossEntropyLoss()
+        self.history_: list[dict] = []
+        self.best_epoch_ = 0
+        best_loss, best_state, waited = math.inf, None, 0
+        for epoch in range(1, cfg.epochs + 1):
+            t0 = time.perf_counter()
+            model.train()
+            perm = torch.randperm(len(train_rows), generator=generator).tolist()
+            total_loss, correct = 0.0, 0
+            for start in range(0, len(perm), cfg.batch_size):
+                batch = perm[start:start + cfg.batch_size]
+                ids, mask = _pad([train_rows[i] for i in batch])
+                y = train_y[batch]
+                logits = model(ids, mask)
+                loss = loss_fn(logits, y)
+                for optimizer in optimizers:
+                    optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                for optimizer in optimizers:
+                    optimizer.step()
+                total_loss += float(loss.detach()) * len(batch)
+                correct += int((logits.detach().argmax(1) == y).sum())
+            row = {"epoch": epoch, "loss": total_loss / len(perm), "accuracy": correct / len(perm)}
+            if val_rows:
+                row["val_loss"], row["val_accuracy"] = self._loss_accuracy(val_rows, val_y)
+            row["seconds"] = time.perf_counter() - t0
+            self.history_.append(row)
+            if on_epoch is not None:
+                on_epoch(row)
+            monitored = row.get("val_loss", row["loss"])
+            if monitored < best_loss:
+                best_loss, waited, self.best_epoch_ = monitored, 0, epoch
+                best_state = copy.deepcopy(model.state_dict())
+            else:
+                waited += 1
+                if val_rows and waited >= cfg.patience:
+                    break
+        if best_state is not None:
+            model.load_state_dict(best_state)
+        model.embedding.sparse = False
+        model.eval()
+        return self
+
+    @torch.inference_mode()
+    def _logits(self, rows: list[list[int]], batch_size: int = 512) -> torch.Tensor:
+        self.model_.eval()
+        out = [self.model_(*_pad(rows[s:s + batch_size])) for s in range(0, len(rows), batch_size)]
+        return torch.cat(out) if out else torch.zeros((0, len(self.classes_)))
+
+    def _loss_accuracy(self, rows: list[list[int]], y: torch.Tensor) -> tuple[float, float]:
+        logits = self._logits(rows)
+        loss = float(nn.functional.cross_entropy(logits, y))
+        return loss, float((logits.argmax(1) == y).float().mean())
+
+    # ------------------------------------------------------------------ inference
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities, shape ``(len(texts), len(classes_))``, columns in ``classes_`` order."""
+        self._check_fitted()
+        if isinstance(texts, str):
+            raise TypeError("predict_proba() takes a list of texts, not one string")
+        return torch.softmax(self._logits(self._encode(list(texts))), dim=1).numpy()
+
+    def predict(self, texts: Sequence[str]) -> list:
+        """The most probable class of each text."""
+        proba = self.predict_proba(texts)
+        return [self.classes_[i] for i in proba.argmax(axis=1)] if len(proba) else []
+
+    def evaluate(self, texts: Sequence[str], labels: Sequence) -> dict:
+        """Accuracy on labelled texts: ``{"n", "correct", "accuracy", "unknown_labels"}``.
+
+        Rows whose label the model never saw count as wrong (``unknown_labels`` counts them).
+        """
+        labels = list(labels)
+        predicted = self.predict(texts)
+        if len(predicted) != len(labels):
+            raise ValueError(f"{len(predicted)} texts but {len(labels)} labels")
+        known = set(self.classes_)
+        correct = sum(p == y for p, y in zip(predicted, labels))
+        return {"n": len(labels), "correct": correct, "accuracy": correct / len(labels) if labels else float("nan"),
+                "unknown_labels": sum(y not in known for y in labels)}
+
+    @property
+    def wv(self):
+        """The learned (or fine-tuned) embedding as KeyedVectors, without the two specials."""
+        self._check_fitted()
+        return from_torch(self.model_.embedding, self.vocabulary_)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model directory (replaced atomically if it exists)."""
+        from wordvec.io._atomic import atomic_directory
+
+        self._check_fitted()
+        meta = {"format_version": FORMAT_VERSION, "kind": "wordvec.TextClassifier",
+                "config": asdict(self.config()), "classes": self.classes_, "history": self.history_,
+                "best_epoch": self.best_epoch_, "pretrained_found": self.pretrained_found_,
+                "torch_version": torch.__version__}
+        try:
+            text = json.dumps(meta, indent=2)
+        except TypeError:
+            raise TypeError(f"class labels must be JSON values (str, int, ...), got {self.classes_!r}") from None
+        with atomic_directory(path) as tmp:
+            (tmp / CONFIG_FILE).write_text(text + "\n", encoding="utf-8")
+            (tmp / VOCAB_FILE).write_text(json.dumps(self.vocabulary_.to_dict()), encoding="utf-8")
+            torch.save({k: v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()},
+                       tmp / WEIGHTS_FILE)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> TextClassifier:
+        """Read a directory written by :meth:`save` (weights loaded with ``weights_only=True``)."""
+        path = Path(path)
+        cfg_file = path / CONFIG_FILE
+        if not cfg_file.is_file():
+            raise FileNotFoundError(f"{path}: not a wordvec classifier directory (no {CONFIG_FILE})")
+        meta = json.loads(cfg_file.read_text(encoding="utf-8"))
+        if meta.get("kind") != "wordvec.TextClassifier":
+            raise ValueError(f"{cfg_file}: not a wordvec classifier (kind={meta.get('kind')!r})")
+        if meta.get("format_version", 0) > FORMAT_VERSION:
+            raise ValueError(f"{cfg_file}: format_version {meta['format_version']} is newer than this "
+                             f"wordvec reads ({FORMAT_VERSION}); upgrade wordvec")
+        known = {f.name for f in fields(ClassifierConfig)}
+        clf = cls(**{k: v for k, v in meta["config"].items() if k in known})
+        clf.classes_ = meta["classes"]
+        clf.history_ = meta.get("history", [])
+        clf.best_epoch_ = meta.get("best_epoch", 0)
+        clf.pretrained_found_ = meta.get("pretrained_found", 0)
+        clf.vocabulary_ = Vocabulary.from_dict(json.loads((path / VOCAB_FILE).read_text(encoding="utf-8")))
+        state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)
+        weight = state["embedding.weight"]
+        embedding = nn.Embedding(weight.shape[0], weight.shape[1], padding_idx=PAD_INDEX)
+        clf.model_ = MeanEmbeddingNet(embedding, state["hidden.weight"].shape[0], len(clf.classes_))
+        clf.model_.load_state_dict(state)
+        clf.model_.embedding.weight.requires_grad_(not clf.freeze)
+        clf.model_.eval()
+        return clf
+
+    # ------------------------------------------------------------------ plotting
+    def plot_history(self, path: str | os.PathLike[str]) -> None:
+        """Save a PNG of training/validation loss and accuracy per epoch (needs matplotlib)."""
+        from wordvec.torch._extras import require_matplotlib
+
+        self._check_fitted()
+        if not self.history_:
+            raise ValueError("no training history to plot (the model was not trained by fit())")
+        figure = require_matplotlib().Figure(figsize=(10, 4), dpi=100)
+        from matplotlib import ticker
+        epochs = [h["epoch"] for h in self.history_]
+        for ax, key, title in zip(figure.subplots(1, 2), ("loss", "accuracy"), ("Loss", "Accuracy")):
+            ax.plot(epochs, [h[key] for h in self.history_], "o-", label="training")
+            if "val_" + key in self.history_[0]:
+                ax.plot(epochs, [h["val_" + key] for h in self.history_], "s--", label="validation")
+            if self.best_epoch_:
+                ax.axvline(self.best_epoch_, color="grey", linestyle=":", label=f"best (epoch {self.best_epoch_})")
+            ax.set_title(title)
+            ax.set_xlabel("epoch")
+            ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+            ax.legend()
+        figure.tight_layout()
+        figure.savefig(os.fspath(path), format="png")

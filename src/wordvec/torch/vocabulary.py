@@ -1,0 +1,173 @@
+"""Vocabulary: token <-> row index for an ``nn.Embedding``, with ``<unk>`` at 0 and ``<pad>`` at 1.
+
+Row 0 is the unknown-word token (every word not in the vocabulary maps to it), row 1 the
+padding token (``padding_idx=1``: a zero row that gets no gradient), then the words. The
+layout follows the PyTorch tutorials' ``nn.Embedding(..., padding_idx=...)`` convention.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import torch
+
+from wordvec.corpus.tokenizers import get_tokenizer
+
+__all__ = ["PAD_INDEX", "UNK_INDEX", "Vocabulary"]
+
+UNK_INDEX = 0
+PAD_INDEX = 1
+
+
+class Vocabulary:
+    """Keys in row order: ``[unk, pad, word_0, word_1, ...]``.
+
+    Parameters
+    ----------
+    words:
+        The words, in the order of their embedding rows (after the two specials).
+    specials:
+        The names of the unknown-word and padding tokens, in that order.
+    counts:
+        Optional frequency of each word (same length as ``words``), kept for export.
+    tokenizer:
+        The tokenizer name (``"regex"`` or ``"whitespace"``) :meth:`encode_batch` applies to
+        raw strings; saved with the vocabulary so a reloaded model tokenizes the same way.
+    """
+
+    def __init__(self, words: Sequence[str], *, specials: tuple[str, str] = ("<unk>", "<pad>"),
+                 counts: Sequence[int] | None = None, tokenizer: str = "regex"):
+        specials = tuple(specials)
+        if len(specials) != 2 or not all(isinstance(s, str) and s for s in specials) or specials[0] == specials[1]:
+            raise ValueError(f"specials must be two different non-empty names (unknown, padding), got {specials!r}")
+        words = list(words)
+        index: dict[str, int] = {specials[0]: UNK_INDEX, specials[1]: PAD_INDEX}
+        for i, word in enumerate(words):
+            if not isinstance(word, str):
+                raise TypeError(f"word #{i} is {type(word).__name__}, not str: {word!r}")
+            if word in index:
+                where = "is a special token" if word in specials else f"is repeated (first at row {index[word]})"
+                hint = "; pass other names with specials=(unk, pad)" if word in specials else ""
+                raise ValueError(f"word {word!r} at row {i + 2} {where}{hint}")
+            index[word] = i + 2
+        if counts is not None:
+            counts = [int(c) for c in counts]
+            if len(counts) != len(words):
+                raise ValueError(f"{len(words)} words but {len(counts)} counts")
+        if not isinstance(tokenizer, str):
+            raise TypeError("tokenizer must be a name ('regex' or 'whitespace') so that it can be saved")
+        self._tokenize = get_tokenizer(tokenizer)
+        self.tokenizer = tokenizer
+        self.specials: tuple[str, str] = specials  # type: ignore[assignment]
+        self.index_to_key: list[str] = [specials[0], specials[1], *words]
+        self.key_to_index: dict[str, int] = index
+        self.counts: list[int] | None = counts
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def build(cls, texts: Iterable[str | Sequence[str]], *, min_count: int = 1, max_size: int | None = None,
+              specials: tuple[str, str] = ("<unk>", "<pad>"), tokenizer: str = "regex") -> Vocabulary:
+        """Count the words of ``texts`` (raw strings are tokenized) and keep those seen at least
+        ``min_count`` times, most frequent first (ties in first-seen order), at most ``max_size``."""
+        if min_count < 1:
+            raise ValueError(f"min_count must be >= 1, got {min_count}")
+        tok = get_tokenizer(tokenizer)
+        counter: Counter[str] = Counter()
+        for text in texts:
+            counter.update(tok(text) if isinstance(text, str) else text)
+        for s in specials:
+            counter.pop(s, None)
+        items = [(w, c) for w, c in counter.most_common() if c >= min_count]
+        if max_size is not None:
+            items = items[:max_size]
+        if not items:
+            raise ValueError(f"no word occurs at least min_count={min_count} times; lower min_count")
+        return cls([w for w, _ in items], specials=specials, counts=[c for _, c in items], tokenizer=tokenizer)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def unk(self) -> str:
+        return self.specials[0]
+
+    @property
+    def pad(self) -> str:
+        return self.specials[1]
+
+    @property
+    def unk_index(self) -> int:
+        return UNK_INDEX
+
+    @property
+    def pad_index(self) -> int:
+        return PAD_INDEX
+
+    @property
+    def words(self) -> list[str]:
+        """The words without the two specials, in row order (row ``i + 2`` for word ``i``)."""
+        return self.index_to_key[2:]
+
+    def __len__(self) -> int:
+        return len(self.index_to_key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.key_to_index
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({len(self) - 2} words + {self.specials!r}, tokenizer={self.tokenizer!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Vocabulary) and self.index_to_key == other.index_to_key
+                and self.tokenizer == other.tokenizer)
+
+    def tokenize(self, text: str) -> list[str]:
+        return self._tokenize(text)
+
+    # ------------------------------------------------------------------ encoding
+    def encode(self, tokens: Sequence[str]) -> list[int]:
+        """Row indexes of ``tokens``; a word not in the vocabulary maps to ``<unk>`` (0)."""
+        if isinstance(tokens, str):
+            raise TypeError("encode() takes a list of tokens; use encode_batch([text]) or tokenize() for raw text")
+        get = self.key_to_index.get
+        return [get(t, UNK_INDEX) for t in tokens]
+
+    def encode_batch(self, texts: Sequence[str | Sequence[str]], max_len: int | None = None
+                     ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Encode and pad ``texts`` (raw strings are tokenized with the vocabulary's tokenizer).
+
+        Returns ``(ids, mask)``: an int64 tensor of shape ``(len(texts), L)`` filled with the
+        padding index after each text's end, and a bool tensor of the same shape, True on real
+        tokens. ``L`` is the longest text, cut to ``max_len`` when given (longer texts keep
+        their first ``max_len`` tokens); at least 1, so an empty text is one padded position.
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode_batch() takes a list of texts, not one string")
+        if max_len is not None and max_len < 1:
+            raise ValueError(f"max_len must be >= 1, got {max_len}")
+        rows = [self.encode(self._tokenize(t) if isinstance(t, str) else t) for t in texts]
+        if max_len is not None:
+            rows = [r[:max_len] for r in rows]
+        width = max([len(r) for r in rows] + [1])
+        ids = torch.full((len(rows), width), PAD_INDEX, dtype=torch.long)
+        lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
+        for i, r in enumerate(rows):
+            if r:
+                ids[i, :len(r)] = torch.tensor(r, dtype=torch.long)
+        mask = torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)
+        return ids, mask
+
+    # ------------------------------------------------------------------ persistence
+    def to_dict(self) -> dict:
+        """A JSON-serialisable description (what :meth:`from_dict` reads)."""
+        d: dict = {"specials": list(self.specials), "tokenizer": self.tokenizer, "words": self.words}
+        if self.counts is not None:
+            d["counts"] = self.counts
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Vocabulary:
+        try:
+            return cls(d["words"], specials=tuple(d["specials"]), counts=d.get("counts"),
+                       tokenizer=d.get("tokenizer", "regex"))
+        except KeyError as exc:
+            raise ValueError(f"vocabulary description lacks the field {exc.args[0]!r}") from None

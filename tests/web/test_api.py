@@ -1,0 +1,127 @@
+"""The projector page's app through fastapi.testclient: pages, assets, JSON API, validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+pytest.importorskip("plotly")
+pytest.importorskip("sklearn")
+
+from fastapi.testclient import TestClient
+
+from wordvec.vectors.keyed import KeyedVectors
+from wordvec.web.server import DEFAULT_LIMIT, create_app
+
+WORDS = ["king", "queen", "man", "woman", "prince", "princess", "왕", "여왕"]
+
+
+@pytest.fixture(scope="module")
+def kv() -> KeyedVectors:
+    rng = np.random.default_rng(5)
+    keys = WORDS + [f"w{i}" for i in range(200)]
+    vectors = rng.normal(size=(len(keys), 12)).astype(np.float32)
+    vectors[1] = vectors[0] + 0.05 * rng.normal(size=12)  # queen ~ king
+    return KeyedVectors(keys, vectors, counts=np.arange(len(keys), 0, -1))
+
+
+@pytest.fixture(scope="module")
+def client(kv):
+    return TestClient(create_app(kv))
+
+
+def test_page_and_local_assets(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert 'src="/static/plotly.min.js"' in page.text and "http" not in page.text.split("<body>")[0].replace(
+        'name="viewport"', "")
+    for name in ("app.js", "style.css"):
+        assert client.get(f"/static/{name}").status_code == 200
+    js = client.get("/static/plotly.min.js")
+    assert js.status_code == 200 and len(js.content) > 1_000_000 and "javascript" in js.headers["content-type"]
+    assert client.get("/static/../server.py").status_code == 404
+    assert client.get("/static/secret.txt").status_code == 404
+
+
+def test_info(client, kv):
+    info = client.get("/api/info").json()
+    assert info["words"] == len(kv) and info["dimensions"] == 12
+    assert info["methods"] == ["pca", "tsne", "umap"] and info["has_counts"] is True
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_projection(client, kv, dims):
+    res = client.get("/api/projection", params={"dims": dims, "limit": 50})
+    assert res.status_code == 200
+    body = res.json()
+    assert body["words"] == kv.index_to_key[:50] and body["method"] == "pca" and body["dims"] == dims
+    coords = np.array(body["coords"])
+    assert coords.shape == (50, dims) and np.abs(coords).max() <= 1.0 + 1e-9
+    assert client.get("/api/projection", params={"dims": dims, "limit": 50}).json() == body  # cached
+
+
+def test_projection_tsne_on_the_server(client):
+    body = client.get("/api/projection", params={"method": "tsne", "limit": 30}).json()
+    assert len(body["coords"]) == 30 and body["method"] == "tsne"
+
+
+@pytest.mark.parametrize("params", [{"method": "lda"}, {"dims": 4}, {"dims": "x"}, {"limit": 1}, {"limit": 10**9}])
+def test_projection_bad_parameters(client, params):
+    assert client.get("/api/projection", params=params).status_code == 422
+
+
+def test_neighbors(client, kv):
+    body = client.get("/api/neighbors", params={"word": "king", "topn": 5}).json()
+    assert body["word"] == "king"
+    got = [(n["word"], n["similarity"]) for n in body["neighbors"]]
+    want = kv.most_similar("king", topn=5)
+    assert [w for w, _ in got] == [w for w, _ in want] and got[0][0] == "queen"
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
+    assert client.get("/api/neighbors", params={"word": "왕"}).status_code == 200
+
+
+def test_unknown_word_is_404_with_a_message(client):
+    res = client.get("/api/neighbors", params={"word": "kingg"})
+    assert res.status_code == 404
+    assert "'kingg' is not in the vocabulary" in res.json()["detail"] and "did you mean 'king'" in res.json()["detail"]
+    assert client.get("/api/word/nope").status_code == 404
+    assert client.get("/api/analogy", params={"a": "man", "b": "king", "c": "nope"}).status_code == 404
+
+
+@pytest.mark.parametrize("params", [{}, {"word": ""}, {"word": "king", "topn": 0}, {"word": "king", "topn": 1000},
+                                    {"word": "king", "topn": "many"}])
+def test_neighbors_bad_parameters(client, params):
+    assert client.get("/api/neighbors", params=params).status_code == 422
+
+
+def test_analogy(client, kv):
+    body = client.get("/api/analogy", params={"a": "man", "b": "king", "c": "woman", "topn": 3}).json()
+    want = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3)
+    # 3CosAdd over unit vectors: b - a + c, the query words excluded.
+    assert [r["word"] for r in body["results"]] == [w for w, _ in want]
+    assert client.get("/api/analogy", params={"a": "man", "b": "king"}).status_code == 422
+
+
+def test_word_details(client, kv):
+    body = client.get("/api/word/여왕").json()
+    i = kv.get_index("여왕")
+    assert body["index"] == i and body["count"] == int(kv.counts[i])
+    assert len(body["vector_head"]) == 10 and len(body["neighbors"]) == 10
+
+
+def test_large_vocabulary():
+    rng = np.random.default_rng(0)
+    n = 100_000
+    kv = KeyedVectors([f"w{i}" for i in range(n)], rng.normal(size=(n, 16)).astype(np.float32))
+    client = TestClient(create_app(kv))
+    body = client.get("/api/projection").json()
+    assert len(body["words"]) == DEFAULT_LIMIT  # the projection takes the most frequent words
+    last = client.get("/api/neighbors", params={"word": f"w{n - 1}", "topn": 3}).json()  # search covers all
+    assert [w for w, _ in kv.most_similar(f"w{n - 1}", topn=3)] == [x["word"] for x in last["neighbors"]]
+
+
+def test_too_small_vocabulary_is_refused():
+    with pytest.raises(ValueError, match="at least 4 words"):
+        create_app(KeyedVectors(["a", "b"], np.eye(2)))

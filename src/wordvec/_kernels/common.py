@@ -168,7 +168,7 @@ def hs_update(h, row, neu1e, syn1, codes, points, start, end, alpha):
 
 @numba.njit(**_JIT)
 def ns_update_shared(h, row, neu1e, syn1neg, target, negs, n_negs, alpha):
-    """``ns_update`` with negatives drawn beforehand (``negs[:n_negs]``, the target already excluded).
+    """``ns_update`` with negatives drawn beforehand (``negs[:n_negs]``; one equal to the target is skipped).
 
     Used by the batched skip-gram kernel, where one draw of negatives serves every context word of
     a window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory" — Intel's
@@ -183,6 +183,8 @@ def ns_update_shared(h, row, neu1e, syn1neg, target, negs, n_negs, alpha):
             label = np.float32(1.0)
         else:
             t = negs[s - 1]
+            if t == target:  # shared draws may hit this example's target: skipped, as word2vec.c does
+                continue
             label = np.float32(0.0)
         f = np.float32(0.0)
         for k in range(d):

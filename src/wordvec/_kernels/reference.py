@@ -219,3 +219,80 @@ def ref_skipgram_batched(syn0, syn1, tokens, offsets, keep, window, alpha0, alph
                 syn0[sent[j]] += neu1e
                 examples += 1
     return loss, examples, words, rng.state
+
+
+def _ref_target_update(h, syn1, target, negs_or_none, negative, cum_table, alpha, rng, tree):
+    """One example for the subword kernels: HS, per-pair NS, or NS with given shared negatives."""
+    if tree is not None:
+        return ref_hs(h, syn1, tree.code(target), tree.path(target), alpha)
+    if negs_or_none is None:
+        return ref_ns(h, syn1, target, negative, cum_table, alpha, rng)
+    neu1e, loss = np.zeros_like(h), 0.0
+    for t, label in [(target, 1.0)] + [(t, 0.0) for t in negs_or_none if t != target]:
+        f = float(np.dot(h, syn1[t]))
+        if f >= MAX_EXP:
+            g = (label - 1.0) * alpha
+            loss += f if label == 0.0 else 0.0
+        elif f <= -MAX_EXP:
+            g = label * alpha
+            loss += -f if label == 1.0 else 0.0
+        else:
+            k = _sigmoid_index(f)
+            g = (label - float(SIGMOID_TABLE[k])) * alpha
+            loss += NLL_POS_TABLE[k] if label == 1.0 else NLL_NEG_TABLE[k]
+        neu1e += np.float32(g) * syn1[t]
+        syn1[t] += np.float32(g) * h
+    return neu1e, loss
+
+
+def ref_subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, alpha0, alpha1,
+                         rng_state, *, cum_table=None, negative=0, shared=False, tree=None):
+    """FastText skip-gram: the centre word's subword mean predicts each context word; the summed
+    gradient is added to each of the centre word's rows at the end of its window."""
+    rng = RefRNG(rng_state)
+    loss, examples, words = 0.0, 0, 0
+    for s, sent in _sentences(tokens, offsets, keep, rng):
+        alpha = _alpha(alpha0, alpha1, offsets, s)
+        words += len(sent)
+        for i, w in enumerate(sent):
+            b = window - rng.next() % window
+            ctx = [j for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
+            if not ctx:
+                continue
+            rows = sub_ids[sub_offsets[w]:sub_offsets[w + 1]]
+            negs = None
+            if shared and tree is None:
+                negs = [ref_negative(cum_table, rng) for _ in range(negative)]
+            h = syn0[rows].mean(axis=0).astype(np.float32)
+            total = np.zeros_like(h)
+            for j in ctx:
+                neu1e, l = _ref_target_update(h, syn1, sent[j], negs, negative, cum_table, alpha, rng, tree)
+                total += neu1e
+                loss += l
+                examples += 1
+            for r in rows:
+                syn0[r] += total
+    return loss, examples, words, rng.state
+
+
+def ref_subword_cbow(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, alpha0, alpha1,
+                     rng_state, *, cum_table=None, negative=0, tree=None):
+    """FastText CBOW: the mean of every row of every context word predicts the centre word."""
+    rng = RefRNG(rng_state)
+    loss, examples, words = 0.0, 0, 0
+    for s, sent in _sentences(tokens, offsets, keep, rng):
+        alpha = _alpha(alpha0, alpha1, offsets, s)
+        words += len(sent)
+        for i, w in enumerate(sent):
+            b = window - rng.next() % window
+            ctx = [sent[j] for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
+            if not ctx:
+                continue
+            rows = [r for c in ctx for r in sub_ids[sub_offsets[c]:sub_offsets[c + 1]]]
+            h = syn0[rows].mean(axis=0).astype(np.float32)
+            neu1e, l = _ref_target_update(h, syn1, w, None, negative, cum_table, alpha, rng, tree)
+            for r in rows:
+                syn0[r] += neu1e
+            loss += l
+            examples += 1
+    return loss, examples, words, rng.state

@@ -1,0 +1,145 @@
+"""Character n-grams and fastText's hashing of them into buckets.
+
+Mirrors fastText's ``Dictionary::computeSubwords`` and ``Dictionary::hash`` (src/dictionary.cc):
+a word is wrapped as ``<word>``; n-grams of ``minn..maxn`` *characters* are taken at UTF-8
+character boundaries (the single characters ``<`` and ``>`` alone are skipped); each n-gram's
+UTF-8 bytes are hashed with 32-bit FNV-1a in which every byte is first cast to ``int8_t`` and
+then to ``uint32_t`` — so bytes >= 0x80 are sign-extended to 0xFFFFFFxx, fastText's quirk that
+non-ASCII (e.g. Korean) words must reproduce — and the hash modulo ``bucket`` picks the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numba
+import numpy as np
+
+__all__ = ["BOW", "EOW", "fasttext_hash", "char_ngrams", "ngram_hashes", "subword_table"]
+
+BOW, EOW = "<", ">"
+_FNV_OFFSET = 2166136261
+_FNV_PRIME = 16777619
+
+
+def fasttext_hash(data: bytes | str) -> int:
+    """fastText's FNV-1a hash (uint32) of a string's UTF-8 bytes, sign extension included."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    h = _FNV_OFFSET
+    for b in data:
+        h ^= (b - 256 if b >= 128 else b) & 0xFFFFFFFF  # uint32_t(int8_t(byte))
+        h = (h * _FNV_PRIME) & 0xFFFFFFFF
+    return h
+
+
+def char_ngrams(word: str, minn: int, maxn: int) -> list[str]:
+    """The character n-grams of ``<word>`` in fastText's order (by start, then by length)."""
+    w = BOW + word + EOW
+    out = []
+    if maxn <= 0:
+        return out
+    for i in range(len(w)):
+        for n in range(minn, maxn + 1):
+            if i + n > len(w):
+                break
+            if n == 1 and (i == 0 or i + n == len(w)):
+                continue
+            out.append(w[i:i + n])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_range(buf, start, end):
+    h = np.uint32(_FNV_OFFSET)
+    for p in range(start, end):
+        b = np.int32(buf[p])
+        if b >= 128:
+            b -= 256
+        h = np.uint32(h ^ np.uint32(b & 0xFFFFFFFF))
+        h = np.uint32(np.uint64(h) * np.uint64(_FNV_PRIME) & np.uint64(0xFFFFFFFF))
+    return h
+
+
+@numba.njit(cache=True, nogil=True)
+def _word_ngram_hashes(buf, start, end, minn, maxn, out, pos):
+    """Hashes of the n-grams of the bytes ``buf[start:end]`` (already wrapped in < >) into ``out``."""
+    for i in range(start, end):
+        if (buf[i] & 0xC0) == 0x80:
+            continue
+        j = i
+        n = 1
+        while j < end and n <= maxn:
+            j += 1
+            while j < end and (buf[j] & 0xC0) == 0x80:
+                j += 1
+            if n >= minn and not (n == 1 and (i == start or j == end)):
+                out[pos] = _hash_range(buf, i, j)
+                pos += 1
+            n += 1
+    return pos
+
+
+@numba.njit(cache=True, nogil=True)
+def _table(buf, word_offsets, minn, maxn, bucket, n_words, base):
+    n = word_offsets.shape[0] - 1
+    # an upper bound: every character starts at most (maxn - minn + 1) n-grams
+    total = 0
+    for w in range(n):
+        total += (word_offsets[w + 1] - word_offsets[w]) * max(maxn - minn + 1, 0) + 1
+    ids = np.empty(total, dtype=np.int32)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    hashes = np.empty(max(total, 1), dtype=np.uint32)
+    pos = 0
+    for w in range(n):
+        if n_words > 0:  # vocabulary words lead with their own row
+            ids[pos] = w
+            pos += 1
+        if maxn > 0:
+            end = _word_ngram_hashes(buf, word_offsets[w], word_offsets[w + 1], minn, maxn, hashes, 0)
+            for k in range(end):
+                ids[pos] = base + np.int32(hashes[k] % np.uint32(bucket))
+                pos += 1
+        offsets[w + 1] = pos
+    return ids[:pos].copy(), offsets
+
+
+def _utf8_buffer(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [(BOW + w + EOW).encode("utf-8") for w in words]
+    lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return buf, offsets
+
+
+def ngram_hashes(word: str, minn: int, maxn: int) -> np.ndarray:
+    """The FNV-1a hashes (uint32) of ``word``'s n-grams, in ``char_ngrams`` order."""
+    buf, off = _utf8_buffer([word])
+    out = np.empty(max(int(off[1]) * max(maxn - minn + 1, 0), 1), dtype=np.uint32)
+    n = _word_ngram_hashes(buf, 0, int(off[1]), minn, maxn, out, 0) if maxn > 0 else 0
+    return out[:n].copy()
+
+
+def subword_table(words: Sequence[str], minn: int, maxn: int, bucket: int, *,
+                  include_word: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Input rows of each word, flattened: ``ids[offsets[w]:offsets[w+1]]``.
+
+    With ``include_word`` (vocabulary words) the first row is the word's own (its index ``w``);
+    n-gram rows follow as ``len(words) + hash % bucket`` — the layout of fastText's input matrix
+    (``nwords`` word rows, then ``bucket`` n-gram rows). Without it (out-of-vocabulary words)
+    only n-gram rows are listed, offset by ``n_vocab`` (pass it as ``base`` through ``words``'s
+    caller: see :func:`oov_rows`).
+    """
+    if bucket < 1 and maxn > 0:
+        raise ValueError(f"bucket must be >= 1 when subwords are on, got {bucket}")
+    buf, word_offsets = _utf8_buffer(words)
+    return _table(buf, word_offsets, minn, maxn, max(bucket, 1), len(words) if include_word else 0,
+                  np.int32(len(words)))
+
+
+def oov_rows(word: str, n_vocab: int, minn: int, maxn: int, bucket: int) -> np.ndarray:
+    """Input-matrix rows of an out-of-vocabulary word's n-grams (``n_vocab + hash % bucket``)."""
+    if maxn <= 0 or bucket < 1:
+        return np.empty(0, dtype=np.int64)
+    return n_vocab + (ngram_hashes(word, minn, maxn) % np.uint32(bucket)).astype(np.int64)

@@ -17,27 +17,42 @@ def main() -> None:
     ap.add_argument("out")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=5)
-    ap.add_argument("--alpha", type=float, default=0.025)
+    ap.add_argument("--alpha", type=float, default=None,
+                    help="learning rate (default: each system's own: 0.025, wordvec FastText 0.05)")
+    ap.add_argument("--model", choices=["word2vec", "fasttext"], default="word2vec")
+    ap.add_argument("--save-model", action="store_true", help="wordvec: also save the model (native) to OUT.model")
     ap.add_argument("--shared-negatives", choices=["default", "on", "off"], default="default",
                     help="wordvec skip-gram: share negatives across the window (default: the library's default)")
     a = ap.parse_args()
     params = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=a.epochs,
-                  workers=a.workers, alpha=a.alpha, min_alpha=0.0001)
+                  workers=a.workers, min_alpha=0.0001)
+    if a.alpha is not None:
+        params["alpha"] = a.alpha
+    if a.model == "fasttext":
+        params.update(min_n=3, max_n=6, bucket=2_000_000)
     if a.system == "wordvec":
-        from wordvec import Word2Vec
+        from wordvec.models.fasttext import FastText
+        from wordvec.models.word2vec import Word2Vec
+
+        cls = FastText if a.model == "fasttext" else Word2Vec
 
         # warm the numba cache outside the timed region (compilation is cached on disk anyway)
-        Word2Vec(architecture=a.arch, min_count=1, epochs=1, workers=1, progress=False).fit([["a", "b", "c"]])
+        cls(architecture=a.arch, min_count=1, epochs=1, workers=1, progress=False,
+            **({"bucket": 10} if a.model == "fasttext" else {})).fit([["a", "b", "c"]])
         extra = {} if a.shared_negatives == "default" else {"shared_negatives": a.shared_negatives == "on"}
         t0 = time.perf_counter()
-        m = Word2Vec(architecture=a.arch, tokenizer="whitespace", progress=False, seed=1, **params,
-                     **extra).fit(a.corpus)
+        m = cls(architecture=a.arch, tokenizer="whitespace", progress=False, seed=1, **params,
+                **extra).fit(a.corpus)
         seconds = time.perf_counter() - t0
         keys, vectors = m.wv.index_to_key, np.asarray(m.wv.vectors)
         raw = m.corpus_stats_["raw_words"]
+        if a.save_model:
+            m.save(a.out + ".model")
     else:
+        from gensim.models import FastText as GF
         from gensim.models import Word2Vec as GW
 
+        GW = GF if a.model == "fasttext" else GW  # noqa: N806
         t0 = time.perf_counter()
         m = GW(sg=1 if a.arch == "skipgram" else 0, hs=0, seed=1, **params)
         m.build_vocab(corpus_file=a.corpus)

@@ -110,7 +110,8 @@ def main() -> None:
     ap.add_argument("--models", nargs="+", default=["glove", "ppmi-svd"], choices=["glove", "ppmi-svd"])
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--memory", type=float, default=1024.0, help="co-occurrence memory cap, MiB")
+    ap.add_argument("--memory", type=float, default=640.0,
+                    help="co-occurrence memory cap, MiB (the process adds ~300 MiB: Python, numba, vocabulary)")
     ap.add_argument("--sample", type=float, default=None, help="use about this fraction of the corpus lines")
     a = ap.parse_args()
     out = tmpdir("glove-")

@@ -11,11 +11,11 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "GloVe", "PPMISVD", "KeyedVectors", "Vocab", "Cooccurrence", "build_cooccurrence",
+__all__ = ["Word2Vec", "FastText", "GloVe", "PPMISVD", "KeyedVectors", "Vocab", "SubwordVectors", "Cooccurrence", "build_cooccurrence",
            "load", "__version__"]
 
-_LAZY = {"Word2Vec": "wordvec.models", "GloVe": "wordvec.models", "PPMISVD": "wordvec.models",
-         "KeyedVectors": "wordvec.vectors", "Vocab": "wordvec.vocab", "Cooccurrence": "wordvec.cooccur",
+_LAZY = {"Word2Vec": "wordvec.models", "FastText": "wordvec.models", "GloVe": "wordvec.models", "PPMISVD": "wordvec.models",
+         "KeyedVectors": "wordvec.vectors", "SubwordVectors": "wordvec.vectors", "Vocab": "wordvec.vocab", "Cooccurrence": "wordvec.cooccur",
          "build_cooccurrence": "wordvec.cooccur"}
 
 

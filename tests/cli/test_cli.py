@@ -110,8 +110,15 @@ def test_train_help_shows_the_config_defaults():
                          ("--min-alpha", "min_alpha"), ("--sample", "sample"), ("--seed", "seed"),
                          ("--ns-exponent", "ns_exponent"), ("--architecture", "architecture"),
                          ("--loss", "loss"), ("--max-sentence-length", "max_sentence_length")]:
-        line = next(ln for ln in text.splitlines() if re.search(rf"{option}\b(?!-)", ln))
-        assert f"[default: {d[name]}]" in line, (option, line)
+        lines = text.splitlines()
+        i = next(i for i, ln in enumerate(lines) if re.search(rf"{option}\b(?!-)", ln))
+        block = [lines[i]]  # the option's row, with the lines its help text wraps onto
+        for ln in lines[i + 1:]:
+            if re.match(r"^\W*--", ln.strip("│ ")) or re.search(r"^│\s+-", ln):
+                break
+            block.append(ln)
+        row = " ".join(" ".join(ln.strip("│ ").split()) for ln in block)
+        assert f"[default: {d[name]}]" in row, (option, row)
 
 
 def test_train_has_an_option_for_every_config_field():

@@ -205,3 +205,18 @@ def test_cli_cooccur_errors_are_one_line(tmp_path):
     (tmp_path / "e.txt").write_text("\n")
     res = _invoke("cooccur", tmp_path / "e.txt", "-o", tmp_path / "m.npz", "--quiet")
     assert res.exit_code == 1 and "empty" in res.stderr and "Traceback" not in res.output
+
+
+def test_large_results_are_merged_from_disk_not_joined_in_memory(rng, monkeypatch):
+    """Above the in-memory join limit the table and buffer are spilled and merged, within the cap."""
+    import wordvec.cooccur.builder as builder
+
+    monkeypatch.setattr(builder, "_SMALL_JOIN_BYTES", 0)
+    n = 2000
+    sents = random_sentences(rng, n, 100)
+    stats = {}
+    rows, cols, vals = count_cooccurrences([encode(sents)], n, window=5, distance_weighting=True,
+                                           symmetric=True, memory_mb=1.0, stats=stats)
+    ref = cooccurrence_dense(sents, n, 5, True, True)
+    np.testing.assert_allclose(as_dense(rows, cols, vals, n), ref, rtol=1e-6)
+    assert np.all(np.diff(rows.astype(np.int64) * n + cols) > 0)

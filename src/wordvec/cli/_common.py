@@ -22,6 +22,7 @@ FORMATS: dict[str, str] = {
     "word2vec": "word2vec-text",
     "word2vec-binary": "word2vec-binary",
     "glove": "glove",
+    "fasttext": "fasttext-bin",
 }
 
 

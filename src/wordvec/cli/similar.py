@@ -23,7 +23,9 @@ def similar(
     with user_errors():
         kv = load_vectors(model)
         neighbours = kv.most_similar(word, topn=topn, restrict_vocab=restrict_vocab)
-        typer.echo(f"Nearest to {word!r} in {model} (cosine similarity):")
+        oov = hasattr(kv, "is_oov") and kv.is_oov(word)
+        note = " — out of vocabulary: its vector is built from its character n-grams" if oov else ""
+        typer.echo(f"Nearest to {word!r} in {model} (cosine similarity){note}:")
         typer.echo(format_neighbours(neighbours))
 
 

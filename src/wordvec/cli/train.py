@@ -26,6 +26,7 @@ from wordvec.config import (
     GLOVE_OUTPUTS,
     LOSSES,
     SVD_SOLVERS,
+    FastTextConfig,
     GloVeConfig,
     PPMISVDConfig,
     Word2VecConfig,
@@ -35,13 +36,14 @@ from wordvec.config import (
 __all__ = ["MODELS", "TOKENIZERS", "train"]
 
 #: Models ``--model`` can train; the value names the builder in :func:`_build`.
-MODELS = ("word2vec", "glove", "ppmi-svd")
+MODELS = ("word2vec", "fasttext", "glove", "ppmi-svd")
 #: Tokenizer names understood by :func:`wordvec.corpus.get_tokenizer`.
 TOKENIZERS = ("regex", "whitespace")
 
 D = defaults(Word2VecConfig)
 G = defaults(GloVeConfig)
 P = defaults(PPMISVDConfig)
+F = defaults(FastTextConfig)
 
 Model = choice("Model", MODELS)
 Architecture = choice("Architecture", ARCHITECTURES)
@@ -98,7 +100,8 @@ def train(
     epochs: Annotated[int, typer.Option(
         min=1, help=f"Passes over the corpus (glove default: {G['epochs']}).")] = D["epochs"],
     alpha: Annotated[float, typer.Option(
-        help=f"Initial learning rate (glove default: {G['learning_rate']}).")] = D["alpha"],
+        help=f"Initial learning rate (fasttext default: {F['alpha']}, glove: {G['learning_rate']}).")
+    ] = D["alpha"],
     min_alpha: Annotated[float, typer.Option(
         help="Final learning rate (alpha decays linearly to it).")] = D["min_alpha"],
     cbow_mean: Annotated[bool, typer.Option(
@@ -121,6 +124,10 @@ def train(
     tokenizer: Annotated[TokenizerName, typer.Option(
         help="regex: words and punctuation apart; whitespace: split on spaces only.")
     ] = _DEFAULT_TOKENIZER,
+    min_n: Annotated[int, typer.Option(min=1, help="fasttext: shortest character n-gram.")] = F["min_n"],
+    max_n: Annotated[int, typer.Option(
+        min=0, help="fasttext: longest character n-gram (0 turns subwords off).")] = F["max_n"],
+    bucket: Annotated[int, typer.Option(min=1, help="fasttext: rows of the hashed n-gram table.")] = F["bucket"],
     x_max: Annotated[float, typer.Option(
         help="glove: weighting cut-off, f(x) = min(1, (x / x_max) ** glove_alpha).")] = G["x_max"],
     glove_alpha: Annotated[float, typer.Option(help="glove: exponent of the weighting f(x).")] = G["alpha"],
@@ -149,7 +156,7 @@ def train(
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
     model, format, tokenizer = model.value, format.value, tokenizer.value
-    if model != "word2vec":
+    if model not in ("word2vec", "fasttext"):
         given = _given(ctx)
         params = _count_params(model, given, vector_size=vector_size, window=window, min_count=min_count,
                                max_vocab_size=max_vocab_size, epochs=epochs, alpha=alpha, workers=workers,
@@ -168,9 +175,13 @@ def train(
         "cbow_mean": cbow_mean, "ns_exponent": ns_exponent, "workers": workers, "seed": seed,
         "max_sentence_length": max_sentence_length, "shared_negatives": shared_negatives,
     }
+    if model == "fasttext":
+        params.update(min_n=min_n, max_n=max_n, bucket=bucket)
+        if "alpha" not in _given(ctx):
+            params["alpha"] = F["alpha"]
     with user_errors():
         # Check everything that can be checked before a long training run.
-        Word2VecConfig(**params).validate()
+        (FastTextConfig if model == "fasttext" else Word2VecConfig)(**params).validate()
         for path in corpus:
             if not path.exists():
                 raise FileNotFoundError(f"corpus file not found: {path}")
@@ -187,6 +198,10 @@ def _build(model: str, params: dict, *, tokenizer: str, progress: bool):
         from wordvec.models.word2vec import Word2Vec
 
         return Word2Vec(**params, tokenizer=tokenizer, progress=progress)
+    if model == "fasttext":
+        from wordvec.models.fasttext import FastText
+
+        return FastText(**params, tokenizer=tokenizer, progress=progress)
     raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")  # pragma: no cover
 
 

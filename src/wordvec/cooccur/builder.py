@@ -32,6 +32,7 @@ __all__ = ["build_cooccurrence", "count_cooccurrences", "cooccurrence_from_encod
 _PAIR_BYTES = 16  # int64 key + float64 weight per buffered pair
 _BATCH_TOKENS = 1 << 18  # tokens per encoded batch in the second pass
 _MIN_BUFFER = 256
+_SMALL_JOIN_BYTES = 64 * 2**20  # results up to this size are joined in memory at the end
 
 
 def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
@@ -185,7 +186,11 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
         if stats is not None:
             stats["runs"] = len(runs) + (1 if runs and fill else 0)
             stats["dense_entries"] = int(table.shape[0])
-        if not runs:  # everything is in memory: the table's entries and the buffer's are disjoint
+        # Everything still in memory and small: join the table's entries and the buffer's (disjoint)
+        # directly. Larger results take the spill-and-merge path even without earlier spills, since
+        # joining copies them while the table and the buffers are still allocated (over the cap).
+        small = (int(np.count_nonzero(table)) + fill) * 2 * _PAIR_BYTES <= _SMALL_JOIN_BYTES
+        if not runs and small:
             dk, dv = _dense_entries(table, lookup, n_words, 0, n_words)
             del table
             k = np.concatenate((dk, keys[:fill]))
@@ -193,6 +198,8 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
             del keys, vals, dk, dv
             sort_pairs(k, v, k.size)
             return _split(k, v, n_words)
+        if work is None:
+            work = Path(tempfile.mkdtemp(prefix="wordvec-cooccur-", dir=tmp_dir))
         if fill:
             runs.append(_spill(work, len(runs), keys, vals, fill))
         del keys, vals

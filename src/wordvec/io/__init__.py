@@ -10,7 +10,13 @@ name                what                                        module
 ``word2vec-text``   word2vec.c / gensim text (``.txt``, ``.vec``)  :mod:`.word2vec_format`
 ``word2vec-binary`` word2vec.c / gensim binary (``.bin``)         :mod:`.word2vec_format`
 ``glove``           Stanford GloVe text, no header               :mod:`.glove_format`
+``fasttext-bin``    Facebook fastText model (``.bin``)            :mod:`.fasttext_format`
 ==================  ==========================================  ==========================
+
+A ``SubwordVectors`` saved as ``native`` keeps its n-gram rows (out-of-vocabulary lookups
+survive the round trip); ``fasttext-bin`` loads as ``SubwordVectors`` (the output matrix and
+arguments are dropped: use :func:`load_fasttext_bin` for them). fastText's ``.vec`` files are
+``word2vec-text``.
 """
 
 from __future__ import annotations
@@ -20,27 +26,39 @@ from pathlib import Path
 from typing import Any
 
 from wordvec.io.errors import FormatError
+from wordvec.io.fasttext_format import (
+    FastTextBin,
+    is_fasttext_bin,
+    load_fasttext_bin,
+    save_fasttext_bin,
+    save_fasttext_vec,
+)
 from wordvec.io.glove_format import load_glove, save_glove
 from wordvec.io.native import load_native, read_native_config, save_native
 from wordvec.io.word2vec_format import load_word2vec, save_word2vec, sniff_word2vec
 from wordvec.vectors.keyed import KeyedVectors
+from wordvec.vectors.subword import SubwordVectors
 
 __all__ = [
     "FORMATS",
+    "FastTextBin",
     "FormatError",
     "detect_format",
     "load",
+    "load_fasttext_bin",
     "load_glove",
     "load_native",
     "load_word2vec",
     "read_native_config",
     "save",
+    "save_fasttext_bin",
+    "save_fasttext_vec",
     "save_glove",
     "save_native",
     "save_word2vec",
 ]
 
-FORMATS = ("native", "word2vec-text", "word2vec-binary", "glove")
+FORMATS = ("native", "word2vec-text", "word2vec-binary", "glove", "fasttext-bin")
 
 
 def _check_format(format: str) -> None:
@@ -49,7 +67,8 @@ def _check_format(format: str) -> None:
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
-    """Guess the format of ``path``: a directory is ``native``; a name ending in ``.bin``
+    """Guess the format of ``path``: a directory is ``native``; a ``.bin`` file whose first
+    4 bytes are fastText's magic number is ``fasttext-bin``; any other name ending in ``.bin``
     (optionally ``.gz``/``.bz2``) is ``word2vec-binary``; a file whose first line is
     ``"<int> <int>"`` is word2vec (text, or binary if the data after the header is not
     decimal text); anything else is ``glove``."""
@@ -62,7 +81,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     for suffix in (".gz", ".bz2"):
         name = name.removesuffix(suffix)
     if name.endswith(".bin"):
-        return "word2vec-binary"
+        return "fasttext-bin" if is_fasttext_bin(p) else "word2vec-binary"
     return sniff_word2vec(p) or "glove"
 
 
@@ -73,7 +92,8 @@ def save(
 
     ``options`` go to the format's function: ``extra=`` for :func:`save_native`;
     ``vocab_path=``, ``encoding=`` for :func:`save_word2vec`; ``encoding=`` for
-    :func:`save_glove`. A path ending in ``.gz`` is gzip-compressed (text/binary formats).
+    :func:`save_glove`; ``output=``, ``args=``, ``ntokens=`` for :func:`save_fasttext_bin`
+    (which needs ``SubwordVectors``). A path ending in ``.gz`` is gzip-compressed (text/binary formats).
     """
     _check_format(format)
     if format == "native":
@@ -82,6 +102,11 @@ def save(
         save_word2vec(kv, path, binary=False, **options)
     elif format == "word2vec-binary":
         save_word2vec(kv, path, binary=True, **options)
+    elif format == "fasttext-bin":
+        if not isinstance(kv, SubwordVectors):
+            raise TypeError("the fasttext-bin format stores SubwordVectors (with n-gram rows), "
+                            f"not {type(kv).__name__}; use word2vec-text for a .vec file")
+        save_fasttext_bin(path, kv, **options)
     else:
         save_glove(kv, path, **options)
 
@@ -96,7 +121,7 @@ def load(
 
     ``limit=N`` reads only the first N keys. ``options`` go to the format's function
     (``mmap=`` for native; ``unicode_errors=``, ``duplicates=``, ``vocab_path=``,
-    ``encoding=`` for the text and binary formats).
+    ``encoding=`` for the text and binary formats; ``encoding=`` for fasttext-bin).
     """
     if format is None:
         format = detect_format(path)
@@ -107,4 +132,11 @@ def load(
         return load_word2vec(path, binary=False, limit=limit, **options)
     if format == "word2vec-binary":
         return load_word2vec(path, binary=True, limit=limit, **options)
+    if format == "fasttext-bin":
+        sv = load_fasttext_bin(path, **options).vectors
+        if limit is not None and limit < len(sv):  # the n-gram rows are kept whole
+            counts = None if sv.counts is None else sv.counts[:limit]
+            sv = SubwordVectors(sv.index_to_key[:limit], sv.word_rows[:limit], sv.ngram_rows,
+                                min_n=sv.min_n, max_n=sv.max_n, bucket=sv.bucket, counts=counts)
+        return sv
     return load_glove(path, limit=limit, **options)

@@ -10,6 +10,11 @@ Layout (``format_version`` 1)::
       config.json   {"format_version": 1, "kind": "keyed_vectors", "vector_size": d,
                      "count": n, "dtype": "float32", "has_counts": true, "extra": {...}}
 
+``SubwordVectors`` (FastText) are stored as ``"kind": "subword_vectors"``: ``vectors.npy`` holds
+the composed vocabulary vectors as above, plus ``word_rows.npy`` (the words' own input rows),
+``ngrams.npy`` (the ``(bucket, d)`` n-gram rows, memory-mapped on load) and ``"min_n"``,
+``"max_n"``, ``"bucket"`` in ``config.json``; loading rebuilds the ``SubwordVectors`` from them.
+
 ``extra`` is a JSON object the caller may store alongside (e.g. the model configuration);
 :func:`read_native_config` returns it without touching the matrix. The layout is DESIGN.md §8:
 plain ``.npy`` (NumPy's documented, pickle-free array format, readable with ``mmap_mode``)
@@ -30,11 +35,15 @@ import numpy as np
 from wordvec.io._atomic import atomic_directory
 from wordvec.io.errors import FormatError
 from wordvec.vectors.keyed import KeyedVectors
+from wordvec.vectors.subword import SubwordVectors
 
 __all__ = ["FORMAT_VERSION", "save_native", "load_native", "read_native_config"]
 
 FORMAT_VERSION = 1
 KIND = "keyed_vectors"
+SUBWORD_KIND = "subword_vectors"
+WORD_ROWS_FILE = "word_rows.npy"
+NGRAMS_FILE = "ngrams.npy"
 VECTORS_FILE = "vectors.npy"
 VOCAB_FILE = "vocab.tsv"
 CONFIG_FILE = "config.json"
@@ -101,15 +110,18 @@ def save_native(
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise ValueError(f"vectors of shape {vectors.shape} do not match {len(keys)} keys")
     counts = None if kv.counts is None else np.asarray(kv.counts, dtype=np.int64)
+    subword = isinstance(kv, SubwordVectors)
     config = {
         "format_version": FORMAT_VERSION,
-        "kind": KIND,
+        "kind": SUBWORD_KIND if subword else KIND,
         "vector_size": int(vectors.shape[1]),
         "count": len(keys),
         "dtype": "float32",
         "has_counts": counts is not None,
         "extra": dict(extra) if extra is not None else {},
     }
+    if subword:
+        config.update(min_n=kv.min_n, max_n=kv.max_n, bucket=kv.bucket)
     try:
         config_text = json.dumps(config, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     except (TypeError, ValueError) as exc:
@@ -128,6 +140,10 @@ def save_native(
     with atomic_directory(path) as tmp:
         with open(tmp / VECTORS_FILE, "wb") as f:
             np.save(f, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+        if subword:
+            for name, array in ((WORD_ROWS_FILE, kv.word_rows), (NGRAMS_FILE, kv.ngram_rows)):
+                with open(tmp / name, "wb") as f:
+                    np.save(f, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
         (tmp / VOCAB_FILE).write_bytes(vocab_bytes)
         (tmp / CONFIG_FILE).write_text(config_text, encoding="utf-8")
 
@@ -229,30 +245,42 @@ def load_native(
     """
     path = Path(path)
     config = read_native_config(path)
-    if config.get("kind", KIND) != KIND:
-        raise FormatError(path / CONFIG_FILE, f"holds {config['kind']!r}, not {KIND!r}")
+    kind = config.get("kind", KIND)
+    if kind not in (KIND, SUBWORD_KIND):
+        raise FormatError(path / CONFIG_FILE, f"holds {kind!r}, not {KIND!r} or {SUBWORD_KIND!r}")
     n, dim = config["count"], config["vector_size"]
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be >= 0, got {limit}")
     keep = n if limit is None else min(limit, n)
 
-    vectors_path = path / VECTORS_FILE
-    if not vectors_path.is_file():
-        raise FormatError(path, f"missing {VECTORS_FILE}")
+    vectors = _load_matrix(path / VECTORS_FILE, (n, dim), mmap)
+    keys, counts = _read_vocab(path / VOCAB_FILE, n, config.get("has_counts"), keep)
+    if kind == KIND:
+        return KeyedVectors(keys, vectors[:keep] if keep < n else vectors, counts)
+    params = {}
+    for field in ("min_n", "max_n", "bucket"):
+        value = config.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise FormatError(path / CONFIG_FILE, f"missing or invalid {field!r}: {value!r}")
+        params[field] = value
+    word_rows = _load_matrix(path / WORD_ROWS_FILE, (n, dim), mmap)
+    ngrams = _load_matrix(path / NGRAMS_FILE, (params["bucket"], dim), mmap)
+    try:
+        return SubwordVectors(keys, word_rows[:keep], ngrams, counts=counts, **params)
+    except ValueError as exc:
+        raise FormatError(path / CONFIG_FILE, f"inconsistent subword vectors: {exc}") from None
+
+
+def _load_matrix(file: Path, shape: tuple[int, int], mmap: bool) -> np.ndarray:
+    if not file.is_file():
+        raise FormatError(file.parent, f"missing {file.name}")
     try:
         # np.load cannot memory-map a file holding zero bytes of data.
-        vectors = np.load(
-            vectors_path, mmap_mode="r" if mmap and n * dim else None, allow_pickle=False
-        )
+        matrix = np.load(file, mmap_mode="r" if mmap and shape[0] * shape[1] else None, allow_pickle=False)
     except ValueError as exc:
-        raise FormatError(vectors_path, f"not a readable .npy array: {exc}") from None
-    if vectors.shape != (n, dim):
-        raise FormatError(
-            vectors_path, f"matrix has shape {vectors.shape}, {CONFIG_FILE} says ({n}, {dim})"
-        )
-    if vectors.dtype.kind != "f":
-        raise FormatError(vectors_path, f"matrix has dtype {vectors.dtype}, expected float32")
-    keys, counts = _read_vocab(path / VOCAB_FILE, n, config.get("has_counts"), keep)
-    if keep < n:
-        vectors = vectors[:keep]
-    return KeyedVectors(keys, vectors, counts)
+        raise FormatError(file, f"not a readable .npy array: {exc}") from None
+    if matrix.shape != shape:
+        raise FormatError(file, f"matrix has shape {matrix.shape}, {CONFIG_FILE} says {shape}")
+    if matrix.dtype.kind != "f":
+        raise FormatError(file, f"matrix has dtype {matrix.dtype}, expected float32")
+    return matrix

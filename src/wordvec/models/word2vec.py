@@ -121,11 +121,10 @@ class Word2Vec:
 
     def _train(self, cfg: Word2VecConfig, vocab: Vocab, encoded: EncodedCorpus) -> None:
         workers = cfg.workers or cpu_count()
-        n, d = len(vocab), cfg.vector_size
-        syn0 = init_input_vectors(n, d, cfg.seed)
+        syn0 = self._init_weights(cfg, vocab)
         keep = keep_thresholds(vocab.counts, cfg.sample)
         tokens, offsets = encoded.tokens, encoded.offsets
-        kernel = _make_kernel(cfg, vocab, syn0, tokens, offsets, keep)
+        kernel = self._make_kernel(cfg, vocab, syn0, tokens, offsets, keep)
         syn1 = kernel.output
         t0 = time.perf_counter()
         self.vocab_ = vocab
@@ -146,14 +145,23 @@ class Word2Vec:
                                 "words_per_second": encoded.raw_words * len(history) / max(seconds, 1e-9)}
         self._wv = None
 
+    def _init_weights(self, cfg: Word2VecConfig, vocab: Vocab) -> np.ndarray:
+        return init_input_vectors(len(vocab), cfg.vector_size, cfg.seed)
+
+    def _make_kernel(self, cfg: Word2VecConfig, vocab: Vocab, syn0, tokens, offsets, keep):
+        return _make_kernel(cfg, vocab, syn0, tokens, offsets, keep)
+
+    def _build_vectors(self) -> KeyedVectors:
+        return KeyedVectors(self.vocab_.index_to_key, self._syn0, counts=self.vocab_.counts)
+
     # ------------------------------------------------------------------ result
     @property
     def wv(self) -> KeyedVectors:
         """The trained word vectors."""
         if not hasattr(self, "_syn0"):
-            raise NotFittedError("this Word2Vec model is not trained yet: call fit(corpus) first")
+            raise NotFittedError(f"this {type(self).__name__} model is not trained yet: call fit(corpus) first")
         if self._wv is None:
-            self._wv = KeyedVectors(self.vocab_.index_to_key, self._syn0, counts=self.vocab_.counts)
+            self._wv = self._build_vectors()
         return self._wv
 
     def save(self, path: str | os.PathLike) -> None:

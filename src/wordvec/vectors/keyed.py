@@ -120,11 +120,19 @@ class KeyedVectors:
     # ----------------------------------------------------------------- queries
     def similarity(self, key1: str, key2: str) -> float:
         """Cosine similarity of two keys."""
-        return float(np.dot(self.unit_vector(key1), self.unit_vector(key2)))
+        unit, _ = self._query_units([key1, key2])
+        return float(np.dot(unit[0], unit[1]))
 
     def distance(self, key1: str, key2: str) -> float:
         """Cosine distance, ``1 - similarity``."""
         return 1.0 - self.similarity(key1, key2)
+
+    def _query_units(self, words: list[str]) -> tuple[np.ndarray, list[int]]:
+        """Unit vectors of the query keys ``words`` (one row each) and the indexes of those
+        that are in the vocabulary (left out of results). The one hook the queries share:
+        ``SubwordVectors`` overrides it to build out-of-vocabulary words from n-grams."""
+        idx = [self.get_index(w) for w in words]
+        return self.unit_vectors[idx], idx
 
     def _terms(self, words, name: str) -> list[str]:
         if words is None:
@@ -163,9 +171,8 @@ class KeyedVectors:
         pos, neg = self._terms(positive, "positive"), self._terms(negative, "negative")
         if not pos and not neg:
             raise ValueError("most_similar needs at least one positive or negative key")
-        idx = [self.get_index(w) for w in pos + neg]
-        unit = self.unit_vectors
-        query = unit[idx[: len(pos)]].sum(axis=0) - unit[idx[len(pos):]].sum(axis=0)
+        unit, idx = self._query_units(pos + neg)
+        query = unit[: len(pos)].sum(axis=0) - unit[len(pos):].sum(axis=0)
         return self._search(query, topn, restrict_vocab, exclude=idx)
 
     def similar_by_vector(
@@ -208,10 +215,9 @@ class KeyedVectors:
         pos, neg = self._terms(positive, "positive"), self._terms(negative, "negative")
         if not pos:
             raise ValueError("most_similar_cosmul needs at least one positive key")
-        idx = [self.get_index(w) for w in pos + neg]
+        query, idx = self._query_units(pos + neg)
         limit = self._limit(restrict_vocab)
-        unit = self.unit_vectors
-        cos = (1.0 + unit[:limit] @ unit[idx].T) / 2.0  # (limit, len(idx))
+        cos = (1.0 + self.unit_vectors[:limit] @ query.T) / 2.0  # (limit, len(pos + neg))
         scores = np.prod(cos[:, : len(pos)], axis=1)
         if neg:
             scores = scores / (np.prod(cos[:, len(pos):], axis=1) + 1e-6)
@@ -226,7 +232,7 @@ class KeyedVectors:
         words = self._terms(words, "words")
         if len(words) < 2:
             raise ValueError("doesnt_match needs at least two keys")
-        unit = self.unit_vectors[[self.get_index(w) for w in words]]
+        unit, _ = self._query_units(words)
         mean = unit.mean(axis=0)
         norm = np.linalg.norm(mean)
         if norm > 0:

@@ -1,0 +1,115 @@
+"""FastText (Bojanowski et al. 2017): Word2Vec whose input vectors are built from character n-grams."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wordvec.config import FastTextConfig
+from wordvec.models.word2vec import Word2Vec
+from wordvec.vocab import Vocab, build_huffman, negative_table
+from wordvec.vocab.subwords import subword_table
+
+__all__ = ["FastText"]
+
+
+def init_fasttext_input(n_rows: int, d: int, seed: int) -> np.ndarray:
+    """fastText's initialisation of the input matrix (words and n-gram buckets): uniform in [-1/d, 1/d)."""
+    rng = np.random.default_rng(seed)
+    out = rng.random((n_rows, d), dtype=np.float32)
+    out *= 2.0 / d
+    out -= 1.0 / d
+    return out
+
+
+class FastText(Word2Vec):
+    """FastText estimator: everything Word2Vec takes, plus ``min_n``, ``max_n`` and ``bucket``.
+
+    A word is wrapped as ``<word>`` and its character n-grams of ``min_n..max_n`` characters are
+    hashed with fastText's FNV-1a into ``bucket`` rows; its input vector is the mean of its own row
+    and its n-gram rows, and training updates all of them. ``model.wv`` is a
+    :class:`~wordvec.vectors.subword.SubwordVectors` that gives a vector for any string, in the
+    vocabulary or not. ``max_n=0`` turns subwords off (plain Word2Vec on the same kernels).
+    Defaults: :class:`wordvec.config.FastTextConfig` (learning rate 0.05, as Facebook fastText).
+    """
+
+    config_class = FastTextConfig
+
+    def __init__(self, vector_size: int = FastTextConfig.vector_size, *,
+                 min_n: int = FastTextConfig.min_n, max_n: int = FastTextConfig.max_n,
+                 bucket: int = FastTextConfig.bucket, alpha: float = FastTextConfig.alpha, **kwargs):
+        super().__init__(vector_size, alpha=alpha, **kwargs)
+        self.min_n = min_n
+        self.max_n = max_n
+        self.bucket = bucket
+
+    @property
+    def config(self) -> FastTextConfig:
+        names = FastTextConfig.__dataclass_fields__
+        return FastTextConfig(**{k: getattr(self, k) for k in names}).validate()
+
+    def __repr__(self) -> str:
+        c = self.config
+        return (f"FastText(vector_size={c.vector_size}, architecture={c.architecture!r}, loss={c.loss!r}, "
+                f"min_n={c.min_n}, max_n={c.max_n}, bucket={c.bucket})")
+
+    def _init_weights(self, cfg: FastTextConfig, vocab: Vocab) -> np.ndarray:
+        buckets = cfg.bucket if cfg.max_n > 0 else 0
+        return init_fasttext_input(len(vocab) + buckets, cfg.vector_size, cfg.seed)
+
+    def _make_kernel(self, cfg: FastTextConfig, vocab: Vocab, syn0, tokens, offsets, keep):
+        from wordvec._kernels import subword
+
+        sub_ids, sub_offsets = subword_table(vocab.index_to_key, cfg.min_n, cfg.max_n, cfg.bucket)
+        hierarchical = cfg.loss == "hierarchical"
+        if hierarchical:
+            tree = build_huffman(vocab.counts)
+            syn1 = np.zeros((max(len(vocab) - 1, 1), cfg.vector_size), dtype=np.float32)
+            hs = (tree.codes, tree.points, tree.offsets)
+            cum = np.ones(1, dtype=np.int64)
+        else:
+            syn1 = np.zeros((len(vocab), cfg.vector_size), dtype=np.float32)
+            hs = (np.zeros(0, np.uint8), np.zeros(0, np.int32), np.zeros(1, np.int64))
+            cum = negative_table(vocab.counts, cfg.ns_exponent)
+        if cfg.architecture == "skipgram":
+            fn = subword.subword_skipgram
+            loss_args = (cum, cfg.negative, cfg.shared_negatives, *hs, hierarchical)
+        else:
+            fn = subword.subword_cbow
+            loss_args = (cum, cfg.negative, *hs, hierarchical)
+        return _SubwordKernel(fn, syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, cfg.window, loss_args)
+
+    def _build_vectors(self):
+        from wordvec.vectors.subword import SubwordVectors
+
+        cfg = self.config
+        n = len(self.vocab_)
+        return SubwordVectors(self.vocab_.index_to_key, self._syn0[:n], self._syn0[n:], min_n=cfg.min_n,
+                              max_n=cfg.max_n, bucket=cfg.bucket if cfg.max_n > 0 else 0,
+                              counts=self.vocab_.counts)
+
+
+    def save_fasttext_bin(self, path) -> None:
+        """Save as a Facebook fastText ``.bin`` model (input and output matrices, dictionary, arguments)
+        that fastText and gensim's ``load_facebook_model`` read back with the same vectors."""
+        from wordvec.io.fasttext_format import save_fasttext_bin
+
+        cfg = self.config
+        args = {"ws": cfg.window, "epoch": cfg.epochs, "neg": cfg.negative, "minCount": cfg.min_count,
+                "t": cfg.sample,
+                "loss": "hs" if cfg.loss == "hierarchical" else "ns",
+                "model": "sg" if cfg.architecture == "skipgram" else "cbow"}
+        save_fasttext_bin(path, self.wv, self.output_vectors_, args, ntokens=self.corpus_stats_["raw_words"])
+
+
+class _SubwordKernel:
+    """A job callable for the subword kernels (see trainer.JobKernel)."""
+
+    def __init__(self, fn, syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, loss_args):
+        self.fn, self.output = fn, syn1
+        self.arrays = (syn0, syn1, tokens)
+        self.offsets, self.keep, self.sub = offsets, keep, (sub_ids, sub_offsets)
+        self.window, self.loss_args = window, loss_args
+
+    def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
+        return self.fn(*self.arrays, self.offsets[s0:s1 + 1], self.keep, *self.sub, self.window, alpha0, alpha1, rng,
+                       *self.loss_args)

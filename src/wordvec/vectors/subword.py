@@ -1,0 +1,161 @@
+"""SubwordVectors: FastText vectors, with out-of-vocabulary words built from character n-grams.
+
+Mirrors fastText's ``FastText::getWordVector`` (src/fasttext.cc) over ``Dictionary::getSubwords``
+(src/dictionary.cc): the input matrix holds one row per vocabulary word followed by ``bucket``
+n-gram rows; a vocabulary word's vector is the mean of its own row and its n-gram rows, an
+out-of-vocabulary word's the mean of its n-gram rows alone (summed in float32, then multiplied
+by ``float32(1 / count)`` as fastText's ``Vector::mul`` does). As in ``Dictionary::initNgrams``
+the end-of-sentence token ``</s>`` gets no n-grams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numba
+import numpy as np
+
+from wordvec.vectors.keyed import KeyedVectors
+from wordvec.vocab.subwords import oov_rows, subword_table
+
+__all__ = ["EOS", "SubwordVectors"]
+
+EOS = "</s>"  # fastText's Dictionary::EOS: never split into n-grams
+
+
+@numba.njit(cache=True, nogil=True)
+def _compose(word_rows, ngram_rows, ids, offsets, out):
+    """``out[w]`` = mean of the rows ``ids[offsets[w]:offsets[w+1]]`` of vstack(word_rows, ngram_rows)."""
+    n_vocab, d = word_rows.shape
+    for w in range(offsets.shape[0] - 1):
+        start, end = offsets[w], offsets[w + 1]
+        for p in range(start, end):
+            r = ids[p]
+            if r < n_vocab:
+                for k in range(d):
+                    out[w, k] += word_rows[r, k]
+            else:
+                for k in range(d):
+                    out[w, k] += ngram_rows[r - n_vocab, k]
+        if end > start:
+            scale = np.float32(1.0 / (end - start))
+            for k in range(d):
+                out[w, k] *= scale
+
+
+def _matrix(name: str, array, dim: int | None) -> np.ndarray:
+    array = np.asarray(array)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array, got shape {array.shape}")
+    if dim is not None and array.shape[1] != dim:
+        raise ValueError(f"{name} has {array.shape[1]} columns, word_rows has {dim}")
+    if array.dtype != np.float32 or not array.flags.c_contiguous:
+        array = np.ascontiguousarray(array, dtype=np.float32)
+    return array
+
+
+class SubwordVectors(KeyedVectors):
+    """Word vectors that also answer for out-of-vocabulary words through their n-grams.
+
+    Parameters
+    ----------
+    keys:
+        The vocabulary, in index order.
+    word_rows:
+        ``(len(keys), d)`` raw input-matrix rows of the vocabulary words.
+    ngram_rows:
+        ``(bucket, d)`` n-gram rows (a read-only memory map is kept as it is). fastText's input
+        matrix is ``np.vstack([word_rows, ngram_rows])``.
+    min_n, max_n:
+        Character n-gram lengths; ``max_n == 0`` turns n-grams off (then ``bucket`` may be 0).
+    bucket:
+        Number of n-gram rows; an n-gram's row is its FNV-1a hash modulo ``bucket``.
+    counts:
+        Optional corpus frequency of each key.
+
+    ``vectors`` (what the queries search) holds each vocabulary word's composed vector.
+    ``"w" in kv`` is vocabulary membership; ``kv[w]`` / :meth:`get_vector` also answer for
+    out-of-vocabulary words that have at least one n-gram (see :meth:`has_vector`), and the
+    queries (``most_similar``, ``similarity``, ...) accept them too.
+    """
+
+    def __init__(self, keys: Sequence[str], word_rows: np.ndarray, ngram_rows: np.ndarray, *,
+                 min_n: int, max_n: int, bucket: int, counts: np.ndarray | None = None):
+        keys = list(keys)
+        word_rows = _matrix("word_rows", word_rows, None)
+        ngram_rows = _matrix("ngram_rows", ngram_rows, word_rows.shape[1])
+        min_n, max_n, bucket = int(min_n), int(max_n), int(bucket)
+        if max_n > 0 and not 1 <= min_n <= max_n:
+            raise ValueError(f"need 1 <= min_n <= max_n (or max_n == 0), got min_n={min_n}, max_n={max_n}")
+        if bucket < 0 or (max_n > 0 and bucket < 1):
+            raise ValueError(f"bucket must be >= 1 when n-grams are on (max_n > 0), got {bucket}")
+        if ngram_rows.shape[0] != bucket:
+            raise ValueError(f"ngram_rows has {ngram_rows.shape[0]} rows, bucket is {bucket}")
+        if word_rows.shape[0] != len(keys):
+            raise ValueError(f"{len(keys)} keys but {word_rows.shape[0]} word rows")
+        composed = np.zeros_like(word_rows, dtype=np.float32)
+        if keys:
+            ids, offsets = subword_table(keys, min_n, max_n, bucket)
+            _compose(word_rows, ngram_rows, ids, offsets, composed)
+        super().__init__(keys, composed, counts)
+        eos = self.key_to_index.get(EOS)
+        if eos is not None:
+            self.vectors[eos] = word_rows[eos]
+        self.word_rows: np.ndarray = word_rows
+        self.ngram_rows: np.ndarray = ngram_rows
+        self.min_n, self.max_n, self.bucket = min_n, max_n, bucket
+
+    def __repr__(self) -> str:
+        return (f"SubwordVectors({len(self)} keys, {self.vector_size} dimensions, "
+                f"n-grams {self.min_n}-{self.max_n} in {self.bucket} buckets)")
+
+    # ------------------------------------------------------------------ lookups
+    def _ngram_indexes(self, word: str) -> np.ndarray:
+        """Rows of ``ngram_rows`` for an out-of-vocabulary word's n-grams (none for ``</s>``)."""
+        if word == EOS:
+            return np.empty(0, dtype=np.int64)
+        return oov_rows(word, 0, self.min_n, self.max_n, self.bucket)
+
+    def is_oov(self, word: str) -> bool:
+        """True if ``word`` is not in the vocabulary (whether or not it has n-grams)."""
+        if not isinstance(word, str):
+            raise TypeError(f"keys are strings, got {type(word).__name__}: {word!r}")
+        return word not in self.key_to_index
+
+    def has_vector(self, word: str) -> bool:
+        """True if ``word`` is in the vocabulary or has at least one n-gram."""
+        return not self.is_oov(word) or self._ngram_indexes(word).size > 0
+
+    def get_vector(self, word: str) -> np.ndarray:
+        """The vector of ``word``: composed for vocabulary words, the mean of its n-gram rows
+        otherwise; a KeyError naming the word if it has neither."""
+        if not self.is_oov(word):
+            return self.vectors[self.key_to_index[word]]
+        rows = self._ngram_indexes(word)
+        if rows.size == 0:
+            raise KeyError(f"{word!r} is not in the vocabulary ({len(self)} keys) and has no "
+                           f"character n-grams (min_n={self.min_n}, max_n={self.max_n})")
+        out = np.zeros(self.vector_size, dtype=np.float32)
+        for r in rows:  # float32 accumulation in fastText's order (Vector::addRow)
+            out += self.ngram_rows[r]
+        return out * np.float32(1.0 / rows.size)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.get_vector(key)
+
+    def unit_vector(self, key: str) -> np.ndarray:
+        return self._query_units([key])[0][0]
+
+    def _query_units(self, words: list[str]) -> tuple[np.ndarray, list[int]]:
+        rows = np.empty((len(words), self.vector_size), dtype=np.float32)
+        idx = []
+        for j, w in enumerate(words):
+            i = self.key_to_index.get(w)
+            if i is not None:
+                rows[j] = self.unit_vectors[i]
+                idx.append(i)
+            else:
+                v = self.get_vector(w)
+                norm = np.linalg.norm(v)
+                rows[j] = v / norm if norm > 0 else v
+        return rows, idx

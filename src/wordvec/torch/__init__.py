@@ -7,6 +7,8 @@ ImportError that says ``pip install wordvec[torch]``.
 >>> emb, vocab = to_torch(kv)                       # doctest: +SKIP
 >>> ids, mask = vocab.encode_batch(["a good film", "bad"])
 >>> kv2 = from_torch(emb, vocab)                    # back to KeyedVectors
+>>> bag, enc = to_torch_bag(sv)                     # FastText: nn.EmbeddingBag over n-grams
+>>> vecs = bag(*enc.encode(["film", "filmmaking"]))  # unseen words included
 """
 
 from wordvec.torch._extras import require_torch
@@ -16,7 +18,8 @@ require_torch()
 from wordvec.torch.classifier import ClassifierConfig, MeanEmbeddingNet, TextClassifier
 from wordvec.torch.data import LabelledTexts, read_labelled
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
+from wordvec.torch.subword import SubwordEncoder, to_torch_bag
 from wordvec.torch.vocabulary import Vocabulary
 
-__all__ = ["ClassifierConfig", "LabelledTexts", "MeanEmbeddingNet", "TextClassifier", "Vocabulary",
-           "embedding_for", "from_torch", "read_labelled", "to_torch"]
+__all__ = ["ClassifierConfig", "LabelledTexts", "MeanEmbeddingNet", "SubwordEncoder", "TextClassifier",
+           "Vocabulary", "embedding_for", "from_torch", "read_labelled", "to_torch", "to_torch_bag"]

@@ -76,6 +76,8 @@ def test_cli_tour_runs_as_written(tmp_path, monkeypatch):
     runner = CliRunner()
     for line in "\n".join(tours).strip().splitlines():
         args = shlex.split(line.split("#")[0])
+        if not args:
+            continue
         assert args[0] == "wordvec"
         if args[1] == "serve":  # serves until stopped: tests/web covers it
             continue

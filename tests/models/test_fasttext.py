@@ -108,3 +108,23 @@ def test_trained_model_saves_as_facebook_bin_that_gensim_reads(rng, tmp_path):
     g = gensim_ft.load_facebook_model(str(path)).wv
     for word in ["walking", "taught", "unseenword"]:
         np.testing.assert_allclose(g[word], m.wv[word], atol=1e-5)
+
+
+def test_cli_fasttext_uses_fasttext_defaults_unless_given(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import wordvec.cli.train as cli_train
+    from wordvec.cli.app import app
+
+    seen = {}
+
+    def fake_build(model, params, *, tokenizer, progress):
+        seen.update(params)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(cli_train, "_build", fake_build)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c\n", encoding="utf-8")
+    CliRunner().invoke(app, ["train", str(corpus), "-o", str(tmp_path / "o"), "--model", "fasttext", "--window", "3"])
+    assert seen["alpha"] == 0.05 and seen["ns_exponent"] == 0.5 and seen["shared_negatives"] is False
+    assert seen["window"] == 3

@@ -177,8 +177,10 @@ def train(
     }
     if model == "fasttext":
         params.update(min_n=min_n, max_n=max_n, bucket=bucket)
-        if "alpha" not in _given(ctx):
-            params["alpha"] = F["alpha"]
+        given = _given(ctx)
+        for name in params:  # options left at Word2Vec's default take FastText's own (alpha, ...)
+            if name not in given and name in F:
+                params[name] = F[name]
     with user_errors():
         # Check everything that can be checked before a long training run.
         (FastTextConfig if model == "fasttext" else Word2VecConfig)(**params).validate()

@@ -249,13 +249,12 @@ class FastTextConfig(Word2VecConfig):
     min_n / max_n: lengths of the character n-grams of ``<word>`` (max_n=0 turns subwords off).
     bucket: rows of the hashed n-gram table (fastText's FNV-1a hash modulo bucket).
     alpha: 0.05, Facebook fastText's default for unsupervised training (gensim uses 0.025).
-    ns_exponent: 0.5, the unigram exponent Facebook fastText draws negatives with.
     shared_negatives: False — with subwords, negatives drawn per (word, context) pair as fastText does;
         sharing them across the window cost 8 analogy points on the benchmark corpus (RESULTS.md).
+        ns_exponent stays 0.75 (word2vec, gensim); fastText draws negatives with count^0.5.
     """
 
     alpha: float = 0.05
-    ns_exponent: float = 0.5
     shared_negatives: bool = False
     min_n: int = 3
     max_n: int = 6

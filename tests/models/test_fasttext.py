@@ -72,6 +72,10 @@ def test_config_defaults_and_validation():
     m = FastText()
     assert (m.alpha, m.min_n, m.max_n, m.bucket) == (0.05, 3, 6, 2_000_000)
     assert m.config.to_dict()["model"] == "fasttext"
+    from wordvec.config import FastTextConfig
+
+    assert m.config == FastTextConfig()  # every default comes from FastTextConfig, none from Word2Vec's
+    assert m.shared_negatives is False
     with pytest.raises(ValueError, match="max_n"):
         FastText(min_n=4, max_n=3).fit([["a"]])
 
@@ -126,5 +130,5 @@ def test_cli_fasttext_uses_fasttext_defaults_unless_given(monkeypatch, tmp_path)
     corpus = tmp_path / "c.txt"
     corpus.write_text("a b c\n", encoding="utf-8")
     CliRunner().invoke(app, ["train", str(corpus), "-o", str(tmp_path / "o"), "--model", "fasttext", "--window", "3"])
-    assert seen["alpha"] == 0.05 and seen["ns_exponent"] == 0.5 and seen["shared_negatives"] is False
+    assert seen["alpha"] == 0.05 and seen["ns_exponent"] == 0.75 and seen["shared_negatives"] is False
     assert seen["window"] == 3

@@ -36,8 +36,11 @@ class FastText(Word2Vec):
 
     def __init__(self, vector_size: int = FastTextConfig.vector_size, *,
                  min_n: int = FastTextConfig.min_n, max_n: int = FastTextConfig.max_n,
-                 bucket: int = FastTextConfig.bucket, alpha: float = FastTextConfig.alpha, **kwargs):
-        super().__init__(vector_size, alpha=alpha, **kwargs)
+                 bucket: int = FastTextConfig.bucket, alpha: float = FastTextConfig.alpha,
+                 ns_exponent: float = FastTextConfig.ns_exponent,
+                 shared_negatives: bool = FastTextConfig.shared_negatives, **kwargs):
+        super().__init__(vector_size, alpha=alpha, ns_exponent=ns_exponent, shared_negatives=shared_negatives,
+                         **kwargs)
         self.min_n = min_n
         self.max_n = max_n
         self.bucket = bucket

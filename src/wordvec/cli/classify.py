@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import user_errors
+from wordvec.cli._common import choice, user_errors
 
 __all__ = ["app", "evaluate", "predict", "train"]
 
@@ -26,6 +26,9 @@ TextColumn = Annotated[str | None, typer.Option(
     help="Name of the text column.", show_default="the first of text, sentence, content, ...")]
 LabelColumn = Annotated[str | None, typer.Option(
     help="Name of the label column.", show_default="the first of label, class, category, ...")]
+#: ``--tokenizer`` choices: the names :func:`wordvec.corpus.get_tokenizer` knows (kept literal so
+#: that ``--help`` imports neither torch nor the corpus package).
+TokenizerName = choice("TokenizerName", ("regex", "whitespace", "korean"))
 ModelDir = Annotated[Path, typer.Argument(metavar="MODEL", help="A classifier directory written by "
                                           "'wordvec classify train'.", show_default=False)]
 
@@ -69,6 +72,10 @@ def train(
     min_count: Annotated[int, typer.Option(min=1, help="Ignore training words seen fewer times.")] = 1,
     max_len: Annotated[int | None, typer.Option(min=1, help="Keep the first N tokens of each text.",
                                                 show_default="all")] = None,
+    tokenizer: Annotated[TokenizerName, typer.Option(
+        help="regex: words apart, lower-cased; whitespace: split on spaces only; korean: kiwipiepy morphemes "
+             "without particles and punctuation (pip install 'wordvec\\[ko]'). Saved with the model.")
+    ] = TokenizerName("regex"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     plot: Annotated[Path | None, typer.Option(help="Write a PNG of loss and accuracy per epoch (matplotlib).",
                                               show_default=False)] = None,
@@ -92,7 +99,8 @@ def train(
             raise ValueError("--freeze needs --vectors (there is nothing to freeze when learning from scratch)")
         clf = TextClassifier(embedding_dim, vectors=kv, hidden=hidden, freeze=freeze, epochs=epochs,
                              batch_size=batch_size, learning_rate=learning_rate, validation_split=validation_split,
-                             patience=patience, min_count=min_count, max_len=max_len, seed=seed)
+                             patience=patience, min_count=min_count, max_len=max_len,
+                             tokenizer=tokenizer.value, seed=seed)
 
         def show(row: dict) -> None:
             if quiet:

@@ -15,7 +15,7 @@ from wordvec.config import CooccurrenceConfig, defaults
 __all__ = ["cooccur", "cooccur_summary"]
 
 C = defaults(CooccurrenceConfig)
-TokenizerName = choice("TokenizerName", ("regex", "whitespace"))
+TokenizerName = choice("TokenizerName", ("regex", "whitespace", "korean"))
 _DEFAULT_TOKENIZER = TokenizerName("regex")
 
 
@@ -41,7 +41,9 @@ def cooccur(
         min=0.001, help="Memory cap of the counting buffers in MiB (sorted runs spill to disk above it).")
     ] = C["memory_mb"],
     tokenizer: Annotated[TokenizerName, typer.Option(
-        help="regex: words and punctuation apart; whitespace: split on spaces only.")] = _DEFAULT_TOKENIZER,
+        help="regex: words and punctuation apart; whitespace: split on spaces only; korean: kiwipiepy "
+             "morphemes without particles and punctuation (pip install 'wordvec\\[ko]'), tokenized once and "
+             "cached in $WORDVEC_CACHE_DIR (default ~/.cache/wordvec/tokens).")] = _DEFAULT_TOKENIZER,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Count the co-occurrence matrix of CORPUS and save it to OUTPUT, then print a summary."""

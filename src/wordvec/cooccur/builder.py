@@ -55,7 +55,7 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
                              min_count=min_count, max_vocab_size=max_vocab_size,
                              memory_mb=memory_mb).validate()
     t0 = time.perf_counter()
-    source = as_corpus(corpus, tokenizer)
+    source = as_corpus(corpus, tokenizer, progress=progress)
     with TrainingProgress(0, "counting words", enabled=progress, unit="tokens") as bar:
         vocab = _count_words(source, cfg, bar.update)
     with TrainingProgress(vocab.total_words, "co-occurrences", enabled=progress, unit="tokens") as bar:

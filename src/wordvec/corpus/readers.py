@@ -3,6 +3,10 @@
 A corpus is any object whose ``iter()`` yields one list of string tokens per sentence
 and can be iterated more than once. Files are read line by line (``.gz`` transparently),
 so a corpus of any size streams in constant memory; each line is one sentence.
+
+With a *batch* tokenizer (one with ``tokenize_many``, such as the Korean morpheme tokenizer),
+:func:`as_corpus` returns a :class:`~wordvec.corpus.cache.CachedCorpus`: files are tokenized
+once, in batches, and the tokens are cached on disk for the next pass and the next run.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from wordvec.corpus.tokenizers import Tokenizer, get_tokenizer
+from wordvec.corpus.tokenizers import Tokenizer, get_tokenizer, is_batch_tokenizer
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
@@ -45,6 +49,8 @@ class LineCorpus:
     """One text file (``.gz``, ``.bz2``, ``.xz`` too), one sentence per line, tokenized on the fly.
 
     Empty lines (and lines with no tokens) are skipped. Decoding errors name the file and line.
+    A batch tokenizer (with ``tokenize_many``) gets the lines in batches; nothing is cached (see
+    :class:`~wordvec.corpus.cache.CachedCorpus` for that).
     """
 
     def __init__(self, path: str | os.PathLike, tokenizer: str | Tokenizer | None = None,
@@ -60,8 +66,8 @@ class LineCorpus:
         lineno = 0
         try:
             with open_text(self.path, self.encoding) as fh:
-                for lineno, line in enumerate(fh, 1):
-                    tokens = tok(line)
+                sentences = tok.tokenize_many(fh) if is_batch_tokenizer(tok) else map(tok, fh)
+                for lineno, tokens in enumerate(sentences, 1):
                     if tokens:
                         yield tokens
         except UnicodeDecodeError as exc:
@@ -128,16 +134,33 @@ class TokenLists:
         return len(self.sentences)
 
 
-def as_corpus(source, tokenizer: str | Tokenizer | None = None) -> Iterable[list[str]]:
+def _files_corpus(paths, tokenizer, *, progress: bool | None, cache_dir) -> Iterable[list[str]]:
+    tok = get_tokenizer(tokenizer)
+    if is_batch_tokenizer(tok):
+        from wordvec.corpus.cache import CachedCorpus
+
+        return CachedCorpus(paths, tok, cache=callable(getattr(tok, "describe", None)),
+                            cache_dir=cache_dir, progress=progress)
+    if isinstance(paths, (str, os.PathLike)) and not Path(paths).is_dir():
+        return LineCorpus(paths, tok)
+    return TextFiles(paths, tok)
+
+
+def as_corpus(source, tokenizer: str | Tokenizer | None = None, *, progress: bool | None = None,
+              cache_dir: str | os.PathLike | None = None) -> Iterable[list[str]]:
     """Turn what a user passes to ``fit`` into a restartable corpus.
 
     Accepts a path (file or directory), a list of paths, a list of token lists, or any
     re-iterable corpus object. A one-shot iterator (a generator, ``map``, an open file) is
     refused: training reads the corpus more than once and would silently see it empty.
+
+    Files read with a batch tokenizer (``tokenizer="korean"``) become a
+    :class:`~wordvec.corpus.cache.CachedCorpus`: tokenized once, in batches, with a progress
+    bar (``progress``; None: when stderr is a terminal), the tokens cached in ``cache_dir``
+    (default ``$WORDVEC_CACHE_DIR`` or ``~/.cache/wordvec/tokens``) for the next run.
     """
     if isinstance(source, (str, os.PathLike)):
-        p = Path(source)
-        return TextFiles(p, tokenizer) if p.is_dir() else LineCorpus(p, tokenizer)
+        return _files_corpus(source, tokenizer, progress=progress, cache_dir=cache_dir)
     if isinstance(source, Iterator) or iter(source) is source:
         raise TypeError(
             f"the corpus is a one-shot iterator ({type(source).__name__}): it would be empty after "
@@ -146,7 +169,7 @@ def as_corpus(source, tokenizer: str | Tokenizer | None = None) -> Iterable[list
         )
     if isinstance(source, (list, tuple)) and source and all(isinstance(x, (str, os.PathLike)) for x in source):
         if all(isinstance(x, os.PathLike) or os.path.exists(x) for x in source):
-            return TextFiles(source, tokenizer)
+            return _files_corpus(list(source), tokenizer, progress=progress, cache_dir=cache_dir)
     if isinstance(source, Sequence):
         return TokenLists(source)
     return source

@@ -2,6 +2,10 @@
 
 ``RegexTokenizer`` is the default: Unicode-aware, lower-cased, word characters with
 intra-word apostrophes kept (``don't``, ``o'er``), the convention of the bundled corpora.
+``"korean"`` names :class:`wordvec.corpus.korean.KoreanTokenizer` (morphemes, kiwipiepy, the
+``[ko]`` extra); it is imported only when chosen. A tokenizer that also has
+``tokenize_many(lines)`` is a *batch* tokenizer: file corpora tokenize through it in batches
+and cache the tokens on disk (:class:`wordvec.corpus.cache.CachedCorpus`).
 """
 
 from __future__ import annotations
@@ -9,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-__all__ = ["Tokenizer", "RegexTokenizer", "WhitespaceTokenizer", "get_tokenizer"]
+__all__ = ["Tokenizer", "RegexTokenizer", "WhitespaceTokenizer", "TOKENIZER_NAMES", "get_tokenizer",
+           "is_batch_tokenizer"]
 
 Tokenizer = Callable[[str], list]
 
@@ -65,20 +70,36 @@ class WhitespaceTokenizer:
         return {"name": self.name, "lowercase": self.lowercase}
 
 
-_BY_NAME = {"regex": RegexTokenizer, "default": RegexTokenizer, "whitespace": WhitespaceTokenizer}
+def _korean() -> Tokenizer:
+    from wordvec.corpus.korean import KoreanTokenizer
+
+    return KoreanTokenizer()
+
+
+_BY_NAME = {"regex": RegexTokenizer, "default": RegexTokenizer, "whitespace": WhitespaceTokenizer,
+            "korean": _korean}
+
+#: The names :func:`get_tokenizer` knows (``"default"`` is an alias of ``"regex"``).
+TOKENIZER_NAMES = ("regex", "whitespace", "korean")
+
+
+def is_batch_tokenizer(tokenizer) -> bool:
+    """True when ``tokenizer`` has ``tokenize_many(lines)``: it tokenizes many lines faster than one by one."""
+    return callable(getattr(tokenizer, "tokenize_many", None))
 
 
 def get_tokenizer(spec: str | Tokenizer | None) -> Tokenizer:
-    """A tokenizer from a name (``"regex"``, ``"whitespace"``), a callable, or None (the default)."""
+    """A tokenizer from a name (``"regex"``, ``"whitespace"``, ``"korean"``), a callable, or None (the default).
+
+    ``"korean"`` needs the ``[ko]`` extra; without it an ImportError names the pip command.
+    """
     if spec is None:
         return RegexTokenizer()
     if callable(spec):
         return spec
     if isinstance(spec, str):
-        try:
-            return _BY_NAME[spec]()
-        except KeyError:
-            raise ValueError(
-                f"unknown tokenizer {spec!r}; choose one of {sorted(set(_BY_NAME) - {'default'})}"
-            ) from None
+        factory = _BY_NAME.get(spec)
+        if factory is None:
+            raise ValueError(f"unknown tokenizer {spec!r}; choose one of {', '.join(TOKENIZER_NAMES)}")
+        return factory()
     raise TypeError(f"tokenizer must be a name or a callable, got {type(spec).__name__}")

@@ -110,7 +110,7 @@ class Word2Vec:
         """
         cfg = self.config
         t0 = time.perf_counter()
-        source = as_corpus(corpus, self.tokenizer)
+        source = as_corpus(corpus, self.tokenizer, progress=self.progress)
         with TrainingProgress(0, "reading corpus", enabled=self.progress, unit="tokens") as bar:
             vocab, encoded = scan_corpus(source, min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
                                          max_sentence_length=cfg.max_sentence_length,

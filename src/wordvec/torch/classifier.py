@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from wordvec.corpus.tokenizers import TOKENIZER_NAMES
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
 from wordvec.torch.vocabulary import PAD_INDEX, Vocabulary
 
@@ -61,8 +62,9 @@ class ClassifierConfig:
             raise ValueError(f"patience must be >= 0, got {self.patience}")
         if self.max_len is not None and self.max_len < 1:
             raise ValueError(f"max_len must be >= 1 or None, got {self.max_len}")
-        if self.tokenizer not in ("regex", "whitespace"):
-            raise ValueError(f"tokenizer must be 'regex' or 'whitespace', got {self.tokenizer!r}")
+        if self.tokenizer not in TOKENIZER_NAMES:
+            raise ValueError(f"tokenizer must be one of {', '.join(map(repr, TOKENIZER_NAMES))}, "
+                             f"got {self.tokenizer!r}")
 
 
 _DEFAULTS = ClassifierConfig()
@@ -154,7 +156,7 @@ class TextClassifier:
     # ------------------------------------------------------------------ training
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
         vocab, cut = self.vocabulary_, self.max_len
-        rows = [vocab.encode(vocab.tokenize(t) if isinstance(t, str) else t) for t in texts]
+        rows = [vocab.encode(t) for t in vocab.tokenize_batch(texts)]
         return [r[:cut] for r in rows] if cut is not None else rows
 
     def _build(self, tokenized: list[list[str]], n_classes: int, generator: torch.Generator) -> None:
@@ -219,8 +221,7 @@ class TextClassifier:
             train_idx, val_texts, val_labels = order, [], []
         train_idx = torch.sort(train_idx).values  # shuffled again each epoch
 
-        tok = Vocabulary([], tokenizer=cfg.tokenizer).tokenize
-        tokenized = [tok(texts[i]) for i in train_idx.tolist()]
+        tokenized = Vocabulary([], tokenizer=cfg.tokenizer).tokenize_batch([texts[i] for i in train_idx.tolist()])
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             self._build(tokenized, len(self.classes_), generator)

@@ -8,11 +8,11 @@ layout follows the PyTorch tutorials' ``nn.Embedding(..., padding_idx=...)`` con
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import torch
 
-from wordvec.corpus.tokenizers import get_tokenizer
+from wordvec.corpus.tokenizers import TOKENIZER_NAMES, get_tokenizer, is_batch_tokenizer
 
 __all__ = ["PAD_INDEX", "UNK_INDEX", "Vocabulary"]
 
@@ -32,8 +32,9 @@ class Vocabulary:
     counts:
         Optional frequency of each word (same length as ``words``), kept for export.
     tokenizer:
-        The tokenizer name (``"regex"`` or ``"whitespace"``) :meth:`encode_batch` applies to
-        raw strings; saved with the vocabulary so a reloaded model tokenizes the same way.
+        The tokenizer name (``"regex"``, ``"whitespace"`` or ``"korean"``, the last with the
+        ``[ko]`` extra) :meth:`encode_batch` applies to raw strings; saved with the vocabulary
+        so a reloaded model tokenizes the same way.
     """
 
     def __init__(self, words: Sequence[str], *, specials: tuple[str, str] = ("<unk>", "<pad>"),
@@ -56,7 +57,8 @@ class Vocabulary:
             if len(counts) != len(words):
                 raise ValueError(f"{len(words)} words but {len(counts)} counts")
         if not isinstance(tokenizer, str):
-            raise TypeError("tokenizer must be a name ('regex' or 'whitespace') so that it can be saved")
+            raise TypeError(f"tokenizer must be a name ({', '.join(map(repr, TOKENIZER_NAMES))}) so that it "
+                            f"can be saved, got {type(tokenizer).__name__}")
         self._tokenize = get_tokenizer(tokenizer)
         self.tokenizer = tokenizer
         self.specials: tuple[str, str] = specials  # type: ignore[assignment]
@@ -72,10 +74,9 @@ class Vocabulary:
         ``min_count`` times, most frequent first (ties in first-seen order), at most ``max_size``."""
         if min_count < 1:
             raise ValueError(f"min_count must be >= 1, got {min_count}")
-        tok = get_tokenizer(tokenizer)
         counter: Counter[str] = Counter()
-        for text in texts:
-            counter.update(tok(text) if isinstance(text, str) else text)
+        for tokens in _tokenize_stream(get_tokenizer(tokenizer), texts):
+            counter.update(tokens)
         for s in specials:
             counter.pop(s, None)
         items = [(w, c) for w, c in counter.most_common() if c >= min_count]
@@ -123,6 +124,11 @@ class Vocabulary:
     def tokenize(self, text: str) -> list[str]:
         return self._tokenize(text)
 
+    def tokenize_batch(self, texts: Sequence[str | Sequence[str]]) -> list[list[str]]:
+        """The tokens of each text (raw strings are tokenized, token lists pass through), in
+        batches when the tokenizer can (the Korean tokenizer's ``tokenize_many``)."""
+        return _tokenize_all(self._tokenize, texts)
+
     # ------------------------------------------------------------------ encoding
     def encode(self, tokens: Sequence[str]) -> list[int]:
         """Row indexes of ``tokens``; a word not in the vocabulary maps to ``<unk>`` (0)."""
@@ -144,7 +150,7 @@ class Vocabulary:
             raise TypeError("encode_batch() takes a list of texts, not one string")
         if max_len is not None and max_len < 1:
             raise ValueError(f"max_len must be >= 1, got {max_len}")
-        rows = [self.encode(self._tokenize(t) if isinstance(t, str) else t) for t in texts]
+        rows = [self.encode(t) for t in self.tokenize_batch(texts)]
         if max_len is not None:
             rows = [r[:max_len] for r in rows]
         width = max([len(r) for r in rows] + [1])
@@ -171,3 +177,29 @@ class Vocabulary:
                        tokenizer=d.get("tokenizer", "regex"))
         except KeyError as exc:
             raise ValueError(f"vocabulary description lacks the field {exc.args[0]!r}") from None
+
+
+def _tokenize_stream(tok, texts: Iterable[str | Sequence[str]], batch: int = 4096) -> Iterator[Sequence[str]]:
+    """The tokens of each of ``texts``, in order: raw strings are tokenized (through
+    ``tok.tokenize_many``, a batch at a time, when it has one), token lists pass through."""
+    if not is_batch_tokenizer(tok):
+        for t in texts:
+            yield tok(t) if isinstance(t, str) else t
+        return
+    pending: list[str] = []
+    for t in texts:
+        if isinstance(t, str):
+            pending.append(t)
+            if len(pending) < batch:
+                continue
+        if pending:
+            yield from tok.tokenize_many(pending)
+            pending = []
+        if not isinstance(t, str):
+            yield t
+    if pending:
+        yield from tok.tokenize_many(pending)
+
+
+def _tokenize_all(tok, texts: Iterable[str | Sequence[str]]) -> list[Sequence[str]]:
+    return list(_tokenize_stream(tok, texts))

@@ -1,0 +1,364 @@
+"""A corpus tokenized once: the token stream of each text file is cached on disk.
+
+Morphological analysis (the Korean tokenizer) reads a few thousand lines a second, far
+slower than training, so :class:`CachedCorpus` tokenizes each file once, in batches, and
+writes the tokens next to nothing else but a key: the next iteration, and the next training
+run on the same file with the same tokenizer settings, reads the cache instead.
+
+Cache files are gzip'ed text: a first line holding a JSON header (the key and what it was
+made of), then one sentence per line, tokens separated by single spaces; lines with no token
+are not written, exactly as :class:`~wordvec.corpus.LineCorpus` skips them. They are written
+atomically (a temporary file renamed into place), so an interrupted or failed run leaves no
+partial cache. The key is a SHA-256 of the file's resolved path, size and modification time,
+the encoding, ``tokenizer.describe()`` and :data:`CACHE_FORMAT`: editing the file or changing
+any tokenizer option makes a new cache file (old ones are left for you to delete).
+
+The cache directory is ``cache_dir``, else ``$WORDVEC_CACHE_DIR``, else
+``$XDG_CACHE_HOME/wordvec/tokens`` (``~/.cache/wordvec/tokens``).
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import hashlib
+import io
+import json
+import lzma
+import os
+import re
+import sys
+import time
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+__all__ = ["CachedCorpus", "CACHE_FORMAT", "CACHE_DIR_ENV", "default_cache_dir"]
+
+#: Version of the cache file layout; part of every key, so a new layout never reads an old file.
+CACHE_FORMAT = 1
+#: Environment variable naming the cache directory.
+CACHE_DIR_ENV = "WORDVEC_CACHE_DIR"
+_HEADER_KIND = "wordvec token cache"
+_WRITE_EVERY = 2048  # sentences buffered before one write to the gzip stream
+_PROGRESS_EVERY = 256  # sentences between progress-bar updates
+
+
+def default_cache_dir() -> Path:
+    """``$WORDVEC_CACHE_DIR``, else ``$XDG_CACHE_HOME/wordvec/tokens``, else ``~/.cache/wordvec/tokens``."""
+    env = os.environ.get(CACHE_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "wordvec" / "tokens"
+
+
+def _list_files(paths) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith("."))
+            if not found:
+                raise ValueError(f"corpus directory {p} holds no files")
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"corpus file not found: {p}")
+    if not files:
+        raise ValueError("no corpus files given")
+    return files
+
+
+def _open_counting(path: Path, encoding: str) -> tuple[io.TextIOWrapper, object]:
+    """A text stream over ``path`` (decompressed like :func:`~wordvec.corpus.open_text`, universal
+    newlines) and the raw file underneath, whose ``tell()`` gives the bytes read so far."""
+    raw = open(path, "rb")
+    try:
+        suffix = path.suffix.lower()
+        if suffix == ".gz":
+            inner = gzip.GzipFile(fileobj=raw, mode="rb")
+        elif suffix == ".bz2":
+            inner = bz2.BZ2File(raw, "rb")
+        elif suffix == ".xz":
+            inner = lzma.LZMAFile(raw, "rb")
+        else:
+            inner = raw
+        return io.TextIOWrapper(inner, encoding=encoding, errors="strict", newline=None), raw
+    except BaseException:
+        raw.close()
+        raise
+
+
+class _Progress:
+    """A rich bar over a file's bytes: lines tokenized, rate, elapsed, ETA; a no-op when disabled.
+
+    If another live display is running and rich cannot nest them (rich < 14), no bar is shown.
+    """
+
+    def __init__(self, total: int, description: str, enabled: bool):
+        self.total, self.description, self.enabled = total, description, enabled
+        self._progress = None
+
+    def __enter__(self) -> _Progress:
+        if not self.enabled:
+            return self
+        from rich.console import Console
+        from rich.errors import LiveError
+        from rich.progress import (BarColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(),
+            TextColumn("{task.percentage:>5.1f}%"), TextColumn("{task.fields[lines]} lines"),
+            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=Console(file=sys.stderr), transient=False)
+        try:
+            progress.start()
+        except LiveError:  # another bar is live and this rich cannot nest them
+            return self
+        self._progress = progress
+        self._task = progress.add_task(self.description, total=max(self.total, 1), lines="0", rate="")
+        return self
+
+    def update(self, done_bytes: int, lines: int) -> None:
+        if self._progress is None:
+            return
+        elapsed = self._progress.tasks[0].elapsed or 0.0
+        rate = f"{lines / elapsed:,.0f} lines/s" if elapsed > 0 else ""
+        self._progress.update(self._task, completed=min(done_bytes, self.total), lines=f"{lines:,}", rate=rate)
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+class CachedCorpus:
+    """Text files tokenized in batches by ``tokenizer.tokenize_many``, the tokens cached on disk.
+
+    Iterating yields one list of tokens per line that has any (restartable: every iteration
+    reads again). The first iteration over a file tokenizes it with a progress bar and writes
+    the cache as it goes; later iterations, and later ``CachedCorpus`` objects over the same
+    unchanged file with an equal tokenizer, read the cache and never call the tokenizer.
+
+    Parameters
+    ----------
+    paths:
+        A text file (``.gz``, ``.bz2``, ``.xz`` too; one sentence per line), a directory (its
+        files, sorted by name) or a list of them. Each file has its own cache file.
+    tokenizer:
+        An object with ``tokenize_many(lines) -> iterator of token lists`` (in order, one per
+        line) and, for caching, ``describe() -> dict`` naming every setting that changes the
+        tokens (:class:`~wordvec.corpus.korean.KoreanTokenizer` has both).
+    cache:
+        False: no cache is read or written, every iteration tokenizes again.
+    cache_dir:
+        Where cache files go (created if needed); default :func:`default_cache_dir`.
+    progress:
+        Show a progress bar while tokenizing; None (default): only when stderr is a terminal.
+
+    After an iteration, ``cache_hit`` is True when every file came from the cache (None before
+    the first); ``hits`` / ``misses`` count files read from / written to the cache over all
+    iterations; ``seconds_tokenizing`` sums the time spent tokenizing and writing (the time the
+    consumer spends between sentences is not counted); ``cache_paths`` lists the cache files.
+    """
+
+    def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike], tokenizer, *,
+                 encoding: str = "utf-8", cache: bool = True, cache_dir: str | os.PathLike | None = None,
+                 progress: bool | None = None):
+        if not callable(getattr(tokenizer, "tokenize_many", None)):
+            raise TypeError(f"CachedCorpus needs a tokenizer with tokenize_many(lines); "
+                            f"{type(tokenizer).__name__} has none (use LineCorpus or TextFiles)")
+        if cache and not callable(getattr(tokenizer, "describe", None)):
+            raise TypeError(f"caching needs the tokenizer's settings: {type(tokenizer).__name__} has no "
+                            f"describe() method; pass cache=False")
+        self.files = _list_files(paths)
+        self.tokenizer = tokenizer
+        self.encoding = encoding
+        self.cache = bool(cache)
+        self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+        self.progress = progress
+        self.cache_hit: bool | None = None
+        self.hits = 0
+        self.misses = 0
+        self.seconds_tokenizing = 0.0
+
+    # ------------------------------------------------------------------ keys and paths
+    def _key(self, path: Path) -> tuple[str, dict]:
+        st = path.stat()
+        parts = {"format": CACHE_FORMAT, "path": str(path.resolve()), "size": st.st_size,
+                 "mtime_ns": st.st_mtime_ns, "encoding": self.encoding, "tokenizer": self.tokenizer.describe()}
+        text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest(), parts
+
+    def _cache_file(self, path: Path, key: str) -> Path:
+        stem = re.sub(r"[^\w.-]+", "_", path.name)[:60]
+        return self.cache_dir / f"{stem}.{key[:24]}.tokens.gz"
+
+    @property
+    def cache_paths(self) -> list[Path]:
+        """The cache file of each source file, as the files and tokenizer are now (None when ``cache=False``)."""
+        return [self._cache_file(p, self._key(p)[0]) if self.cache else None for p in self.files]
+
+    @property
+    def cache_path(self) -> Path | None:
+        """The cache file of a one-file corpus (see :attr:`cache_paths` for several files)."""
+        if len(self.files) != 1:
+            raise ValueError(f"this corpus has {len(self.files)} files; use cache_paths")
+        return self.cache_paths[0]
+
+    def is_cached(self) -> bool:
+        """True when every file has a valid cache file (the next iteration would be all hits)."""
+        if not self.cache:
+            return False
+        for p in self.files:
+            key, _ = self._key(p)
+            if not _valid_cache(self._cache_file(p, key), key):
+                return False
+        return True
+
+    # ------------------------------------------------------------------ iteration
+    def __iter__(self) -> Iterator[list[str]]:
+        all_hits = True
+        self.cache_hit = None
+        for path in self.files:
+            if self.cache:
+                key, parts = self._key(path)
+                target = self._cache_file(path, key)
+                if _valid_cache(target, key):
+                    self.hits += 1
+                    yield from _read_cache(target)
+                    continue
+                all_hits = False
+                self.cache_hit = False
+                self.misses += 1
+                yield from self._tokenize_to_cache(path, target, key, parts)
+            else:
+                all_hits = False
+                self.cache_hit = False
+                yield from self._tokenize(path, None)
+        self.cache_hit = all_hits
+
+    def _tokenize_to_cache(self, path: Path, target: Path, key: str, parts: dict) -> Iterator[list[str]]:
+        from wordvec.io._atomic import atomic_write
+
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            writable = os.access(self.cache_dir, os.W_OK)
+        except OSError:
+            writable = False
+        if not writable:
+            warnings.warn(f"cannot write the token cache in {self.cache_dir}; tokenizing without a cache "
+                          f"(set {CACHE_DIR_ENV} or pass cache_dir=...)", RuntimeWarning, stacklevel=3)
+            yield from self._tokenize(path, None)
+            return
+        header = {"kind": _HEADER_KIND, "key": key, **parts, "source": str(path)}
+        with atomic_write(target) as raw, gzip.GzipFile(filename=target.name[:-3], mode="wb", fileobj=raw,
+                                                        compresslevel=6, mtime=0) as gz:
+            gz.write((json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
+            yield from self._tokenize(path, gz)
+
+    def _tokenize(self, path: Path, sink) -> Iterator[list[str]]:
+        """Yield the token lists of ``path``; write them to ``sink`` (a binary stream) when given."""
+        from wordvec.corpus.readers import _first_undecodable_line
+
+        show = self.progress if self.progress is not None else sys.stderr.isatty()
+        buffer: list[str] = []
+        lineno = 0
+        spent = 0.0
+        t0 = time.perf_counter()
+        fh, raw = _open_counting(path, self.encoding)
+        try:
+            with fh, _Progress(os.path.getsize(path), f"tokenizing {path.name}", show) as bar:
+                for lineno, tokens in enumerate(self.tokenizer.tokenize_many(fh), 1):
+                    if not tokens:
+                        continue
+                    if type(tokens) is not list:
+                        tokens = list(tokens)
+                    if sink is not None:
+                        line = " ".join(tokens)
+                        if line.split() != tokens:
+                            _bad_tokens(path, lineno, tokens)
+                        buffer.append(line)
+                        if len(buffer) >= _WRITE_EVERY:
+                            _write(sink, buffer)
+                    if lineno % _PROGRESS_EVERY == 0:
+                        bar.update(raw.tell(), lineno)
+                    spent += time.perf_counter() - t0
+                    yield tokens
+                    t0 = time.perf_counter()
+                if sink is not None and buffer:
+                    _write(sink, buffer)
+                bar.update(os.path.getsize(path), lineno)
+        except UnicodeDecodeError as exc:
+            bad = _first_undecodable_line(path, self.encoding) or lineno + 1
+            raise ValueError(f"{path}, line {bad}: not valid {self.encoding} text ({exc.reason}); "
+                             f"pass encoding=... to read it") from None
+        except CacheWriteError:
+            raise
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"{path}, after line {lineno}: cannot read the file ({exc})") from None
+        finally:
+            raw.close()  # a decompressor does not close the file object it was given
+            self.seconds_tokenizing += spent + (time.perf_counter() - t0)
+
+    def __repr__(self) -> str:
+        names = [str(f) for f in self.files]
+        where = repr(names[0]) if len(names) == 1 else repr(names)
+        return f"CachedCorpus({where}, {self.tokenizer!r}, cache={self.cache})"
+
+
+class CacheWriteError(OSError):
+    """The token cache could not be written (disk full, ...)."""
+
+
+def _write(sink, buffer: list[str]) -> None:
+    buffer.append("")
+    try:
+        sink.write("\n".join(buffer).encode("utf-8"))
+    except OSError as exc:
+        raise CacheWriteError(f"cannot write the token cache: {exc}") from exc
+    buffer.clear()
+
+
+def _bad_tokens(path: Path, lineno: int, tokens: Sequence[str]) -> None:
+    bad = next((t for t in tokens if not isinstance(t, str) or not t or t != "".join(t.split())), None)
+    raise ValueError(f"{path}, line {lineno}: the tokenizer returned the token {bad!r}, which cannot be "
+                     f"cached (tokens must be non-empty strings without whitespace)")
+
+
+def _read_header(fh) -> dict | None:
+    first = fh.readline()
+    try:
+        header = json.loads(first)
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) and header.get("kind") == _HEADER_KIND else None
+
+
+def _valid_cache(target: Path, key: str) -> bool:
+    """True when ``target`` exists and its header holds ``key`` (a damaged body is found when read)."""
+    if not target.is_file():
+        return False
+    try:
+        with gzip.open(target, "rt", encoding="utf-8") as fh:
+            header = _read_header(fh)
+    except (OSError, EOFError, UnicodeDecodeError):
+        return False
+    return header is not None and header.get("key") == key
+
+
+def _read_cache(target: Path) -> Iterator[list[str]]:
+    lineno = 1
+    try:
+        with gzip.open(target, "rt", encoding="utf-8", newline="\n") as fh:
+            _read_header(fh)
+            for lineno, line in enumerate(fh, 2):
+                yield line.split()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{target}, after line {lineno}: the token cache is damaged ({exc}); "
+                         f"delete it and run again") from None
+

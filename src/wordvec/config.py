@@ -248,6 +248,13 @@ class FastTextConfig(Word2VecConfig):
 
     min_n / max_n: lengths of the character n-grams of ``<word>`` (max_n=0 turns subwords off).
     bucket: rows of the hashed n-gram table (fastText's FNV-1a hash modulo bucket).
+    jamo: take the n-grams of ``<word>`` after splitting every Hangul syllable into its three jamo
+        (initial, vowel, final or an empty-final marker; :func:`wordvec.corpus.jamo.decompose`), so
+        that Korean n-grams see stems and endings (Park et al. 2018, "Subword-level Word Vector
+        Representations for Korean"). The word itself stays the vocabulary key and keeps its own row;
+        min_n / max_n then count jamo, 3 per syllable (Park et al. use 3-6 jamo, i.e. 1-2 syllables).
+        Other characters are unaffected, so non-Korean words get the same n-grams either way.
+        fastText has no such mode: jamo models cannot be exported as fastText .bin.
     alpha: 0.05, Facebook fastText's default for unsupervised training (gensim uses 0.025).
     shared_negatives: False — with subwords, negatives drawn per (word, context) pair as fastText does;
         sharing them across the window cost 8 analogy points on the benchmark corpus (RESULTS.md).
@@ -259,9 +266,11 @@ class FastTextConfig(Word2VecConfig):
     min_n: int = 3
     max_n: int = 6
     bucket: int = 2_000_000
+    jamo: bool = False
 
     def validate(self) -> FastTextConfig:
         super().validate()
+        _check(isinstance(self.jamo, bool), f"jamo must be True or False, got {self.jamo!r}")
         _check(isinstance(self.min_n, int) and self.min_n >= 1, f"min_n must be >= 1, got {self.min_n!r}")
         _check(isinstance(self.max_n, int) and (self.max_n == 0 or self.max_n >= self.min_n),
                f"max_n must be 0 (no subwords) or >= min_n={self.min_n}, got {self.max_n!r}")

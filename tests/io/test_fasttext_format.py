@@ -233,3 +233,19 @@ def test_corrupt_files(tmp_path, small_bin):
 def test_supervised_golden_model_is_refused():
     with pytest.raises(FormatError, match="supervised"):
         load_model("pang_lee_polarity_fasttext.bin")
+
+
+def test_jamo_vectors_are_refused_as_bin_but_export_as_vec(tmp_path, small_bin):
+    """fastText has no jamo mode: a .bin would give unseen Korean words different vectors."""
+    rng = np.random.default_rng(3)
+    sv = SubwordVectors(["영화", "a"], rng.standard_normal((2, 4)), rng.standard_normal((5, 4)), min_n=1, max_n=3,
+                        bucket=5, jamo=True)
+    for call in (lambda p: save_fasttext_bin(p, sv), lambda p: save(sv, p, format="fasttext-bin")):
+        with pytest.raises(ValueError, match=r"jamo.*fastText has no jamo mode.*[Ss]ave natively.*\.vec"):
+            call(tmp_path / "m.bin")
+        assert not (tmp_path / "m.bin").exists()
+    save_fasttext_vec(tmp_path / "m.vec", sv)
+    back = load_word2vec(tmp_path / "m.vec")
+    assert back.index_to_key == ["영화", "a"]
+    np.testing.assert_array_equal(back.vectors, sv.vectors)
+    assert load_fasttext_bin(small_bin[0]).vectors.jamo is False  # fastText models are never jamo

@@ -199,3 +199,45 @@ def test_vectors_npy_is_plain_numpy(tmp_path, kv):
     save_native(kv, tmp_path / "v")
     matrix = np.load(tmp_path / "v" / "vectors.npy", allow_pickle=False)
     assert matrix.dtype == np.float32 and matrix.shape == (6, 5)
+
+
+# ------------------------------------------------------------------------------ subword vectors
+def subword_vectors(jamo: bool):
+    from wordvec.vectors.subword import SubwordVectors
+
+    keys = ["영화가", "먹었다", "film", "café", "</s>"]
+    rng = np.random.default_rng(4)
+    return SubwordVectors(keys, rng.standard_normal((5, 4)).astype(np.float32),
+                          rng.standard_normal((97, 4)).astype(np.float32), min_n=2, max_n=5, bucket=97,
+                          counts=np.array([9, 7, 5, 3, 1]), jamo=jamo)
+
+
+@pytest.mark.parametrize("jamo", [False, True])
+def test_subword_round_trip_keeps_jamo_and_oov_vectors(tmp_path, jamo):
+    sv = subword_vectors(jamo)
+    save_native(sv, tmp_path / "v")
+    assert read_native_config(tmp_path / "v")["jamo"] is jamo
+    for mmap_ in (True, False):
+        back = load_native(tmp_path / "v", mmap=mmap_)
+        assert back.jamo is jamo and back.index_to_key == sv.index_to_key
+        np.testing.assert_array_equal(back.vectors, sv.vectors)
+        for word in ["영화를", "먹었어요", "films", "영화가"]:
+            np.testing.assert_array_equal(back[word], sv[word])
+    assert load_native(tmp_path / "v", limit=2).jamo is jamo
+
+
+def test_subword_directory_without_jamo_field_loads_as_syllables(tmp_path):
+    """Directories saved before the jamo option have no "jamo" field: syllable n-grams, as then."""
+    sv = subword_vectors(False)
+    save_native(sv, tmp_path / "v")
+    config_path = tmp_path / "v" / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    del config["jamo"]
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    back = load_native(tmp_path / "v")
+    assert back.jamo is False
+    np.testing.assert_array_equal(back["영화를"], sv["영화를"])
+    config["jamo"] = "yes"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(FormatError, match=r"config.json.*invalid 'jamo': 'yes'"):
+        load_native(tmp_path / "v")

@@ -96,3 +96,18 @@ def test_a_word_without_rows_raises_key_error_naming_it():
     # with n-grams on, only an unseen </s> has no rows
     with pytest.raises(KeyError, match="</s>"):
         SubwordEncoder(["film"], min_n=2, max_n=4, bucket=BUCKET).encode(["</s>"])
+
+
+def test_bag_of_jamo_vectors_uses_jamo_ngrams():
+    rng = np.random.default_rng(1)
+    sv = SubwordVectors(WORDS, rng.normal(size=(len(WORDS), D)).astype(np.float32),
+                        rng.normal(size=(BUCKET, D)).astype(np.float32), min_n=3, max_n=6, bucket=BUCKET, jamo=True)
+    bag, enc = to_torch_bag(sv)
+    assert enc.jamo and "jamo n-grams 3-6" in repr(enc)
+    words = WORDS + UNSEEN + ["처음보는말", "먹었다", "ㅋㅋ"]
+    out = bag(*enc.encode(words)).detach().numpy()
+    np.testing.assert_allclose(out, np.stack([sv[w] for w in words]), rtol=0, atol=1e-6)
+    syllables = SubwordEncoder(WORDS, min_n=3, max_n=6, bucket=BUCKET)  # the same vocabulary, jamo off
+    assert set(enc.rows("영화")) != set(syllables.rows("영화"))
+    assert enc.rows("films").tolist() == syllables.rows("films").tolist()
+    assert enc.rows("</s>").tolist() == [WORDS.index("</s>")]

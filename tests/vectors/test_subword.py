@@ -12,6 +12,7 @@ import pytest
 
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors
+from wordvec.corpus.jamo import decompose
 from wordvec.vocab.subwords import char_ngrams, fasttext_hash
 
 KEYS = ["the", "cat", "sat", "mat", "</s>", "한국어", "cats", "a"]
@@ -30,11 +31,12 @@ def sv(rows):
     return SubwordVectors(KEYS, *rows, min_n=MINN, max_n=MAXN, bucket=BUCKET, counts=np.arange(8, 0, -1))
 
 
-def reference(word, rows, in_vocab):
+def reference(word, rows, in_vocab, jamo=False):
     word_rows, ngram_rows = rows
     parts = [word_rows[KEYS.index(word)]] if in_vocab else []
     if word != "</s>":
-        parts += [ngram_rows[fasttext_hash(g) % BUCKET] for g in char_ngrams(word, MINN, MAXN)]
+        text = decompose(word) if jamo else word
+        parts += [ngram_rows[fasttext_hash(g) % BUCKET] for g in char_ngrams(text, MINN, MAXN)]
     return np.mean(parts, axis=0)
 
 
@@ -115,3 +117,37 @@ def test_validation(rows):
         SubwordVectors(KEYS, w, g, min_n=5, max_n=MAXN, bucket=BUCKET)
     assert "SubwordVectors(8 keys, 6 dimensions" in repr(SubwordVectors(KEYS, w, g, min_n=MINN, max_n=MAXN,
                                                                           bucket=BUCKET))
+
+
+# ------------------------------------------------------------------------------ jamo n-grams
+@pytest.fixture(scope="module")
+def jamo_sv(rows):
+    return SubwordVectors(KEYS, *rows, min_n=MINN, max_n=MAXN, bucket=BUCKET, counts=np.arange(8, 0, -1), jamo=True)
+
+
+def test_jamo_vectors_take_ngrams_of_the_decomposed_word(jamo_sv, sv, rows):
+    assert jamo_sv.jamo and not sv.jamo
+    for word in KEYS:  # vocabulary words: own row plus the n-grams of <decompose(word)>
+        np.testing.assert_allclose(jamo_sv[word], reference(word, rows, True, jamo=True), rtol=1e-6, atol=1e-6)
+    for word in ["영화가", "먹었다", "재밌었어요", "dog", "ㅋㅋ"]:  # unseen: the n-grams alone
+        assert jamo_sv.is_oov(word) == (word not in KEYS)
+        np.testing.assert_allclose(jamo_sv[word], reference(word, rows, word in KEYS, jamo=True),
+                                   rtol=1e-6, atol=1e-6)
+    # words without Hangul syllables get the same vectors either way; Korean ones do not
+    for word in ["the", "cats", "dog", "sitting", "ㅋㅋ"]:
+        np.testing.assert_array_equal(jamo_sv[word], sv[word])
+    for word in ["한국어", "영화가"]:
+        assert not np.allclose(jamo_sv[word], sv[word])
+    got = dict(jamo_sv.most_similar("영화가", topn=len(KEYS)))  # queries accept unseen words as well
+    assert len(got) == len(KEYS)
+
+
+def test_jamo_repr_and_errors_name_the_word_as_given(rows):
+    sv = SubwordVectors(KEYS, *rows, min_n=MINN, max_n=MAXN, bucket=BUCKET, jamo=True)
+    assert repr(sv) == f"SubwordVectors(8 keys, 6 dimensions, jamo n-grams {MINN}-{MAXN} in {BUCKET} buckets)"
+    assert "jamo" not in repr(SubwordVectors(KEYS, *rows, min_n=MINN, max_n=MAXN, bucket=BUCKET))
+    off = SubwordVectors(KEYS, rows[0], np.zeros((0, DIM), np.float32), min_n=0, max_n=0, bucket=0, jamo=True)
+    with pytest.raises(KeyError, match="'영화를' is not in the vocabulary"):
+        off["영화를"]
+    with pytest.raises(TypeError, match="jamo"):
+        SubwordVectors(KEYS, *rows, min_n=MINN, max_n=MAXN, bucket=BUCKET, jamo="yes")

@@ -33,6 +33,9 @@ def info(
             f"words:       {len(kv):,}",
             f"dimensions:  {kv.vector_size}",
         ]
+        subwords = _subwords(kv)
+        if subwords:
+            lines.append(f"subwords:    {subwords}")
         if kv.counts is not None:
             counts = np.asarray(kv.counts)
             lines.append(f"counts:      yes ({int(counts.sum()):,} occurrences in all)")
@@ -59,6 +62,20 @@ def info(
                 lines.append("loss per epoch: " + ", ".join(f"{x:,.1f}" if isinstance(x, (int, float))
                                                           else str(x) for x in history))
         typer.echo("\n".join(lines))
+
+
+def _subwords(kv) -> str:
+    """How a FastText model builds words from n-grams ("" for plain word vectors)."""
+    from wordvec.vectors.subword import SubwordVectors
+
+    if not isinstance(kv, SubwordVectors):
+        return ""
+    if kv.max_n <= 0:
+        return "none (max_n=0)"
+    if kv.jamo:
+        return (f"jamo n-grams {kv.min_n}-{kv.max_n} in {kv.bucket:,} buckets "
+                f"(Hangul syllables split into jamo first)")
+    return f"character n-grams {kv.min_n}-{kv.max_n} in {kv.bucket:,} buckets"
 
 
 def _show(value) -> str:

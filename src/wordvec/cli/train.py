@@ -37,8 +37,13 @@ __all__ = ["MODELS", "TOKENIZERS", "train"]
 
 #: Models ``--model`` can train; the value names the builder in :func:`_build`.
 MODELS = ("word2vec", "fasttext", "glove", "ppmi-svd")
-#: Tokenizer names understood by :func:`wordvec.corpus.get_tokenizer`.
-TOKENIZERS = ("regex", "whitespace")
+#: Tokenizer names understood by :func:`wordvec.corpus.get_tokenizer` (its TOKENIZER_NAMES; not
+#: imported here so that ``wordvec --help`` stays instant).
+TOKENIZERS = ("regex", "whitespace", "korean")
+#: ``--tokenizer`` help, shared with ``wordvec cooccur``.
+TOKENIZER_HELP = ("regex: words and punctuation apart; whitespace: split on spaces only; korean: kiwipiepy "
+                  "morphemes without particles and punctuation (pip install 'wordvec\\[ko]'), tokenized "
+                  "once and cached in $WORDVEC_CACHE_DIR (default ~/.cache/wordvec/tokens).")
 
 D = defaults(Word2VecConfig)
 G = defaults(GloVeConfig)
@@ -121,13 +126,15 @@ def train(
         "--shared-negatives/--no-shared-negatives",
         help="Skip-gram with negative sampling draws the negatives once per word for its whole window "
              "(faster).")] = D["shared_negatives"],
-    tokenizer: Annotated[TokenizerName, typer.Option(
-        help="regex: words and punctuation apart; whitespace: split on spaces only.")
-    ] = _DEFAULT_TOKENIZER,
+    tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = _DEFAULT_TOKENIZER,
     min_n: Annotated[int, typer.Option(min=1, help="fasttext: shortest character n-gram.")] = F["min_n"],
     max_n: Annotated[int, typer.Option(
         min=0, help="fasttext: longest character n-gram (0 turns subwords off).")] = F["max_n"],
     bucket: Annotated[int, typer.Option(min=1, help="fasttext: rows of the hashed n-gram table.")] = F["bucket"],
+    jamo: Annotated[bool, typer.Option(
+        "--jamo/--no-jamo",
+        help="fasttext: take n-grams over jamo, every Hangul syllable split into initial, vowel and final "
+             "(Korean; --min-n/--max-n then count jamo).")] = F["jamo"],
     x_max: Annotated[float, typer.Option(
         help="glove: weighting cut-off, f(x) = min(1, (x / x_max) ** glove_alpha).")] = G["x_max"],
     glove_alpha: Annotated[float, typer.Option(help="glove: exponent of the weighting f(x).")] = G["alpha"],
@@ -175,8 +182,14 @@ def train(
         "cbow_mean": cbow_mean, "ns_exponent": ns_exponent, "workers": workers, "seed": seed,
         "max_sentence_length": max_sentence_length, "shared_negatives": shared_negatives,
     }
+    if jamo and model != "fasttext":
+        fail("--jamo applies to --model fasttext only (n-grams over jamo)")
     if model == "fasttext":
-        params.update(min_n=min_n, max_n=max_n, bucket=bucket)
+        params.update(min_n=min_n, max_n=max_n, bucket=bucket, jamo=jamo)
+        if jamo and FORMATS[format] == "fasttext-bin":
+            fail("--jamo models cannot be saved as fastText .bin (fastText has no jamo n-grams and would "
+                 "build different vectors for unseen words); use --format native, or word2vec for the "
+                 "vocabulary's vectors")
         given = _given(ctx)
         for name in params:  # options left at Word2Vec's default take FastText's own (alpha, ...)
             if name not in given and name in F:

@@ -219,9 +219,21 @@ def save_fasttext_bin(path: str | os.PathLike[str], vectors: SubwordVectors, out
     ``minn`` and ``maxn`` come from ``vectors`` and must agree with ``args`` if given there.
     Counts are ``vectors.counts`` (1 each when absent); ``ntokens`` defaults to their sum.
     Words are written as UTF-8.
+
+    Vectors whose n-grams are taken over jamo (``jamo=True``, FastText's Korean option) are
+    refused with a ValueError: fastText has no jamo mode, so it would hash syllable n-grams and
+    give unseen words different vectors than wordvec does.
     """
     if not isinstance(vectors, SubwordVectors):
         raise TypeError(f"vectors must be SubwordVectors, got {type(vectors).__name__}")
+    if vectors.jamo:
+        raise ValueError(
+            "cannot save jamo n-gram vectors (FastText(jamo=True)) as a fastText .bin model: fastText "
+            "has no jamo mode and would build out-of-vocabulary words from syllable n-grams, giving "
+            "different vectors. Save natively (model.save / wordvec.io.save(..., format='native')) to "
+            "keep the n-grams, or export the vocabulary's vectors as a .vec file (save_fasttext_vec, "
+            "format='word2vec-text')"
+        )
     n, dim = vectors.word_rows.shape
     own = {"dim": dim, "bucket": vectors.bucket, "minn": vectors.min_n, "maxn": vectors.max_n}
     merged = {**DEFAULT_ARGS, **(args or {})}

@@ -13,7 +13,9 @@ Layout (``format_version`` 1)::
 ``SubwordVectors`` (FastText) are stored as ``"kind": "subword_vectors"``: ``vectors.npy`` holds
 the composed vocabulary vectors as above, plus ``word_rows.npy`` (the words' own input rows),
 ``ngrams.npy`` (the ``(bucket, d)`` n-gram rows, memory-mapped on load) and ``"min_n"``,
-``"max_n"``, ``"bucket"`` in ``config.json``; loading rebuilds the ``SubwordVectors`` from them.
+``"max_n"``, ``"bucket"``, ``"jamo"`` (n-grams over the jamo of Hangul syllables; a directory
+written before the field existed has none and loads as ``false``) in ``config.json``; loading
+rebuilds the ``SubwordVectors`` from them.
 
 ``extra`` is a JSON object the caller may store alongside (e.g. the model configuration);
 :func:`read_native_config` returns it without touching the matrix. The layout is DESIGN.md §8:
@@ -121,7 +123,7 @@ def save_native(
         "extra": dict(extra) if extra is not None else {},
     }
     if subword:
-        config.update(min_n=kv.min_n, max_n=kv.max_n, bucket=kv.bucket)
+        config.update(min_n=kv.min_n, max_n=kv.max_n, bucket=kv.bucket, jamo=kv.jamo)
     try:
         config_text = json.dumps(config, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     except (TypeError, ValueError) as exc:
@@ -263,6 +265,10 @@ def load_native(
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise FormatError(path / CONFIG_FILE, f"missing or invalid {field!r}: {value!r}")
         params[field] = value
+    jamo = config.get("jamo", False)  # absent in directories saved before the jamo option
+    if not isinstance(jamo, bool):
+        raise FormatError(path / CONFIG_FILE, f"invalid 'jamo': {jamo!r} (expected true or false)")
+    params["jamo"] = jamo
     word_rows = _load_matrix(path / WORD_ROWS_FILE, (n, dim), mmap)
     ngrams = _load_matrix(path / NGRAMS_FILE, (params["bucket"], dim), mmap)
     try:

@@ -22,13 +22,22 @@ def init_fasttext_input(n_rows: int, d: int, seed: int) -> np.ndarray:
 
 
 class FastText(Word2Vec):
-    """FastText estimator: everything Word2Vec takes, plus ``min_n``, ``max_n`` and ``bucket``.
+    """FastText estimator: everything Word2Vec takes, plus ``min_n``, ``max_n``, ``bucket`` and ``jamo``.
 
     A word is wrapped as ``<word>`` and its character n-grams of ``min_n..max_n`` characters are
     hashed with fastText's FNV-1a into ``bucket`` rows; its input vector is the mean of its own row
     and its n-gram rows, and training updates all of them. ``model.wv`` is a
     :class:`~wordvec.vectors.subword.SubwordVectors` that gives a vector for any string, in the
     vocabulary or not. ``max_n=0`` turns subwords off (plain Word2Vec on the same kernels).
+
+    ``jamo=True`` (for Korean; Park et al. 2018) takes the n-grams of ``<decompose(word)>``, every
+    Hangul syllable split into three jamo (:func:`wordvec.corpus.jamo.decompose`), instead of
+    ``<word>``: the word keeps its own row and stays the key, but ``min_n``/``max_n`` count jamo
+    (Park et al. use 3-6 jamo, i.e. 1-2 syllables; the defaults are not changed for you), and
+    ``model.wv`` builds unseen words from jamo n-grams the same way. Words without Hangul get the
+    same n-grams either way. Such models cannot be saved as fastText ``.bin`` (fastText has no
+    jamo mode); save them natively or export the vocabulary as ``.vec``.
+
     Defaults: :class:`wordvec.config.FastTextConfig` (learning rate 0.05, as Facebook fastText).
     """
 
@@ -38,12 +47,14 @@ class FastText(Word2Vec):
                  min_n: int = FastTextConfig.min_n, max_n: int = FastTextConfig.max_n,
                  bucket: int = FastTextConfig.bucket, alpha: float = FastTextConfig.alpha,
                  ns_exponent: float = FastTextConfig.ns_exponent,
-                 shared_negatives: bool = FastTextConfig.shared_negatives, **kwargs):
+                 shared_negatives: bool = FastTextConfig.shared_negatives,
+                 jamo: bool = FastTextConfig.jamo, **kwargs):
         super().__init__(vector_size, alpha=alpha, ns_exponent=ns_exponent, shared_negatives=shared_negatives,
                          **kwargs)
         self.min_n = min_n
         self.max_n = max_n
         self.bucket = bucket
+        self.jamo = jamo
 
     @property
     def config(self) -> FastTextConfig:
@@ -53,7 +64,7 @@ class FastText(Word2Vec):
     def __repr__(self) -> str:
         c = self.config
         return (f"FastText(vector_size={c.vector_size}, architecture={c.architecture!r}, loss={c.loss!r}, "
-                f"min_n={c.min_n}, max_n={c.max_n}, bucket={c.bucket})")
+                f"min_n={c.min_n}, max_n={c.max_n}, bucket={c.bucket}{', jamo=True' if c.jamo else ''})")
 
     def _init_weights(self, cfg: FastTextConfig, vocab: Vocab) -> np.ndarray:
         buckets = cfg.bucket if cfg.max_n > 0 else 0
@@ -62,7 +73,12 @@ class FastText(Word2Vec):
     def _make_kernel(self, cfg: FastTextConfig, vocab: Vocab, syn0, tokens, offsets, keep):
         from wordvec._kernels import subword
 
-        sub_ids, sub_offsets = subword_table(vocab.index_to_key, cfg.min_n, cfg.max_n, cfg.bucket)
+        words = vocab.index_to_key
+        if cfg.jamo:  # n-grams of the decomposed spelling; row w is still word w's own
+            from wordvec.corpus.jamo import decompose
+
+            words = [decompose(w) for w in words]
+        sub_ids, sub_offsets = subword_table(words, cfg.min_n, cfg.max_n, cfg.bucket)
         hierarchical = cfg.loss == "hierarchical"
         if hierarchical:
             tree = build_huffman(vocab.counts)
@@ -88,12 +104,14 @@ class FastText(Word2Vec):
         n = len(self.vocab_)
         return SubwordVectors(self.vocab_.index_to_key, self._syn0[:n], self._syn0[n:], min_n=cfg.min_n,
                               max_n=cfg.max_n, bucket=cfg.bucket if cfg.max_n > 0 else 0,
-                              counts=self.vocab_.counts)
-
+                              counts=self.vocab_.counts, jamo=cfg.jamo)
 
     def save_fasttext_bin(self, path) -> None:
         """Save as a Facebook fastText ``.bin`` model (input and output matrices, dictionary, arguments)
-        that fastText and gensim's ``load_facebook_model`` read back with the same vectors."""
+        that fastText and gensim's ``load_facebook_model`` read back with the same vectors.
+
+        A ``jamo=True`` model is refused with a ValueError: fastText would take syllable n-grams
+        and so compute different vectors for unseen words (use :meth:`save` or a ``.vec`` export)."""
         from wordvec.io.fasttext_format import save_fasttext_bin
 
         cfg = self.config

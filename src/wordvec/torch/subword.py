@@ -6,7 +6,8 @@ matrix, ``vstack(word_rows, ngram_rows)`` (row ``i`` is vocabulary word ``i``, r
 bucket ``b``), and a :class:`SubwordEncoder` that turns words into the ``(input, offsets)`` pair the
 bag takes. A vocabulary word's bag is its own row plus its n-gram rows, an unseen word's its n-gram
 rows alone, and ``</s>`` (which fastText never splits) its own row only — so
-``bag(*encoder.encode(words))[j]`` equals ``sv[words[j]]`` (up to float32 rounding).
+``bag(*encoder.encode(words))[j]`` equals ``sv[words[j]]`` (up to float32 rounding). Vectors of a
+``FastText(jamo=True)`` model give an encoder that takes the n-grams over jamo, as they do.
 
 >>> bag, encoder = to_torch_bag(sv)                        # doctest: +SKIP
 >>> vecs = bag(*encoder.encode(["film", "filmmaking"]))    # (2, d), OOV words included
@@ -43,6 +44,9 @@ class SubwordEncoder:
         The vocabulary, in row order (rows ``0 .. V-1`` of the bag's weight).
     min_n, max_n, bucket:
         The n-gram settings of the vectors (n-gram bucket ``b`` is row ``V + b``).
+    jamo:
+        Take n-grams over the jamo of Hangul syllables (``<decompose(word)>``), as
+        ``SubwordVectors(jamo=True)`` does.
     tokenizer:
         What :meth:`encode_batch` applies to raw strings (``"regex"``, ``"whitespace"``).
     cache_size:
@@ -50,10 +54,19 @@ class SubwordEncoder:
     """
 
     def __init__(self, index_to_key: Sequence[str], *, min_n: int, max_n: int, bucket: int,
-                 tokenizer: str = "regex", cache_size: int = 100_000):
+                 jamo: bool = False, tokenizer: str = "regex", cache_size: int = 100_000):
         self.index_to_key: list[str] = list(index_to_key)
         self.key_to_index: dict[str, int] = {w: i for i, w in enumerate(self.index_to_key)}
         self.min_n, self.max_n, self.bucket = int(min_n), int(max_n), int(bucket)
+        if not isinstance(jamo, (bool, np.bool_)):
+            raise TypeError(f"jamo must be True or False, got {jamo!r}")
+        self.jamo = bool(jamo)
+        if self.jamo:
+            from wordvec.corpus.jamo import decompose
+
+            self._ngram_text = decompose
+        else:
+            self._ngram_text = str
         self.tokenizer = tokenizer
         self._tokenize = get_tokenizer(tokenizer)
         self.cache_size = int(cache_size)
@@ -61,7 +74,8 @@ class SubwordEncoder:
 
     @classmethod
     def from_vectors(cls, sv: SubwordVectors, **kwargs) -> SubwordEncoder:
-        return cls(sv.index_to_key, min_n=sv.min_n, max_n=sv.max_n, bucket=sv.bucket, **kwargs)
+        return cls(sv.index_to_key, min_n=sv.min_n, max_n=sv.max_n, bucket=sv.bucket,
+                   jamo=sv.jamo, **kwargs)
 
     @property
     def num_embeddings(self) -> int:
@@ -69,7 +83,8 @@ class SubwordEncoder:
         return len(self.index_to_key) + self.bucket
 
     def __repr__(self) -> str:
-        return (f"SubwordEncoder({len(self.index_to_key)} words, n-grams {self.min_n}-{self.max_n} "
+        return (f"SubwordEncoder({len(self.index_to_key)} words, {'jamo ' if self.jamo else ''}"
+                f"n-grams {self.min_n}-{self.max_n} "
                 f"in {self.bucket} buckets)")
 
     # ------------------------------------------------------------------ rows of one word
@@ -83,13 +98,14 @@ class SubwordEncoder:
             return hit
         n_vocab = len(self.index_to_key)
         ngrams = (np.empty(0, dtype=np.int64) if word == _EOS
-                  else oov_rows(word, n_vocab, self.min_n, self.max_n, self.bucket))
+                  else oov_rows(self._ngram_text(word), n_vocab, self.min_n, self.max_n, self.bucket))
         index = self.key_to_index.get(word)
         if index is not None:
             rows = np.concatenate([np.array([index], dtype=np.int64), ngrams.astype(np.int64)])
         elif ngrams.size == 0:
             raise KeyError(f"{word!r} is not in the vocabulary ({n_vocab} keys) and has no "
-                           f"character n-grams (min_n={self.min_n}, max_n={self.max_n})")
+                           f"{'jamo' if self.jamo else 'character'} n-grams (min_n={self.min_n}, "
+                           f"max_n={self.max_n})")
         else:
             rows = ngrams.astype(np.int64)
         if self.cache_size > 0:

@@ -6,6 +6,10 @@ n-gram rows; a vocabulary word's vector is the mean of its own row and its n-gra
 out-of-vocabulary word's the mean of its n-gram rows alone (summed in float32, then multiplied
 by ``float32(1 / count)`` as fastText's ``Vector::mul`` does). As in ``Dictionary::initNgrams``
 the end-of-sentence token ``</s>`` gets no n-grams.
+
+With ``jamo=True`` (FastText's Korean option, Park et al. 2018) the n-grams of every word, in the
+vocabulary or not, are taken from ``<decompose(word)>`` (:func:`wordvec.corpus.jamo.decompose`:
+each Hangul syllable as three jamo), as training took them; fastText itself has no such mode.
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ class SubwordVectors(KeyedVectors):
         Number of n-gram rows; an n-gram's row is its FNV-1a hash modulo ``bucket``.
     counts:
         Optional corpus frequency of each key.
+    jamo:
+        Take n-grams over the jamo of Hangul syllables (``<decompose(word)>``) instead of over
+        syllables; ``min_n``/``max_n`` then count jamo. The key is still the word as written.
 
     ``vectors`` (what the queries search) holds each vocabulary word's composed vector.
     ``"w" in kv`` is vocabulary membership; ``kv[w]`` / :meth:`get_vector` also answer for
@@ -80,7 +87,8 @@ class SubwordVectors(KeyedVectors):
     """
 
     def __init__(self, keys: Sequence[str], word_rows: np.ndarray, ngram_rows: np.ndarray, *,
-                 min_n: int, max_n: int, bucket: int, counts: np.ndarray | None = None):
+                 min_n: int, max_n: int, bucket: int, counts: np.ndarray | None = None,
+                 jamo: bool = False):
         keys = list(keys)
         word_rows = _matrix("word_rows", word_rows, None)
         ngram_rows = _matrix("ngram_rows", ngram_rows, word_rows.shape[1])
@@ -93,9 +101,17 @@ class SubwordVectors(KeyedVectors):
             raise ValueError(f"ngram_rows has {ngram_rows.shape[0]} rows, bucket is {bucket}")
         if word_rows.shape[0] != len(keys):
             raise ValueError(f"{len(keys)} keys but {word_rows.shape[0]} word rows")
+        if not isinstance(jamo, (bool, np.bool_)):
+            raise TypeError(f"jamo must be True or False, got {jamo!r}")
+        self.jamo: bool = bool(jamo)
         composed = np.zeros_like(word_rows, dtype=np.float32)
         if keys:
-            ids, offsets = subword_table(keys, min_n, max_n, bucket)
+            texts = keys
+            if self.jamo:  # the n-grams of the decomposed spelling; row w is still key w's own
+                from wordvec.corpus.jamo import decompose
+
+                texts = [decompose(k) for k in keys]
+            ids, offsets = subword_table(texts, min_n, max_n, bucket)
             _compose(word_rows, ngram_rows, ids, offsets, composed)
         super().__init__(keys, composed, counts)
         eos = self.key_to_index.get(EOS)
@@ -107,14 +123,22 @@ class SubwordVectors(KeyedVectors):
 
     def __repr__(self) -> str:
         return (f"SubwordVectors({len(self)} keys, {self.vector_size} dimensions, "
-                f"n-grams {self.min_n}-{self.max_n} in {self.bucket} buckets)")
+                f"{'jamo ' if self.jamo else ''}n-grams {self.min_n}-{self.max_n} in {self.bucket} buckets)")
 
     # ------------------------------------------------------------------ lookups
+    def _ngram_text(self, word: str) -> str:
+        """The string whose ``<...>`` n-grams are ``word``'s: ``word``, or its jamo with ``jamo=True``."""
+        if not self.jamo:
+            return word
+        from wordvec.corpus.jamo import decompose
+
+        return decompose(word)
+
     def _ngram_indexes(self, word: str) -> np.ndarray:
         """Rows of ``ngram_rows`` for an out-of-vocabulary word's n-grams (none for ``</s>``)."""
         if word == EOS:
             return np.empty(0, dtype=np.int64)
-        return oov_rows(word, 0, self.min_n, self.max_n, self.bucket)
+        return oov_rows(self._ngram_text(word), 0, self.min_n, self.max_n, self.bucket)
 
     def is_oov(self, word: str) -> bool:
         """True if ``word`` is not in the vocabulary (whether or not it has n-grams)."""
@@ -134,7 +158,8 @@ class SubwordVectors(KeyedVectors):
         rows = self._ngram_indexes(word)
         if rows.size == 0:
             raise KeyError(f"{word!r} is not in the vocabulary ({len(self)} keys) and has no "
-                           f"character n-grams (min_n={self.min_n}, max_n={self.max_n})")
+                           f"{'jamo' if self.jamo else 'character'} n-grams (min_n={self.min_n}, "
+                           f"max_n={self.max_n})")
         out = np.zeros(self.vector_size, dtype=np.float32)
         for r in rows:  # float32 accumulation in fastText's order (Vector::addRow)
             out += self.ngram_rows[r]

@@ -108,7 +108,8 @@ def test_summary_and_dict(royal_kv, royal_file):
     d = res.to_dict()
     assert d["correct"] == 4 and d["total"] == 5 and d["skipped"] == 1
     assert d["sections"][0] == {"section": "family", "kind": "semantic", "correct": 3, "total": 3,
-                                "skipped": 1, "accuracy": 1.0}
+                                "skipped": 1, "accuracy": 1.0, "via_oov": 0}
+    assert d["oov"] is False and d["oov_words"] == 0 and d["via_oov"] == 0
     assert d["syntactic"]["accuracy"] == pytest.approx(0.5)
 
 

@@ -125,3 +125,66 @@ def test_large_vocabulary():
 def test_too_small_vocabulary_is_refused():
     with pytest.raises(ValueError, match="at least 4 words"):
         create_app(KeyedVectors(["a", "b"], np.eye(2)))
+
+
+# ------------------------------------------------------------------ Korean
+KOREAN = ["왕", "여왕", "남자", "여자", "왕자", "공주", "서울", "한국어"]
+
+
+@pytest.fixture(scope="module")
+def ko_kv() -> KeyedVectors:
+    rng = np.random.default_rng(8)
+    keys = KOREAN + [f"단어{i}" for i in range(60)]
+    vectors = rng.normal(size=(len(keys), 10)).astype(np.float32)
+    vectors[1] = vectors[0] + 0.05 * rng.normal(size=10)  # 여왕 ~ 왕
+    vectors[4] = vectors[0] + 0.1 * rng.normal(size=10)  # 왕자 ~ 왕
+    return KeyedVectors(keys, vectors, counts=np.arange(len(keys), 0, -1))
+
+
+@pytest.fixture(scope="module")
+def ko_client(ko_kv):
+    return TestClient(create_app(ko_kv))
+
+
+def test_korean_search_neighbours_analogy_and_details(ko_client, ko_kv):
+    res = ko_client.get("/api/neighbors", params={"word": "왕", "topn": 5})
+    assert res.status_code == 200
+    assert "\\u" not in res.text and "여왕".encode() in res.content  # UTF-8 as is, not \uXXXX escapes
+    body = res.json()
+    assert body["word"] == "왕"
+    assert [n["word"] for n in body["neighbors"]] == [w for w, _ in ko_kv.most_similar("왕", topn=5)]
+    assert body["neighbors"][0]["word"] == "여왕"
+
+    body = ko_client.get("/api/analogy", params={"a": "남자", "b": "왕", "c": "여자", "topn": 4}).json()
+    assert (body["a"], body["b"], body["c"]) == ("남자", "왕", "여자")
+    want = ko_kv.most_similar(positive=["왕", "여자"], negative=["남자"], topn=4)
+    assert [r["word"] for r in body["results"]] == [w for w, _ in want]
+
+    body = ko_client.get("/api/word/한국어").json()  # a Korean path segment, percent-encoded on the wire
+    assert body["word"] == "한국어" and body["index"] == ko_kv.get_index("한국어")
+
+    proj = ko_client.get("/api/projection", params={"limit": 20}).json()
+    assert proj["words"][:8] == KOREAN
+
+
+def test_korean_unknown_word_is_named_in_the_404(ko_client):
+    res = ko_client.get("/api/neighbors", params={"word": "왕자를"})
+    assert res.status_code == 404
+    detail = res.json()["detail"]
+    assert "'왕자를' is not in the vocabulary" in detail and "did you mean '왕자'" in detail
+    res = ko_client.get("/api/word/왕비")
+    assert res.status_code == 404 and "'왕비'" in res.json()["detail"]
+    res = ko_client.get("/api/analogy", params={"a": "남자", "b": "왕", "c": "여자들"})
+    assert res.status_code == 404 and "'여자들'" in res.json()["detail"]
+
+
+def test_page_fonts_cover_korean(client):
+    css = client.get("/static/style.css")
+    assert "charset=utf-8" in css.headers["content-type"]
+    for family in ("Noto Sans CJK KR", "NanumGothic", "Apple SD Gothic Neo", "Malgun Gothic"):
+        assert f'"{family}"' in css.text
+    js = client.get("/static/app.js")
+    assert "charset=utf-8" in js.headers["content-type"]
+    assert "getComputedStyle(document.body).fontFamily" in js.text  # plotly's SVG text uses the same stack
+    assert "font: { family: FONT }" in js.text and "hoverlabel: { font: { family: FONT } }" in js.text
+    assert '<meta charset="utf-8">' in client.get("/").text

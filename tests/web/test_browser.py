@@ -154,3 +154,26 @@ def test_offline_html_plot_renders(browser, model, tmp_path):
     assert browser.execute_script("return document.querySelector('.js-plotly-plot').data[0].type") == "scatter3d"
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "plot_html_3d.png"))
+
+
+def test_korean_search_labels_and_fonts(server, browser, model):
+    kv = model[1]
+    browser.get(server)
+    wait = WebDriverWait(browser, 60)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "summary"), "showing"))
+    browser.find_element(By.ID, "search").send_keys("왕", Keys.ENTER)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#neighbors li")) == 10)
+    listed = [li.get_attribute("data-word") for li in browser.find_elements(By.CSS_SELECTOR, "#neighbors li")]
+    assert listed == [w for w, _ in kv.most_similar("왕", topn=10)]
+    wait.until(EC.text_to_be_present_in_element((By.ID, "inspect"), "왕"))
+    # The list and the plot's SVG text both use the page's font stack, Korean fonts included.
+    family = browser.execute_script(
+        "return getComputedStyle(document.querySelector('#neighbors li .word')).fontFamily")
+    assert "Noto Sans CJK KR" in family and "NanumGothic" in family, family
+    plot_family = browser.execute_script("return document.getElementById('plot').layout.font.family")
+    assert "Noto Sans CJK KR" in plot_family, plot_family
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#plot svg text')).map((t) => t.textContent)")
+    assert "왕" in labels, labels  # the searched word is labelled in the 2-D plot
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "web_projector_korean.png"))

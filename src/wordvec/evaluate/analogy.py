@@ -12,6 +12,17 @@ itself the ``compute-accuracy`` program of word2vec:
 * the answer is the best-scoring candidate other than the three question words (all their
   case variants excluded); it is correct when it equals the expected word (up to case).
 
+With ``oov=True`` (vectors with subword information only, e.g. FastText's
+:class:`~wordvec.vectors.subword.SubwordVectors`) a question word outside that vocabulary is
+not a reason to skip: it gets the vector the model builds for it (``kv.get_vector``, see
+:mod:`wordvec.evaluate.oov`), and every such word of the dataset that got a vector is also
+appended to the answer candidates -- otherwise an unseen expected answer (a form such as
+``인터넷을`` the corpus never had) could never be found. The candidates are then the
+restricted vocabulary *plus the dataset's out-of-vocabulary words*, a slightly easier
+search than over the vocabulary alone; the result counts those words (``oov_words``) and the
+questions answered through them (``via_oov``). Only questions with a word that has no
+vector at all are skipped.
+
 3CosAdd scores candidates x by ``cos(x, b - a + c)`` on unit vectors; 3CosMul (Levy &
 Goldberg 2014, eq. 4, as gensim's ``most_similar_cosmul``) by
 ``s(x, b) * s(x, c) / (s(x, a) + 1e-6)`` with cosines shifted to ``s = (1 + cos) / 2``.
@@ -20,7 +31,8 @@ Instead of gensim's one ``most_similar`` call per question, questions are solved
 batches: the restricted vectors are normalised once, a batch of B queries is scored
 against all of them with one matrix product, the question words are masked, and the
 argmax taken. Memory per batch: about ``batch_size * restrict_vocab * 4`` bytes (three
-times that for 3CosMul).
+times that for 3CosMul). With ``oov=True`` and out-of-vocabulary words, their rows are
+appended to a copy of the restricted unit vectors, and the scores grow by as many columns.
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wordvec.evaluate.datasets import AnalogyDataset, is_syntactic_section, load_analogies
+from wordvec.evaluate.oov import check_subword_vectors, oov_vectors
 from wordvec.evaluate.similarity import restricted_vocab
 
 if TYPE_CHECKING:
@@ -48,9 +61,10 @@ class SectionResult:
 
     name: str
     correct: int
-    total: int  # questions answered: all four words in the vocabulary
-    skipped: int  # questions with a word outside the (restricted) vocabulary
+    total: int  # questions answered: all four words have a vector
+    skipped: int  # questions with a word outside the (restricted) vocabulary (and, with oov=True, no vector)
     syntactic: bool
+    via_oov: int = 0  # of the answered questions, those with a word given a vector by oov=True
 
     @property
     def questions(self) -> int:
@@ -73,6 +87,7 @@ class SectionResult:
             "total": self.total,
             "skipped": self.skipped,
             "accuracy": self.accuracy,
+            "via_oov": self.via_oov,
         }
 
 
@@ -84,18 +99,26 @@ def _aggregate(name: str, parts, syntactic: bool) -> SectionResult:
         sum(p.total for p in parts),
         sum(p.skipped for p in parts),
         syntactic,
+        sum(p.via_oov for p in parts),
     )
 
 
 @dataclass(frozen=True)
 class AnalogyResult:
-    """Analogy accuracy per section, semantic / syntactic and overall."""
+    """Analogy accuracy per section, semantic / syntactic and overall.
+
+    ``oov`` tells whether out-of-vocabulary words got vectors from subwords; ``oov_words``
+    is how many distinct dataset words did -- the answer candidates appended to the
+    restricted vocabulary (0 when ``oov`` is off).
+    """
 
     dataset: str
     method: str
     restrict_vocab: int
     case_insensitive: bool
     sections: tuple[SectionResult, ...]
+    oov: bool = False
+    oov_words: int = 0
 
     @property
     def semantic(self) -> SectionResult:
@@ -115,13 +138,18 @@ class AnalogyResult:
 
     @property
     def total(self) -> int:
-        """Questions answered (all four words in the restricted vocabulary)."""
+        """Questions answered: all four words in the restricted vocabulary (or, with ``oov``, given a vector)."""
         return self.overall.total
 
     @property
     def skipped(self) -> int:
-        """Questions skipped because a word is outside the restricted vocabulary."""
+        """Questions skipped because a word is outside the restricted vocabulary (with ``oov``: has no vector)."""
         return self.overall.skipped
+
+    @property
+    def via_oov(self) -> int:
+        """Questions answered through at least one vector built for an out-of-vocabulary word."""
+        return self.overall.via_oov
 
     @property
     def questions(self) -> int:
@@ -143,12 +171,15 @@ class AnalogyResult:
             "method": self.method,
             "restrict_vocab": self.restrict_vocab,
             "case_insensitive": self.case_insensitive,
+            "oov": self.oov,
             "accuracy": self.accuracy,
             "correct": self.correct,
             "total": self.total,
             "skipped": self.skipped,
             "questions": self.questions,
             "coverage": self.coverage,
+            "via_oov": self.via_oov,
+            "oov_words": self.oov_words,
             "semantic": self.semantic.to_dict(),
             "syntactic": self.syntactic.to_dict(),
             "sections": [s.to_dict() for s in self.sections],
@@ -156,15 +187,27 @@ class AnalogyResult:
 
     def summary(self) -> str:
         case = "case-insensitive" if self.case_insensitive else "case-sensitive"
+        oov = ", OOV words from subwords" if self.oov else ""
         width = max([len(s.name) for s in self.sections] + [9])
         head = f"{'section':<{width}}  {'correct':>7}  {'total':>6}  {'skipped':>7}  {'accuracy':>8}"
+        if self.oov:
+            head += f"  {'via OOV':>7}"
 
         def row(s: SectionResult) -> str:
-            return (f"{s.name:<{width}}  {s.correct:>7,}  {s.total:>6,}  {s.skipped:>7,}  "
+            text = (f"{s.name:<{width}}  {s.correct:>7,}  {s.total:>6,}  {s.skipped:>7,}  "
                     f"{100 * s.accuracy:>7.1f}%")
+            return text + f"  {s.via_oov:>7,}" if self.oov else text
 
+        if self.oov:
+            coverage = (f"coverage: {self.total:,} of {self.questions:,} questions answered "
+                        f"({100 * self.coverage:.1f}%), {self.via_oov:,} of them through vectors built for "
+                        f"{self.oov_words:,} out-of-vocabulary words (also answer candidates); "
+                        f"{self.skipped:,} skipped (no vector)")
+        else:
+            coverage = (f"coverage: {self.total:,} of {self.questions:,} questions answered "
+                        f"({100 * self.coverage:.1f}%); {self.skipped:,} skipped (out of vocabulary)")
         lines = [
-            f"Analogies: {self.dataset} ({self.method}, restrict_vocab={self.restrict_vocab}, {case})",
+            f"Analogies: {self.dataset} ({self.method}, restrict_vocab={self.restrict_vocab}, {case}{oov})",
             head,
             "-" * len(head),
             *(row(s) for s in self.sections),
@@ -172,8 +215,7 @@ class AnalogyResult:
             row(self.semantic),
             row(self.syntactic),
             row(self.overall),
-            f"coverage: {self.total:,} of {self.questions:,} questions answered "
-            f"({100 * self.coverage:.1f}%); {self.skipped:,} skipped (out of vocabulary)",
+            coverage,
         ]
         return "\n".join(lines)
 
@@ -198,6 +240,7 @@ def evaluate_analogies(
     case_insensitive: bool = True,
     method: str = "3cosadd",
     batch_size: int = 512,
+    oov: bool = False,
 ) -> AnalogyResult:
     """Accuracy of ``kv`` on an analogy set, per section and overall.
 
@@ -206,8 +249,8 @@ def evaluate_analogies(
     kv:
         The vectors to evaluate.
     dataset:
-        ``"google"``, a path to a file in the same format (``: section`` lines, then
-        ``a b c d``), or an already loaded :class:`AnalogyDataset`.
+        ``"google"``, ``"ko-analogy"``, a path to a file in the same format (``: section``
+        lines, then ``a b c d``), or an already loaded :class:`AnalogyDataset`.
     restrict_vocab:
         Use only the first N keys (the most frequent, for trained models), as question
         words and as answers; ``None`` for all keys. A question with a word outside them
@@ -218,13 +261,31 @@ def evaluate_analogies(
         ``"3cosadd"`` (gensim's ``evaluate_word_analogies``) or ``"3cosmul"``.
     batch_size:
         Questions scored per matrix product.
+    oov:
+        Give words outside the restricted vocabulary the vector the model builds for them
+        (``kv.get_vector``: from character n-grams for unseen words) instead of skipping
+        their questions, and add those words of the dataset to the answer candidates (see
+        the module docstring). Needs vectors with subword information, such as FastText's
+        ``SubwordVectors``; with plain ``KeyedVectors`` it raises a ``ValueError``. Questions
+        with a word that has no vector even so are skipped.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(repr(m) for m in METHODS)}, got {method!r}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if oov:
+        check_subword_vectors(kv)
     data = dataset if isinstance(dataset, AnalogyDataset) else load_analogies(dataset)
     limit, lookup, group = restricted_vocab(kv, restrict_vocab, case_insensitive)
+    unit = kv.unit_vectors[:limit]
+    extra = None
+    if oov:
+        extra = oov_vectors(kv, (w for s in data.sections for q in s.questions for w in q),
+                            lookup, limit, case_insensitive)
+        if len(extra):  # the extra words are candidates too: appended rows, groups of their own
+            lookup = {**lookup, **extra.index}
+            group = np.concatenate([group, np.arange(limit, limit + len(extra), dtype=np.int64)])
+            unit = np.concatenate([unit, extra.unit])
 
     # Map questions to representative indexes; count the skipped ones per section.
     rows: list[tuple[int, int, int, int]] = []
@@ -247,7 +308,6 @@ def evaluate_analogies(
         for g in np.flatnonzero(sizes > 1):
             variants[int(g)] = np.flatnonzero(group == g)
 
-    unit = kv.unit_vectors[:limit]
     unit_t = unit.T
     for start in range(0, len(rows), batch_size):
         qb = questions[start : start + batch_size]
@@ -278,8 +338,12 @@ def evaluate_analogies(
     n_sections = len(data.sections)
     correct = np.bincount(owner_arr, weights=hits, minlength=n_sections).astype(np.int64)
     total = np.bincount(owner_arr, minlength=n_sections)
+    built = questions.max(axis=1) >= limit if len(rows) else np.zeros(0, dtype=bool)  # a word from oov_vectors
+    via_oov = np.bincount(owner_arr, weights=built, minlength=n_sections).astype(np.int64)
     sections = tuple(
-        SectionResult(sec.name, int(correct[i]), int(total[i]), int(skipped[i]), is_syntactic_section(sec.name))
+        SectionResult(sec.name, int(correct[i]), int(total[i]), int(skipped[i]), is_syntactic_section(sec.name),
+                      int(via_oov[i]))
         for i, sec in enumerate(data.sections)
     )
-    return AnalogyResult(data.name, method, limit, case_insensitive, sections)
+    return AnalogyResult(data.name, method, limit, case_insensitive, sections,
+                         oov=bool(oov), oov_words=0 if extra is None else len(extra))

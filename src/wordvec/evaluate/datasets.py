@@ -4,7 +4,11 @@ Bundled (see ``data/SOURCES.md``):
 
 * ``"google"`` -- Google word analogies (``questions-words.txt``, 19,544 questions);
 * ``"wordsim353"`` -- WordSim-353 (353 pairs);
-* ``"simlex999"`` -- SimLex-999 (999 pairs).
+* ``"simlex999"`` -- SimLex-999 (999 pairs);
+* ``"ko-analogy"`` -- Korean word analogies (``word_analogy_korean.txt``, Park et al. 2018:
+  10,000 questions in 5 semantic ``sem*`` and 5 syntactic ``syn*`` sections);
+* ``"ko-wordsim353"`` -- Korean WordSim-353 (``WS353_korean.csv``, Park et al. 2018: 353 pairs,
+  a CSV file with a UTF-8 byte-order mark and a ``word 1,word 2,kor_score`` header).
 
 Formats, as in word2vec's ``questions-words.txt`` and gensim's ``test_data``:
 
@@ -38,9 +42,13 @@ __all__ = [
 ]
 
 #: Bundled analogy sets: name -> file in ``wordvec/evaluate/data``.
-ANALOGY_SETS: dict[str, str] = {"google": "questions-words.txt"}
+ANALOGY_SETS: dict[str, str] = {"google": "questions-words.txt", "ko-analogy": "word_analogy_korean.txt"}
 #: Bundled word-similarity sets: name -> file in ``wordvec/evaluate/data``.
-WORD_PAIR_SETS: dict[str, str] = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
+WORD_PAIR_SETS: dict[str, str] = {
+    "wordsim353": "wordsim353.tsv",
+    "simlex999": "simlex999.txt",
+    "ko-wordsim353": "WS353_korean.csv",
+}
 
 # Section-name prefixes that mark syntactic analogies: "gram" in the Google set
 # (gram1-adjective-to-adverb ...), "syn" in the Korean set (syn1_case ...).
@@ -128,7 +136,7 @@ def _read_lines(source: str | os.PathLike, bundled: dict[str, str], kind: str,
 
 
 def load_analogies(source: str | os.PathLike = "google") -> AnalogyDataset:
-    """Load an analogy set: a bundled name (``"google"``) or a path to a file in that format."""
+    """Load an analogy set: a bundled name (``"google"``, ``"ko-analogy"``) or a path to a file in that format."""
     name, where, lines = _read_lines(source, ANALOGY_SETS, "analogy", WORD_PAIR_SETS, "load_word_pairs")
     sections: list[AnalogySection] = []
     current: str | None = None
@@ -180,7 +188,8 @@ def _parse_score(text: str) -> float | None:
 
 
 def load_word_pairs(source: str | os.PathLike = "wordsim353") -> WordPairDataset:
-    """Load a word-similarity set: a bundled name (``"wordsim353"``, ``"simlex999"``) or a path."""
+    """Load a word-similarity set: a bundled name (``"wordsim353"``, ``"simlex999"``,
+    ``"ko-wordsim353"``) or a path."""
     name, where, lines = _read_lines(source, WORD_PAIR_SETS, "word-pair", ANALOGY_SETS, "load_analogies")
     pairs: list[tuple[str, str]] = []
     scores: list[float] = []

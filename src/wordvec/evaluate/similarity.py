@@ -7,6 +7,11 @@ keys collide (``Paris`` / ``paris``) the first one in index order -- the most fr
 trained model -- supplies the vector; a pair with a word outside that vocabulary is skipped
 and counted. Unlike gensim, a malformed line is an error (naming file and line), not skipped.
 
+With ``oov=True`` (vectors with subword information only, e.g. FastText's
+:class:`~wordvec.vectors.subword.SubwordVectors`) a word outside that vocabulary gets the
+vector the model builds for it (``kv.get_vector``, see :mod:`wordvec.evaluate.oov`) instead
+of having its pair skipped; only pairs with a word that has no vector at all are skipped.
+
 Spearman's rho and Pearson's r are computed with NumPy (ranks with ties averaged, as
 ``scipy.stats.spearmanr``); SciPy is not needed.
 """
@@ -21,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wordvec.evaluate.datasets import WordPairDataset, load_word_pairs
+from wordvec.evaluate.oov import OOVVectors, check_subword_vectors, oov_vectors
 
 if TYPE_CHECKING:
     from wordvec.vectors.keyed import KeyedVectors
@@ -98,7 +104,12 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 # ------------------------------------------------------------------ result
 @dataclass(frozen=True)
 class SimilarityResult:
-    """Correlation between model cosine similarities and human scores on one dataset."""
+    """Correlation between model cosine similarities and human scores on one dataset.
+
+    ``oov_pairs`` are the skipped pairs. With ``oov`` on, ``oov_words`` counts the distinct
+    dataset words outside the restricted vocabulary that got a vector from ``kv.get_vector``
+    and ``pairs_via_oov`` the used pairs with at least one of them.
+    """
 
     dataset: str
     spearman: float
@@ -108,6 +119,9 @@ class SimilarityResult:
     restrict_vocab: int
     case_insensitive: bool
     oov_pairs: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    oov: bool = False
+    oov_words: int = 0
+    pairs_via_oov: int = 0
 
     @property
     def pairs(self) -> int:
@@ -129,16 +143,24 @@ class SimilarityResult:
             "coverage": self.coverage,
             "restrict_vocab": self.restrict_vocab,
             "case_insensitive": self.case_insensitive,
+            "oov": self.oov,
+            "oov_words": self.oov_words,
+            "pairs_via_oov": self.pairs_via_oov,
         }
 
     def summary(self) -> str:
         case = "case-insensitive" if self.case_insensitive else "case-sensitive"
+        if self.oov:
+            case += ", OOV words from subwords"
+            used = (f"{self.pairs_via_oov:,} of them through vectors built for {self.oov_words:,} "
+                    f"out-of-vocabulary words; {self.pairs_skipped:,} skipped (no vector)")
+        else:
+            used = f"{self.pairs_skipped:,} skipped (out of vocabulary)"
         return (
             f"Word similarity: {self.dataset} (restrict_vocab={self.restrict_vocab}, {case})\n"
             f"  Spearman rho  {self.spearman:7.4f}\n"
             f"  Pearson r     {self.pearson:7.4f}\n"
-            f"  pairs used    {self.pairs_used:,} / {self.pairs:,} ({100 * self.coverage:.1f}%); "
-            f"{self.pairs_skipped:,} skipped (out of vocabulary)"
+            f"  pairs used    {self.pairs_used:,} / {self.pairs:,} ({100 * self.coverage:.1f}%); {used}"
         )
 
     def __str__(self) -> str:
@@ -146,12 +168,24 @@ class SimilarityResult:
 
 
 # ------------------------------------------------------------------ evaluation
+def _rows(kv: KeyedVectors, ids: np.ndarray, extra: OOVVectors | None) -> np.ndarray:
+    """Unit vectors of ``ids``: vocabulary rows below ``extra.first``, ``extra`` rows from there on."""
+    if extra is None or not len(extra):
+        return kv.unit_vectors[ids]
+    out = np.empty((ids.size, kv.vector_size), dtype=np.float32)
+    built = ids >= extra.first
+    out[~built] = kv.unit_vectors[ids[~built]]
+    out[built] = extra.unit[ids[built] - extra.first]
+    return out
+
+
 def evaluate_similarity(
     kv: KeyedVectors,
     dataset: str | os.PathLike | WordPairDataset = "wordsim353",
     *,
     restrict_vocab: int | None = 300000,
     case_insensitive: bool = True,
+    oov: bool = False,
 ) -> SimilarityResult:
     """Spearman and Pearson correlation of ``kv``'s cosine similarities with human scores.
 
@@ -160,42 +194,57 @@ def evaluate_similarity(
     kv:
         The vectors to evaluate.
     dataset:
-        ``"wordsim353"``, ``"simlex999"``, a path to a file in the same format (see
-        :mod:`wordvec.evaluate.datasets`), or an already loaded :class:`WordPairDataset`.
+        ``"wordsim353"``, ``"simlex999"``, ``"ko-wordsim353"``, a path to a file in the same
+        format (see :mod:`wordvec.evaluate.datasets`), or an already loaded :class:`WordPairDataset`.
     restrict_vocab:
         Look words up among the first N keys only (the most frequent, for trained
         models); ``None`` for all keys.
     case_insensitive:
         Compare upper-cased words; among keys differing only in case the first in index
         order is used.
+    oov:
+        Give words outside the restricted vocabulary the vector the model builds for them
+        (``kv.get_vector``: from character n-grams for unseen words) instead of skipping
+        their pairs. Needs vectors with subword information, such as FastText's
+        ``SubwordVectors``; with plain ``KeyedVectors`` it raises a ``ValueError``.
 
-    Pairs with a word outside the (restricted) vocabulary are skipped and counted in
-    ``pairs_skipped``. With fewer than two pairs left the correlations are NaN.
+    Pairs with a word outside the (restricted) vocabulary -- with ``oov=True``: with a word
+    that has no vector at all -- are skipped and counted in ``pairs_skipped``. With fewer
+    than two pairs left the correlations are NaN.
     """
+    if oov:
+        check_subword_vectors(kv)
     data = dataset if isinstance(dataset, WordPairDataset) else load_word_pairs(dataset)
     limit, lookup, _ = restricted_vocab(kv, restrict_vocab, case_insensitive)
-    first, second, gold, oov = [], [], [], []
+    extra = None
+    if oov:
+        extra = oov_vectors(kv, (w for pair in data.pairs for w in pair), lookup, limit, case_insensitive)
+        if len(extra):  # numbered limit, limit + 1, ... after the restricted vocabulary
+            lookup = {**lookup, **extra.index}
+    first, second, gold, skipped = [], [], [], []
     for (w1, w2), score in zip(data.pairs, data.scores):
         i = lookup.get(w1.upper() if case_insensitive else w1)
         j = lookup.get(w2.upper() if case_insensitive else w2)
         if i is None or j is None:
-            oov.append((w1, w2))
+            skipped.append((w1, w2))
             continue
         first.append(i)
         second.append(j)
         gold.append(score)
-    unit = kv.unit_vectors
-    model = np.einsum(
-        "ij,ij->i", unit[np.asarray(first, dtype=np.int64)], unit[np.asarray(second, dtype=np.int64)]
-    ).astype(np.float64)
+    first_arr = np.asarray(first, dtype=np.int64)
+    second_arr = np.asarray(second, dtype=np.int64)
+    model = np.einsum("ij,ij->i", _rows(kv, first_arr, extra), _rows(kv, second_arr, extra)).astype(np.float64)
     gold_arr = np.asarray(gold, dtype=np.float64)
     return SimilarityResult(
         dataset=data.name,
         spearman=spearman(gold_arr, model),
         pearson=pearson(gold_arr, model),
         pairs_used=len(gold),
-        pairs_skipped=len(oov),
+        pairs_skipped=len(skipped),
         restrict_vocab=limit,
         case_insensitive=case_insensitive,
-        oov_pairs=tuple(oov),
+        oov_pairs=tuple(skipped),
+        oov=bool(oov),
+        oov_words=0 if extra is None else len(extra),
+        pairs_via_oov=int(np.count_nonzero(np.maximum(first_arr, second_arr) >= limit)),
     )

@@ -3,6 +3,8 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
+// The page's font stack (style.css, Korean-capable fonts included) for the text plotly draws in SVG.
+const FONT = getComputedStyle(document.body).fontFamily || "sans-serif";
 const state = { info: null, proj: null, index: new Map(), focus: null, highlight: [], bound: false };
 
 async function api(path) {
@@ -72,6 +74,7 @@ function draw() {
   ];
   const layout = {
     margin: { l: 10, r: 10, t: 10, b: 10 }, hovermode: "closest", dragmode: p.dims === 3 ? "orbit" : "pan",
+    font: { family: FONT }, hoverlabel: { font: { family: FONT } },
     xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: "x" },
     scene: { xaxis: { visible: false }, yaxis: { visible: false }, zaxis: { visible: false } },
     uirevision: `${p.method}-${p.dims}-${p.words.length}`,

@@ -69,3 +69,33 @@ def test_subword_skipgram_hs_and_cbow(setup):
         np.testing.assert_allclose(a0, b0, rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(a1, b1, rtol=1e-4, atol=1e-6)
         assert out[0] == pytest.approx(ref[0], rel=1e-4)
+
+
+def test_subword_skipgram_equals_fasttexts_per_context_update(setup):
+    """fastText adds each context word's gradient to the centre word's rows and re-reads their mean
+    before the next context word; the kernel moves the mean by that gradient instead. With no n-gram
+    id repeated inside a word the two are the same arithmetic."""
+    counts, tokens, offsets, syn0, syn1, _, _ = setup
+    pick = np.random.default_rng(3)  # each word: its own row and 2-6 distinct n-gram rows
+    rows_of = [np.concatenate(([w], V + pick.choice(BUCKET, pick.integers(2, 7), replace=False))) for w in range(V)]
+    sub_ids = np.concatenate(rows_of).astype(np.int32)
+    sub_offsets = np.concatenate(([0], np.cumsum([len(r) for r in rows_of]))).astype(np.int64)
+    keep, cum = keep_thresholds(counts, 0.05), negative_table(counts)
+    a0, a1, b0, b1 = syn0.copy(), syn1.copy(), syn0.copy(), syn1.copy()
+    subword.subword_skipgram(a0, a1, tokens, offsets, keep, sub_ids, sub_offsets, 3, 0.3, 0.1,
+                             np.array([21], dtype=np.uint64), cum, 4, False, *_none(), False)
+    # the literal fastText loop (src/fasttext.cc skipgram + Model::update), on the reference's draws
+    rng = reference.RefRNG(21)
+    for s, sent in reference._sentences(tokens, offsets, keep, rng):
+        alpha = reference._alpha(0.3, 0.1, offsets, s)
+        for i, w in enumerate(sent):
+            b = 3 - rng.next() % 3
+            rows = sub_ids[sub_offsets[w]:sub_offsets[w + 1]]
+            for j in range(max(0, i - b), min(len(sent), i + b + 1)):
+                if j == i:
+                    continue
+                h = b0[rows].mean(axis=0).astype(np.float32)
+                grad, _ = reference._ref_target_update(h, b1, sent[j], None, 4, cum, alpha, rng, None)
+                b0[rows] += grad
+    np.testing.assert_allclose(a0, b0, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(a1, b1, rtol=1e-4, atol=1e-5)

@@ -247,7 +247,8 @@ def _ref_target_update(h, syn1, target, negs_or_none, negative, cum_table, alpha
 
 def ref_subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, alpha0, alpha1,
                          rng_state, *, cum_table=None, negative=0, shared=False, tree=None):
-    """FastText skip-gram: the centre word's subword mean predicts each context word; the summed
+    """FastText skip-gram: the centre word's subword mean predicts each context word; after each
+    context word the mean moves by that word's gradient (as fastText's rows do), and the summed
     gradient is added to each of the centre word's rows at the end of its window."""
     rng = RefRNG(rng_state)
     loss, examples, words = 0.0, 0, 0
@@ -267,6 +268,7 @@ def ref_subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets
             total = np.zeros_like(h)
             for j in ctx:
                 neu1e, l = _ref_target_update(h, syn1, sent[j], negs, negative, cum_table, alpha, rng, tree)
+                h = (h + neu1e).astype(np.float32)
                 total += neu1e
                 loss += l
                 examples += 1

@@ -4,11 +4,14 @@ Mirrors fastText's unsupervised training (src/fasttext.cc ``skipgram``/``cbow``,
 ``Model::update``): a word's input vector is the *mean* of its rows in the input matrix — its own
 row and one row per character n-gram (``sub_ids[sub_offsets[w]:sub_offsets[w+1]]``) — and the
 gradient is added in full to every one of those rows (fastText normalises it only for supervised
-models). Skip-gram: the centre word's subword mean predicts each context word. Here the mean is
-computed once per centre word and its gradient, summed over the window, is applied once at the end
-of the window (fastText recomputes it after every context word), which saves re-reading the ~20
-rows of a word for each of its context words. CBOW: the mean of all the context words' rows
-predicts the centre word.
+models). Skip-gram: the centre word's subword mean predicts each context word. fastText adds
+each context word's gradient to the centre word's rows and recomputes their mean before the next
+context word; since every row moves by the same gradient, the mean moves by exactly that gradient,
+so here the mean is computed once per centre word, moved by each context word's gradient as fastText's
+would be, and the gradient summed over the window is written to the ~20 rows once at the end — the
+same arithmetic (up to n-gram ids repeated within one word, and Hogwild interleaving) without
+re-reading and re-writing the rows for every context word. CBOW: the mean of all the context words'
+rows predicts the centre word.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, wi
     buf = np.empty(_longest(offsets), dtype=np.int32)
     h = np.empty((1, d), dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
+    step = np.empty(d, dtype=np.float32)
     negs = np.empty(max(negative, 1), dtype=np.int32)
     loss = 0.0
     examples = 0
@@ -102,12 +106,16 @@ def subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, wi
                 if j == i:
                     continue
                 c = buf[j]
+                zero(step)
                 if hierarchical:
-                    loss += hs_update(h, 0, neu1e, syn1, codes, points, code_offsets[c], code_offsets[c + 1], alpha)
+                    loss += hs_update(h, 0, step, syn1, codes, points, code_offsets[c], code_offsets[c + 1], alpha)
                 elif shared:
-                    loss += ns_update_shared(h, 0, neu1e, syn1, c, negs, negative, alpha)
+                    loss += ns_update_shared(h, 0, step, syn1, c, negs, negative, alpha)
                 else:
-                    loss += ns_update(h, 0, neu1e, syn1, c, negative, cum_table, alpha, rng)
+                    loss += ns_update(h, 0, step, syn1, c, negative, cum_table, alpha, rng)
+                for k in range(d):  # the rows' mean after this context word's update, as fastText sees it
+                    h[0, k] += step[k]
+                    neu1e[k] += step[k]
                 examples += 1
             _spread(syn0, sub_ids, sub_offsets[w], sub_offsets[w + 1], neu1e)
     return loss, examples, words

@@ -94,7 +94,7 @@ def test_cli_tour_runs_as_written(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_python_example_runs_as_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (code,) = _blocks("python")
+    (code,) = [b for b in _blocks("python") if "demo_corpus_path" in b]
     code = code.replace("epochs=5", "epochs=2")  # same code, fewer passes: this is a test of the API
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
@@ -105,3 +105,47 @@ def test_python_example_runs_as_written(tmp_path, monkeypatch):
 def test_python_m_wordvec_help():
     out = subprocess.run([sys.executable, "-m", "wordvec", "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "train" in out.stdout
+
+
+def _korean_sample(shared: Path, path: Path) -> None:
+    """The first 3,000 NSMC reviews plus 300 with each word the README asks about."""
+    lines, extra = [], {"최민식": [], "히어로": []}
+    with gzip.open(shared / "corpora" / "ko" / "nsmc_reviews.txt.gz", "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i < 3000:
+                lines.append(line)
+            for word, found in extra.items():
+                if word in line and len(found) < 300:
+                    found.append(line)
+            if i >= 3000 and all(len(f) == 300 for f in extra.values()):
+                break
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.writelines(lines + extra["최민식"] + extra["히어로"])
+
+
+@pytest.mark.slow
+def test_korean_example_runs_as_written(tmp_path, monkeypatch, shared_data):
+    pytest.importorskip("kiwipiepy", reason="the Korean example needs the [ko] extra (kiwipiepy)")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORDVEC_CACHE_DIR", str(tmp_path / "cache"))
+    _korean_sample(shared_data, tmp_path / "nsmc_reviews.txt.gz")
+    block = README.split("<!-- korean-example -->", 1)[1]
+    commands = re.search(r"```\n(.*?)\n```", block, re.S).group(1).strip().splitlines()
+    assert commands[0] == 'pip install "wordvec[ko]"'
+    runner = CliRunner()
+    for line in commands[1:]:
+        args = shlex.split(line.split("#")[0])
+        assert args[0] == "wordvec"
+        if args[1] == "train":
+            args += ["--epochs", "1", "--quiet", "--bucket", "20000"] if "fasttext" in args else ["--quiet"]
+        result = runner.invoke(app, args[1:])
+        assert result.exit_code == 0, (line, result.output)
+        if args[1] == "similar":
+            assert args[3] in result.output
+        if args[1] == "evaluate":
+            assert "coverage" in result.output.lower() or "/" in result.output
+    (code,) = [b for b in _blocks("python") if "KoreanTokenizer" in b]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert "최민식" in namespace["model"].wv
+    assert (tmp_path / "cache").is_dir()  # the token stream was cached

@@ -103,9 +103,9 @@ def test_newer_format_version_is_refused(tmp_path, kv):
     save_native(kv, tmp_path / "v")
     config_path = tmp_path / "v" / "config.json"
     config = json.loads(config_path.read_text())
-    config["format_version"] = 2
+    config["format_version"] = 3
     config_path.write_text(json.dumps(config))
-    with pytest.raises(FormatError, match="format_version 2 was written by a newer wordvec"):
+    with pytest.raises(FormatError, match="format_version 3 was written by a newer wordvec"):
         load_native(tmp_path / "v")
 
 
@@ -217,6 +217,8 @@ def test_subword_round_trip_keeps_jamo_and_oov_vectors(tmp_path, jamo):
     sv = subword_vectors(jamo)
     save_native(sv, tmp_path / "v")
     assert read_native_config(tmp_path / "v")["jamo"] is jamo
+    # jamo directories are version 2, so that a wordvec without the option refuses them
+    assert read_native_config(tmp_path / "v")["format_version"] == (2 if jamo else 1)
     for mmap_ in (True, False):
         back = load_native(tmp_path / "v", mmap=mmap_)
         assert back.jamo is jamo and back.index_to_key == sv.index_to_key

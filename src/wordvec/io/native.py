@@ -15,7 +15,9 @@ the composed vocabulary vectors as above, plus ``word_rows.npy`` (the words' own
 ``ngrams.npy`` (the ``(bucket, d)`` n-gram rows, memory-mapped on load) and ``"min_n"``,
 ``"max_n"``, ``"bucket"``, ``"jamo"`` (n-grams over the jamo of Hangul syllables; a directory
 written before the field existed has none and loads as ``false``) in ``config.json``; loading
-rebuilds the ``SubwordVectors`` from them.
+rebuilds the ``SubwordVectors`` from them. Jamo directories are written as ``format_version`` 2,
+so a wordvec that predates the option refuses them instead of building syllable n-grams; every
+other directory is still written as version 1.
 
 ``extra`` is a JSON object the caller may store alongside (e.g. the model configuration);
 :func:`read_native_config` returns it without touching the matrix. The layout is DESIGN.md §8:
@@ -41,7 +43,7 @@ from wordvec.vectors.subword import SubwordVectors
 
 __all__ = ["FORMAT_VERSION", "save_native", "load_native", "read_native_config"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest version read; 2 = subword vectors with jamo n-grams
 KIND = "keyed_vectors"
 SUBWORD_KIND = "subword_vectors"
 WORD_ROWS_FILE = "word_rows.npy"
@@ -114,7 +116,7 @@ def save_native(
     counts = None if kv.counts is None else np.asarray(kv.counts, dtype=np.int64)
     subword = isinstance(kv, SubwordVectors)
     config = {
-        "format_version": FORMAT_VERSION,
+        "format_version": 2 if subword and kv.jamo else 1,
         "kind": SUBWORD_KIND if subword else KIND,
         "vector_size": int(vectors.shape[1]),
         "count": len(keys),

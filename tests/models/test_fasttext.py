@@ -130,5 +130,5 @@ def test_cli_fasttext_uses_fasttext_defaults_unless_given(monkeypatch, tmp_path)
     corpus = tmp_path / "c.txt"
     corpus.write_text("a b c\n", encoding="utf-8")
     CliRunner().invoke(app, ["train", str(corpus), "-o", str(tmp_path / "o"), "--model", "fasttext", "--window", "3"])
-    assert seen["alpha"] == 0.05 and seen["ns_exponent"] == 0.75 and seen["shared_negatives"] is False
+    assert seen["alpha"] == 0.05 and seen["ns_exponent"] == 0.5 and seen["shared_negatives"] is False
     assert seen["window"] == 3

@@ -23,13 +23,21 @@ def main() -> None:
     ap.add_argument("--save-model", action="store_true", help="wordvec: also save the model (native) to OUT.model")
     ap.add_argument("--shared-negatives", choices=["default", "on", "off"], default="default",
                     help="wordvec skip-gram: share negatives across the window (default: the library's default)")
+    ap.add_argument("--jamo", action="store_true", help="wordvec FastText: n-grams over jamo (Korean)")
+    ap.add_argument("--min-count", type=int, default=5)
+    ap.add_argument("--ns-exponent", type=float, default=None,
+                    help="unigram exponent of the negative-sampling distribution (default: each system's own)")
     a = ap.parse_args()
-    params = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=a.epochs,
+    params = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=a.min_count, epochs=a.epochs,
                   workers=a.workers, min_alpha=0.0001)
     if a.alpha is not None:
         params["alpha"] = a.alpha
+    if a.ns_exponent is not None:
+        params["ns_exponent"] = a.ns_exponent
     if a.model == "fasttext":
         params.update(min_n=3, max_n=6, bucket=2_000_000)
+        if a.jamo:
+            params["jamo"] = True
     if a.system == "wordvec":
         from wordvec.models.fasttext import FastText
         from wordvec.models.word2vec import Word2Vec

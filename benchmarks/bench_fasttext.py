@@ -50,6 +50,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--systems", nargs="+", default=["wordvec", "gensim"])
+    ap.add_argument("--ns-exponent", type=float, default=None,
+                    help="wordvec only: unigram exponent for negatives (default: FastText's default)")
     a = ap.parse_args()
     corpus = benchmark_corpus(workdir())
     runs = {s: [] for s in a.systems}
@@ -57,7 +59,9 @@ def main() -> None:
         for system in (a.systems if r % 2 == 0 else a.systems[::-1]):
             prefix = str(tmpdir(f"ft-{system}-") / "vectors")
             res, rss = run_child([str(HERE / "_train_w2v.py"), system, "skipgram", str(corpus), prefix,
-                                  "--model", "fasttext", "--save-model"])
+                                  "--model", "fasttext", "--save-model",
+                                  *(["--ns-exponent", str(a.ns_exponent)]
+                                    if a.ns_exponent is not None and system == "wordvec" else [])])
             res.update(rss=rss, prefix=prefix)
             print(f"  fasttext {system:8s} run {r + 1}: {res['seconds']:.1f} s, peak RSS {rss / 2**20:.0f} MiB",
                   flush=True)

@@ -32,3 +32,4 @@ def test_html_korean_words(kv, tmp_path):
     plot_html(kv, words=["왕", "여왕", "남자", "여자"], path=path)
     html = path.read_text(encoding="utf-8")
     assert "여왕" in html or "\\uc5ec\\uc655" in html
+    assert "NanumGothic" in html and "Noto Sans CJK KR" in html  # a Korean-capable font stack

@@ -18,6 +18,12 @@ from wordvec.viz.reduce import METHOD_NAMES, reduce
 
 __all__ = ["plot_html"]
 
+#: The browser picks the first installed family, so Korean (and other CJK) labels get real glyphs
+#: wherever the viewer has such a font, whatever font the page would default to.
+LABEL_FONT_FAMILY = ('system-ui, -apple-system, "Segoe UI", "Noto Sans CJK KR", "Noto Sans KR", '
+                     '"Source Han Sans KR", "NanumGothic", "Nanum Gothic", "Apple SD Gothic Neo", '
+                     '"Malgun Gothic", "Noto Sans CJK JP", "Noto Sans CJK SC", sans-serif')
+
 
 def plot_html(
     kv,
@@ -66,7 +72,8 @@ def plot_html(
         else:
             fig.add_trace(go.Scatter(x=c[:, 0], y=c[:, 1], marker=marker, **common))
     fig.update_layout(title=title or f"{METHOD_NAMES[method]} of {len(red)} words", showlegend=labels is not None,
-                      template="plotly_white", hovermode="closest")
+                      template="plotly_white", hovermode="closest",
+                      font={"family": LABEL_FONT_FAMILY}, hoverlabel={"font": {"family": LABEL_FONT_FAMILY}})
     if path is not None:
         from wordvec.io._atomic import atomic_write
 

@@ -180,3 +180,21 @@ def test_shared_negatives_variant_learns_topics(rng):
     within = np.mean([wv.similarity(a, b) for a in animals for b in animals if a != b])
     across = np.mean([wv.similarity(a, b) for a in animals for b in metals])
     assert within > across + 0.3
+
+
+def test_saved_model_records_its_tokenizer(tmp_path):
+    from typer.testing import CliRunner
+
+    from wordvec.cli.app import app
+    from wordvec.io import read_native_config
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("The cat sat on the mat\nthe dog sat on the log\n" * 20, encoding="utf-8")
+    m = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=1, tokenizer="whitespace", progress=False)
+    m.fit(corpus).save(tmp_path / "m")
+    assert read_native_config(tmp_path / "m")["extra"]["tokenizer"] == {"name": "whitespace", "lowercase": False}
+    out = CliRunner().invoke(app, ["info", str(tmp_path / "m")]).output
+    assert "tokenizer:   whitespace (lowercase=" in out
+    m = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=1, progress=False)
+    m.fit([["a", "b", "c"]] * 5).save(tmp_path / "lists")  # token lists: nothing was tokenized
+    assert read_native_config(tmp_path / "lists")["extra"]["tokenizer"] is None

@@ -57,6 +57,10 @@ def info(
             corpus = extra.get("corpus") if isinstance(extra, dict) else None
             if isinstance(corpus, dict):
                 lines.append("corpus:      " + ", ".join(f"{k}={_show(v)}" for k, v in corpus.items()))
+            tok = extra.get("tokenizer") if isinstance(extra, dict) else None
+            if isinstance(tok, dict):
+                opts = ", ".join(f"{k}={_show(v)}" for k, v in tok.items() if k != "name")
+                lines.append(f"tokenizer:   {tok.get('name', '?')}" + (f" ({opts})" if opts else ""))
             history = extra.get("loss_history") if isinstance(extra, dict) else None
             if isinstance(history, list) and history:
                 lines.append("loss per epoch: " + ", ".join(f"{x:,.1f}" if isinstance(x, (int, float))

@@ -14,7 +14,7 @@ import re
 from typing import Callable
 
 __all__ = ["Tokenizer", "RegexTokenizer", "WhitespaceTokenizer", "TOKENIZER_NAMES", "get_tokenizer",
-           "is_batch_tokenizer"]
+           "is_batch_tokenizer", "describe_tokenizer"]
 
 Tokenizer = Callable[[str], list]
 
@@ -103,3 +103,22 @@ def get_tokenizer(spec: str | Tokenizer | None) -> Tokenizer:
             raise ValueError(f"unknown tokenizer {spec!r}; choose one of {', '.join(TOKENIZER_NAMES)}")
         return factory()
     raise TypeError(f"tokenizer must be a name or a callable, got {type(spec).__name__}")
+
+
+def describe_tokenizer(corpus) -> dict | None:
+    """What tokenized ``corpus``, to save with a model: its tokenizer's ``describe()`` (every option),
+    ``{"name": <type>}`` for a tokenizer without one, None for token lists (nothing was tokenized)."""
+    import json
+
+    tok = getattr(corpus, "tokenizer", None)
+    if tok is None:
+        return None
+    describe = getattr(tok, "describe", None)
+    if callable(describe):
+        try:
+            out = dict(describe())
+            json.dumps(out)
+            return out
+        except (TypeError, ValueError):
+            pass
+    return {"name": getattr(tok, "__qualname__", type(tok).__qualname__)}

@@ -11,7 +11,7 @@ import numpy as np
 from wordvec.config import Word2VecConfig
 from wordvec.corpus.encode import EncodedCorpus, cpu_count, scan_corpus
 from wordvec.corpus.readers import as_corpus
-from wordvec.corpus.tokenizers import Tokenizer
+from wordvec.corpus.tokenizers import Tokenizer, describe_tokenizer
 from wordvec.train.callbacks import Callback
 from wordvec.train.progress import TrainingProgress
 from wordvec.train.trainer import run_epochs
@@ -116,6 +116,7 @@ class Word2Vec:
                                          max_sentence_length=cfg.max_sentence_length,
                                          progress=lambda n: bar.update(n))
         self._train(cfg, vocab, encoded)
+        self.tokenizer_ = describe_tokenizer(source)
         self.training_stats_["seconds_total"] = time.perf_counter() - t0
         return self
 
@@ -170,7 +171,8 @@ class Word2Vec:
 
         save_native(self.wv, path, extra={"config": self.config.to_dict(),
                                           "loss_history": self.loss_history_,
-                                          "corpus": self.corpus_stats_})
+                                          "corpus": self.corpus_stats_,
+                                          "tokenizer": getattr(self, "tokenizer_", None)})
 
 
 class _Kernel:

@@ -19,12 +19,10 @@ The cache directory is ``cache_dir``, else ``$WORDVEC_CACHE_DIR``, else
 
 from __future__ import annotations
 
-import bz2
 import gzip
 import hashlib
 import io
 import json
-import lzma
 import os
 import re
 import sys
@@ -32,6 +30,8 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+
+from wordvec.corpus.readers import _OPENERS, _first_undecodable_line, corpus_files
 
 __all__ = ["CachedCorpus", "CACHE_FORMAT", "CACHE_DIR_ENV", "default_cache_dir"]
 
@@ -54,39 +54,13 @@ def default_cache_dir() -> Path:
     return base / "wordvec" / "tokens"
 
 
-def _list_files(paths) -> list[Path]:
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith("."))
-            if not found:
-                raise ValueError(f"corpus directory {p} holds no files")
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise FileNotFoundError(f"corpus file not found: {p}")
-    if not files:
-        raise ValueError("no corpus files given")
-    return files
-
-
 def _open_counting(path: Path, encoding: str) -> tuple[io.TextIOWrapper, object]:
     """A text stream over ``path`` (decompressed like :func:`~wordvec.corpus.open_text`, universal
     newlines) and the raw file underneath, whose ``tell()`` gives the bytes read so far."""
     raw = open(path, "rb")
     try:
-        suffix = path.suffix.lower()
-        if suffix == ".gz":
-            inner = gzip.GzipFile(fileobj=raw, mode="rb")
-        elif suffix == ".bz2":
-            inner = bz2.BZ2File(raw, "rb")
-        elif suffix == ".xz":
-            inner = lzma.LZMAFile(raw, "rb")
-        else:
-            inner = raw
+        opener = _OPENERS.get(path.suffix.lower())
+        inner = opener(raw, "rb") if opener is not None else raw
         return io.TextIOWrapper(inner, encoding=encoding, errors="strict", newline=None), raw
     except BaseException:
         raw.close()
@@ -175,7 +149,7 @@ class CachedCorpus:
         if cache and not callable(getattr(tokenizer, "describe", None)):
             raise TypeError(f"caching needs the tokenizer's settings: {type(tokenizer).__name__} has no "
                             f"describe() method; pass cache=False")
-        self.files = _list_files(paths)
+        self.files = corpus_files(paths)
         self.tokenizer = tokenizer
         self.encoding = encoding
         self.cache = bool(cache)
@@ -263,8 +237,6 @@ class CachedCorpus:
 
     def _tokenize(self, path: Path, sink) -> Iterator[list[str]]:
         """Yield the token lists of ``path``; write them to ``sink`` (a binary stream) when given."""
-        from wordvec.corpus.readers import _first_undecodable_line
-
         show = self.progress if self.progress is not None else sys.stderr.isatty()
         buffer: list[str] = []
         lineno = 0

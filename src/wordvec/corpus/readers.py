@@ -84,28 +84,34 @@ class LineCorpus:
         return f"LineCorpus({str(self.path)!r})"
 
 
+def corpus_files(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
+    """The files a corpus argument names: files as given, directories as their regular files
+    (sorted by name, hidden ones skipped); a missing path or an empty directory is an error."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith("."))
+            if not found:
+                raise ValueError(f"corpus directory {p} holds no files")
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"corpus file not found: {p}")
+    if not files:
+        raise ValueError("no corpus files given")
+    return files
+
+
 class TextFiles:
     """Several text files, or every regular file in a directory (sorted by name), read in turn."""
 
     def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike],
                  tokenizer: str | Tokenizer | None = None, encoding: str = "utf-8"):
-        if isinstance(paths, (str, os.PathLike)):
-            paths = [paths]
-        files: list[Path] = []
-        for p in map(Path, paths):
-            if p.is_dir():
-                found = sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith("."))
-                if not found:
-                    raise ValueError(f"corpus directory {p} holds no files")
-                files.extend(found)
-            elif p.is_file():
-                files.append(p)
-            else:
-                raise FileNotFoundError(f"corpus file not found: {p}")
-        if not files:
-            raise ValueError("no corpus files given")
         self.tokenizer = get_tokenizer(tokenizer)
-        self.files = [LineCorpus(f, self.tokenizer, encoding) for f in files]
+        self.files = [LineCorpus(f, self.tokenizer, encoding) for f in corpus_files(paths)]
 
     def __iter__(self) -> Iterator[list[str]]:
         for f in self.files:

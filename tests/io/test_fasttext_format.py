@@ -10,7 +10,6 @@ files) averages n-grams for it too, so ``</s>`` is compared separately.
 
 from __future__ import annotations
 
-import mmap
 import os
 import struct
 
@@ -148,7 +147,7 @@ def test_vec_file_round_trip(tmp_path, lee):
     np.testing.assert_array_equal(back.vectors, lee.vectors.vectors)
 
 
-def test_native_round_trip_keeps_ngrams(tmp_path, lee):
+def test_native_round_trip_keeps_ngrams(tmp_path, lee, is_file_backed):
     save(lee.vectors, tmp_path / "nat")
     back = load(tmp_path / "nat")
     assert isinstance(back, SubwordVectors)
@@ -163,14 +162,6 @@ def test_native_round_trip_keeps_ngrams(tmp_path, lee):
     (tmp_path / "nat" / "ngrams.npy").unlink()
     with pytest.raises(FormatError, match="ngrams.npy"):
         load(tmp_path / "nat")
-
-
-def is_file_backed(array: np.ndarray) -> bool:
-    while array is not None:
-        if isinstance(array, (np.memmap, mmap.mmap)):
-            return True
-        array = getattr(array, "base", None)
-    return False
 
 
 # ------------------------------------------------------------------------------ bad files

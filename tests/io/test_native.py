@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import mmap
 import os
 
 import numpy as np
@@ -66,16 +65,7 @@ def test_round_trip_without_counts_and_empty(tmp_path):
     assert len(back) == 0 and back.vector_size == 3
 
 
-def is_file_backed(array: np.ndarray) -> bool:
-    """True if the array's memory is an mmap (np.asarray may have dropped the np.memmap class)."""
-    while array is not None:
-        if isinstance(array, (np.memmap, mmap.mmap)):
-            return True
-        array = getattr(array, "base", None)
-    return False
-
-
-def test_memory_mapped_by_default(tmp_path, kv):
+def test_memory_mapped_by_default(tmp_path, kv, is_file_backed):
     save_native(kv, tmp_path / "v")
     mapped = load_native(tmp_path / "v")
     assert is_file_backed(mapped.vectors)

@@ -215,3 +215,5 @@ def test_cli_train_jamo_flag(tmp_path):
     assert r.exit_code != 0 and "jamo" in r.output and not (tmp_path / "m.bin").exists()
     r = runner.invoke(app, ["train", str(corpus), "-o", str(tmp_path / "w2v"), "--jamo", "-q"])
     assert r.exit_code != 0 and "--model fasttext" in r.output
+    r = runner.invoke(app, ["train", str(corpus), "-o", str(tmp_path / "gl"), "--model", "glove", "--jamo", "-q"])
+    assert r.exit_code != 0 and "--model fasttext" in r.output and not (tmp_path / "gl").exists()

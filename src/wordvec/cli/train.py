@@ -163,6 +163,8 @@ def train(
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
     model, format, tokenizer = model.value, format.value, tokenizer.value
+    if jamo and model != "fasttext":
+        fail("--jamo applies to --model fasttext only (n-grams over jamo)")
     if model not in ("word2vec", "fasttext"):
         given = _given(ctx)
         params = _count_params(model, given, vector_size=vector_size, window=window, min_count=min_count,
@@ -182,14 +184,8 @@ def train(
         "cbow_mean": cbow_mean, "ns_exponent": ns_exponent, "workers": workers, "seed": seed,
         "max_sentence_length": max_sentence_length, "shared_negatives": shared_negatives,
     }
-    if jamo and model != "fasttext":
-        fail("--jamo applies to --model fasttext only (n-grams over jamo)")
     if model == "fasttext":
         params.update(min_n=min_n, max_n=max_n, bucket=bucket, jamo=jamo)
-        if jamo and FORMATS[format] == "fasttext-bin":
-            fail("--jamo models cannot be saved as fastText .bin (fastText has no jamo n-grams and would "
-                 "build different vectors for unseen words); use --format native, or word2vec for the "
-                 "vocabulary's vectors")
         given = _given(ctx)
         for name in params:  # options left at Word2Vec's default take FastText's own (alpha, ...)
             if name not in given and name in F:
@@ -200,7 +196,7 @@ def train(
         for path in corpus:
             if not path.exists():
                 raise FileNotFoundError(f"corpus file not found: {path}")
-        _check_output(output, format)
+        _check_output(output, format, jamo=jamo)
         fitted = _build(model, params, tokenizer=tokenizer, progress=not quiet)
         fitted.fit(corpus[0] if len(corpus) == 1 else list(corpus))
         _save(fitted, output, format)
@@ -220,8 +216,12 @@ def _build(model: str, params: dict, *, tokenizer: str, progress: bool):
     raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")  # pragma: no cover
 
 
-def _check_output(output: Path, format: str) -> None:
+def _check_output(output: Path, format: str, *, jamo: bool = False) -> None:
     """Refuse, before training, an output the save would refuse after it."""
+    if jamo and FORMATS[format] == "fasttext-bin":
+        fail("--jamo models cannot be saved as fastText .bin (fastText has no jamo n-grams and would "
+             "build different vectors for unseen words); use --format native, or word2vec for the "
+             "vocabulary's vectors")
     if format == "native":
         if output.is_file():
             fail(f"{output} is a file; the native format is a directory (choose another path or "

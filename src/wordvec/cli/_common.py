@@ -65,16 +65,12 @@ _CLI_CONTROL = tuple(t for t in (getattr(typer, "Exit", None), getattr(typer, "A
 def _user_error_types() -> tuple[type[BaseException], ...]:
     """Exceptions that mean "the input is wrong", not "wordvec has a bug".
 
-    FormatError and EmptyVocabularyError are ValueErrors. TrainingDivergedError is looked up
-    only once its module is loaded (it can only have been raised then), so that this module
-    never imports the training machinery.
+    FormatError and EmptyVocabularyError are ValueErrors; TrainingDivergedError comes from
+    :mod:`wordvec.exceptions`, which imports nothing, so this module stays light.
     """
-    types: list[type[BaseException]] = [KeyError, ValueError, OSError, TypeError, ImportError]
-    trainer = sys.modules.get("wordvec.train.trainer")
-    diverged = getattr(trainer, "TrainingDivergedError", None)
-    if diverged is not None:
-        types.append(diverged)
-    return tuple(types)
+    from wordvec.exceptions import TrainingDivergedError
+
+    return (KeyError, ValueError, OSError, TypeError, ImportError, TrainingDivergedError)
 
 
 def describe_error(exc: BaseException) -> str:

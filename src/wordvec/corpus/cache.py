@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from wordvec.corpus.readers import _OPENERS, _first_undecodable_line, corpus_files
+from wordvec.exceptions import CacheWriteError
 
 __all__ = ["CachedCorpus", "CACHE_FORMAT", "CACHE_DIR_ENV", "default_cache_dir"]
 
@@ -282,9 +283,6 @@ class CachedCorpus:
         where = repr(names[0]) if len(names) == 1 else repr(names)
         return f"CachedCorpus({where}, {self.tokenizer!r}, cache={self.cache})"
 
-
-class CacheWriteError(OSError):
-    """The token cache could not be written (disk full, ...)."""
 
 
 def _write(sink, buffer: list[str]) -> None:

@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from wordvec.io.errors import FormatError
+from wordvec.exceptions import FormatError
 from wordvec.io.fasttext_format import (
     FastTextBin,
     is_fasttext_bin,

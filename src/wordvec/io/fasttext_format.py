@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from wordvec.io._atomic import atomic_write
-from wordvec.io.errors import FormatError
+from wordvec.exceptions import FormatError
 from wordvec.vectors.subword import SubwordVectors
 
 __all__ = [

@@ -25,7 +25,7 @@ import os
 import numpy as np
 
 from wordvec.io._atomic import atomic_write
-from wordvec.io.errors import FormatError
+from wordvec.exceptions import FormatError
 from wordvec.io.word2vec_format import (
     Duplicates,
     KeyCollector,

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from wordvec.io._atomic import atomic_directory
-from wordvec.io.errors import FormatError
+from wordvec.exceptions import FormatError
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from wordvec.io._atomic import atomic_write
-from wordvec.io.errors import FormatError
+from wordvec.exceptions import FormatError
 from wordvec.vectors.keyed import KeyedVectors
 
 __all__ = ["CONFIG_JSON", "CONFIG_PBTXT", "META_TSV", "VECS_TSV", "load_projector", "save_projector"]

@@ -42,7 +42,7 @@ from typing import BinaryIO, Literal
 import numpy as np
 
 from wordvec.io._atomic import atomic_write
-from wordvec.io.errors import FormatError
+from wordvec.exceptions import FormatError
 from wordvec.vectors.keyed import KeyedVectors
 
 __all__ = ["save_word2vec", "load_word2vec"]

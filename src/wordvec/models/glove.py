@@ -187,7 +187,7 @@ class GloVe:
     def wv(self) -> KeyedVectors:
         """The trained word vectors: W + W~ (output="sum") or W (output="word"), biases left out."""
         if not hasattr(self, "word_vectors_"):
-            from wordvec.models.word2vec import NotFittedError
+            from wordvec.exceptions import NotFittedError
 
             raise NotFittedError("this GloVe model is not trained yet: call fit(corpus) or "
                                  "fit_cooccurrence(matrix) first")

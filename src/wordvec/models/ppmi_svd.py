@@ -155,7 +155,7 @@ class PPMISVD:
     @property
     def wv(self) -> KeyedVectors:
         if not hasattr(self, "_vectors"):
-            from wordvec.models.word2vec import NotFittedError
+            from wordvec.exceptions import NotFittedError
 
             raise NotFittedError("this PPMISVD model is not fitted yet: call fit(corpus) or "
                                  "fit_cooccurrence(matrix) first")

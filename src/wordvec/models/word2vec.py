@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from wordvec.config import Word2VecConfig
+from wordvec.exceptions import NotFittedError
 from wordvec.corpus.encode import EncodedCorpus, cpu_count, scan_corpus
 from wordvec.corpus.readers import as_corpus
 from wordvec.corpus.tokenizers import Tokenizer, describe_tokenizer
@@ -20,9 +21,6 @@ from wordvec.vocab import Vocab, build_huffman, keep_thresholds, negative_table
 
 __all__ = ["Word2Vec", "NotFittedError"]
 
-
-class NotFittedError(AttributeError):
-    """The model has not been trained yet."""
 
 
 def init_input_vectors(n: int, d: int, seed: int) -> np.ndarray:

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from wordvec.exceptions import TrainingDivergedError
 from wordvec.train.callbacks import Callback, EpochLogs
 from wordvec.train.progress import TrainingProgress
 from wordvec.train.schedules import job_seed, linear_alpha
@@ -29,9 +30,6 @@ JOB_WORDS = 10_000
 # kernel(first_sentence, end_sentence, alpha_start, alpha_end, rng) -> (loss, examples, words)
 JobKernel = Callable[[int, int, float, float, np.ndarray], tuple[float, int, int]]
 
-
-class TrainingDivergedError(RuntimeError):
-    """The loss or the vectors became NaN or infinite."""
 
 
 def make_jobs(offsets: np.ndarray, job_words: int = JOB_WORDS) -> np.ndarray:

@@ -10,11 +10,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from wordvec.exceptions import EmptyVocabularyError
+
 __all__ = ["Vocab", "EmptyVocabularyError"]
 
-
-class EmptyVocabularyError(ValueError):
-    """The corpus is empty, or ``min_count``/``max_vocab_size`` pruned every word."""
 
 
 class Vocab:

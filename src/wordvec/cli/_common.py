@@ -6,7 +6,6 @@ This module stays light (no NumPy, no numba): every command module imports it at
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum

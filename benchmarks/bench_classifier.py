@@ -43,7 +43,7 @@ def pretrained_vectors():
         return wordvec.load(cache), "cached"
     t0 = time.perf_counter()
     model = Word2Vec(workers=2, tokenizer="whitespace", progress=False, seed=1).fit(str(benchmark_corpus(workdir())))
-    model.wv.save(cache)
+    wordvec.save(model.wv, cache)
     return model.wv, f"trained in {time.perf_counter() - t0:.0f} s"
 
 

@@ -2,7 +2,8 @@
 
 The public names are loaded on first use, so ``import wordvec`` (and ``wordvec --help``) stays
 instant; heavy optional parts (plotting, torch, Korean tokenizer, web page) are extras that
-``import wordvec`` never loads.
+``import wordvec`` never loads. ``wordvec.save(kv, path, format=...)`` and ``wordvec.load(path)``
+write and read vectors in every format :mod:`wordvec.io` knows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib
 __version__ = "0.1.0"
 
 __all__ = ["Word2Vec", "FastText", "GloVe", "PPMISVD", "KeyedVectors", "Vocab", "SubwordVectors", "Cooccurrence", "build_cooccurrence",
-           "load", "__version__"]
+           "load", "save", "__version__"]
 
 _LAZY = {"Word2Vec": "wordvec.models", "FastText": "wordvec.models", "GloVe": "wordvec.models", "PPMISVD": "wordvec.models",
          "KeyedVectors": "wordvec.vectors", "SubwordVectors": "wordvec.vectors", "Vocab": "wordvec.vocab", "Cooccurrence": "wordvec.cooccur",
@@ -34,3 +35,11 @@ def load(path, format: str | None = None, limit: int | None = None):
     from wordvec.io import load as _load
 
     return _load(path, format=format, limit=limit)
+
+
+def save(kv, path, format: str = "native", **options) -> None:
+    """Save KeyedVectors to ``path``, atomically: the native directory (default), ``"word2vec-text"``,
+    ``"word2vec-binary"``, ``"glove"`` or ``"fasttext-bin"``; see :func:`wordvec.io.save` for ``options``."""
+    from wordvec.io import save as _save
+
+    _save(kv, path, format=format, **options)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import wordvec
 from wordvec.cli.app import app
 from wordvec.documents import (
     DocumentIndex,
@@ -127,7 +128,7 @@ def test_read_documents_and_errors(tmp_path):
 
 
 def test_cli_docs(kv, tmp_path):
-    kv.save(tmp_path / "vectors")
+    wordvec.save(kv, tmp_path / "vectors")
     docs = tmp_path / "books.tsv"
     docs.write_text("id\ttitle\ttext\n" + "".join(f"{i}\t{t}\t{x}\n" for i, t, x in BOOKS), encoding="utf-8")
     try:

@@ -7,6 +7,8 @@ import re
 from importlib import resources
 
 import numpy as np
+
+import wordvec
 import pytest
 from typer.testing import CliRunner
 
@@ -45,7 +47,7 @@ def subword_model(tmp_path_factory, ko_words):
     kv = SubwordVectors(keys, rng.normal(size=(len(keys), 12)), rng.normal(size=(1009, 12)),
                         min_n=1, max_n=2, bucket=1009, counts=np.arange(len(keys), 0, -1))
     path = tmp_path_factory.mktemp("ko") / "fasttext"
-    kv.save(path)
+    wordvec.save(kv, path)
     return path, kv
 
 
@@ -54,7 +56,7 @@ def plain_model(tmp_path_factory, ko_words):
     keys = ko_words[:300]
     kv = KeyedVectors(keys, np.random.default_rng(5).normal(size=(len(keys), 12)).astype(np.float32))
     path = tmp_path_factory.mktemp("ko") / "word2vec"
-    kv.save(path)
+    wordvec.save(kv, path)
     return path, kv
 
 

@@ -14,8 +14,8 @@ from wordvec.io import (
     load,
     load_glove,
     save_glove,
-    word2vec_format,
 )
+from wordvec.io import _text
 from wordvec.vectors.keyed import KeyedVectors
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -146,7 +146,7 @@ def test_failed_save_keeps_previous_file(tmp_path, monkeypatch):
     def failing(row):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(word2vec_format, "format_vector", failing)
+    monkeypatch.setattr(_text, "format_vector", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         save_glove(KeyedVectors(["new"], np.zeros((1, 2), dtype=np.float32)), path)
     assert path.read_bytes() == b"old 1 2\n"

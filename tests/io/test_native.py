@@ -151,7 +151,7 @@ def test_failed_save_keeps_previous_directory(tmp_path, kv, monkeypatch):
 
 
 def test_failed_swap_restores_previous_directory(tmp_path, kv, monkeypatch):
-    from wordvec.io import _atomic
+    from wordvec import _files
 
     save_native(kv, tmp_path / "v")
     real_rename = os.rename
@@ -163,7 +163,7 @@ def test_failed_swap_restores_previous_directory(tmp_path, kv, monkeypatch):
             raise OSError("interrupted")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(_atomic.os, "rename", rename)
+    monkeypatch.setattr(_files.os, "rename", rename)
     with pytest.raises(OSError, match="interrupted"):
         save_native(KeyedVectors(["new"], np.ones((1, 5))), tmp_path / "v")
     monkeypatch.undo()

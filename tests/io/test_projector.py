@@ -98,9 +98,10 @@ def test_malformed_files_name_the_line(tmp_path):
 
 
 def test_cli_export_projector(kv, tmp_path):
+    import wordvec
     from wordvec.cli.app import app
 
-    kv.save(tmp_path / "model")
+    wordvec.save(kv, tmp_path / "model")
     result = CliRunner().invoke(app, ["export-projector", str(tmp_path / "model"), str(tmp_path / "out"),
                                       "--limit", "3"])
     assert result.exit_code == 0, result.output

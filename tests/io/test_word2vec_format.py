@@ -16,8 +16,8 @@ from wordvec.io import (
     load_word2vec,
     save,
     save_word2vec,
-    word2vec_format,
 )
+from wordvec.io import _text
 from wordvec.vectors.keyed import KeyedVectors
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -315,7 +315,7 @@ def test_failed_save_keeps_previous_file(tmp_path, kv, monkeypatch):
             raise RuntimeError("disk full")
         return " ".join(map(str, row))
 
-    monkeypatch.setattr(word2vec_format, "format_vector", failing)
+    monkeypatch.setattr(_text, "format_vector", failing)
     big = KeyedVectors([f"w{i}" for i in range(5000)], np.ones((5000, 7), dtype=np.float32))
     with pytest.raises(RuntimeError, match="disk full"):
         save_word2vec(big, path)

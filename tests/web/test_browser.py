@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import wordvec
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -65,7 +67,7 @@ def model(tmp_path_factory) -> tuple[Path, KeyedVectors]:
     vectors[1] = vectors[0] + 0.1 * rng.normal(size=16)
     kv = KeyedVectors(keys, vectors, counts=np.arange(len(keys), 0, -1))
     path = tmp_path_factory.mktemp("served") / "vectors"
-    kv.save(path)
+    wordvec.save(kv, path)
     return path, kv
 
 

@@ -7,31 +7,30 @@ the buffer fills, it is sorted in place and equal pairs are summed; if that leav
 more than half full, the sorted run is spilled to a temporary file and the buffer starts
 again. As in cooccur.c, half the memory holds a dense table for pairs of frequent words
 (``(i + 1) * (j + 1) <= max_product``), which take most of the counts and never reach the
-buffer. At the end the runs (and the table's entries) are merged k ways in bounded blocks. Memory therefore depends
-on ``memory_mb`` (and the vocabulary), never on the corpus length.
+buffer. At the end the runs (and the table's entries) are merged k ways in bounded blocks
+(:mod:`wordvec.cooccur.spill`). Memory therefore depends on ``memory_mb`` (and the
+vocabulary), never on the corpus length.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 import numpy as np
 
+from wordvec._progress import ProgressBar
 from wordvec.config import CooccurrenceConfig
 from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.cooccur.spill import MIN_BLOCK, SortedRuns, split_keys
 from wordvec.vocab import EmptyVocabularyError, Vocab
 
 __all__ = ["build_cooccurrence", "count_cooccurrences", "cooccurrence_from_encoded"]
 
 _PAIR_BYTES = 16  # int64 key + float64 weight per buffered pair
 _BATCH_TOKENS = 1 << 18  # tokens per encoded batch in the second pass
-_MIN_BUFFER = 256
 _SMALL_JOIN_BYTES = 64 * 2**20  # results up to this size are joined in memory at the end
 
 
@@ -49,16 +48,15 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
     (files and lists are). Defaults: :class:`wordvec.config.CooccurrenceConfig`.
     """
     from wordvec.corpus.readers import as_corpus
-    from wordvec.train.progress import TrainingProgress
 
     cfg = CooccurrenceConfig(window=window, distance_weighting=distance_weighting, symmetric=symmetric,
                              min_count=min_count, max_vocab_size=max_vocab_size,
                              memory_mb=memory_mb).validate()
     t0 = time.perf_counter()
     source = as_corpus(corpus, tokenizer, progress=progress)
-    with TrainingProgress(0, "counting words", enabled=progress, unit="tokens") as bar:
+    with ProgressBar(0, "counting words", enabled=progress, unit="tokens") as bar:
         vocab = _count_words(source, cfg, bar.update)
-    with TrainingProgress(vocab.total_words, "co-occurrences", enabled=progress, unit="tokens") as bar:
+    with ProgressBar(vocab.total_words, "co-occurrences", enabled=progress, unit="tokens") as bar:
         stats: dict = {}
         batches = _encoded_batches(source, vocab, stats, bar.update)
         rows, cols, vals = count_cooccurrences(batches, len(vocab), window=cfg.window,
@@ -140,7 +138,7 @@ def _encoded_batches(source: Iterable, vocab: Vocab, stats: dict,
     stats["sentences"] = n_sent
 
 
-# ---------------------------------------------------------------- counting and spilling
+# ---------------------------------------------------------------- counting
 def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_words: int, *,
                         window: int, distance_weighting: bool, symmetric: bool, memory_mb: float,
                         tmp_dir: str | os.PathLike | None = None,
@@ -150,20 +148,19 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
     Half of ``memory_mb`` MiB holds the dense table of frequent pairs, the rest the pair
     buffer (16 bytes a pair); full buffers are sorted,
     reduced and, when still more than half full, spilled to sorted runs under ``tmp_dir``
-    (the system's temporary directory by default) that are merged at the end.
+    (the system's temporary directory by default) that are merged at the end
+    (:class:`~wordvec.cooccur.spill.SortedRuns`).
     """
     from wordvec._kernels.cooccur import sort_pairs, sum_sorted, window_pairs
 
     budget = int(memory_mb * 2**20)
     lookup = dense_layout(n_words, budget // 2 // 8)  # half the memory: cooccur.c's dense table
     table = np.zeros(int(lookup[-1]), dtype=np.float64)
-    cap = max((budget - table.nbytes) // _PAIR_BYTES, _MIN_BUFFER, 4 * window + 2)
+    cap = max((budget - table.nbytes) // _PAIR_BYTES, MIN_BLOCK, 4 * window + 2)
     keys = np.empty(cap, dtype=np.int64)
     vals = np.empty(cap, dtype=np.float64)
     fill = 0
-    work: Path | None = None
-    runs: list[tuple[Path, int]] = []
-    try:
+    with SortedRuns(tmp_dir) as runs:
         for tokens, offsets in batches:
             tokens = np.ascontiguousarray(tokens, dtype=np.int32)
             offsets = np.ascontiguousarray(offsets, dtype=np.int64)
@@ -177,9 +174,7 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
                     sort_pairs(keys, vals, fill)
                     fill = sum_sorted(keys, vals, fill)
                     if fill > cap // 2:
-                        if work is None:
-                            work = Path(tempfile.mkdtemp(prefix="wordvec-cooccur-", dir=tmp_dir))
-                        runs.append(_spill(work, len(runs), keys, vals, fill))
+                        runs.add([(keys[:fill], vals[:fill])])
                         fill = 0
         sort_pairs(keys, vals, fill)
         fill = sum_sorted(keys, vals, fill)
@@ -197,18 +192,13 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
             v = np.concatenate((dv, vals[:fill]))
             del keys, vals, dk, dv
             sort_pairs(k, v, k.size)
-            return _split(k, v, n_words)
-        if work is None:
-            work = Path(tempfile.mkdtemp(prefix="wordvec-cooccur-", dir=tmp_dir))
+            return split_keys(k, v, n_words)
         if fill:
-            runs.append(_spill(work, len(runs), keys, vals, fill))
+            runs.add([(keys[:fill], vals[:fill])])
         del keys, vals
-        runs.append(_spill_dense(work, len(runs), table, lookup, n_words, cap))
+        runs.add(_dense_blocks(table, lookup, n_words, cap))
         del table
-        return _merge(runs, work, n_words, cap)
-    finally:
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
+        return runs.merge(n_words, cap)
 
 
 def dense_layout(n_words: int, max_entries: int) -> np.ndarray:
@@ -240,104 +230,13 @@ def _dense_entries(table: np.ndarray, lookup: np.ndarray, n_words: int, r0: int,
     return keys, table[idx]
 
 
-def _spill_dense(work: Path, i: int, table: np.ndarray, lookup: np.ndarray, n_words: int,
-                 block: int) -> tuple[Path, int]:
-    """Write the dense table's non-zero entries as one sorted run, a block of rows at a time."""
-    path = work / f"run{i:05d}"
-    n = 0
-    with open(path.with_suffix(".keys"), "wb") as kf, open(path.with_suffix(".vals"), "wb") as vf:
-        r0 = 0
-        while r0 < n_words:
-            r1 = max(int(np.searchsorted(lookup, lookup[r0] + block, side="right")) - 1, r0 + 1)
-            r1 = min(r1, n_words)
-            k, v = _dense_entries(table, lookup, n_words, r0, r1)
-            k.tofile(kf)
-            v.tofile(vf)
-            n += k.size
-            r0 = r1
-    return path, n
-
-
-def _split(keys: np.ndarray, vals: np.ndarray, n_words: int):
-    rows = (keys // n_words).astype(np.int32)
-    cols = (keys % n_words).astype(np.int32)
-    return rows, cols, vals.astype(np.float32)
-
-
-def _spill(work: Path, i: int, keys: np.ndarray, vals: np.ndarray, n: int) -> tuple[Path, int]:
-    path = work / f"run{i:05d}"
-    with open(path.with_suffix(".keys"), "wb") as fh:
-        keys[:n].tofile(fh)
-    with open(path.with_suffix(".vals"), "wb") as fh:
-        vals[:n].tofile(fh)
-    return path, n
-
-
-class _Run:
-    """A sorted run on disk, read in blocks."""
-
-    def __init__(self, path: Path, n: int, block: int):
-        self.kf = open(path.with_suffix(".keys"), "rb")
-        self.vf = open(path.with_suffix(".vals"), "rb")
-        self.left = n
-        self.block = block
-        self.keys = np.empty(0, dtype=np.int64)
-        self.vals = np.empty(0, dtype=np.float64)
-        self.refill()
-
-    def refill(self) -> None:
-        m = min(self.block, self.left)
-        if m and self.keys.size == 0:
-            self.keys = np.fromfile(self.kf, dtype=np.int64, count=m)
-            self.vals = np.fromfile(self.vf, dtype=np.float64, count=m)
-            self.left -= m
-
-    def close(self) -> None:
-        self.kf.close()
-        self.vf.close()
-
-
-def _merge(runs: list[tuple[Path, int]], work: Path, n_words: int, cap: int):
-    """k-way merge of sorted runs in bounded blocks, written to disk, then read back exactly sized."""
-    from wordvec._kernels.cooccur import sort_pairs, sum_sorted
-
-    # per run one block in memory plus, at worst, a copy of all blocks while merging
-    block = max(cap // (2 * len(runs)), _MIN_BUFFER)
-    readers = [_Run(p, n, block) for p, n in runs]
-    out = {name: open(work / f"merged.{name}", "wb") for name in ("rows", "cols", "vals")}
-    total = 0
-    try:
-        while True:
-            live = [r for r in readers if r.keys.size]
-            if not live:
-                break
-            # every key <= bound is in memory now: runs are sorted, and each unread part lies above its block
-            bound = min((r.keys[-1] for r in live if r.left), default=None)
-            parts_k, parts_v = [], []
-            for r in live:
-                cut = r.keys.size if bound is None else int(np.searchsorted(r.keys, bound, side="right"))
-                parts_k.append(r.keys[:cut])
-                parts_v.append(r.vals[:cut])
-                r.keys, r.vals = r.keys[cut:], r.vals[cut:]
-                r.refill()
-            k = np.concatenate(parts_k)
-            v = np.concatenate(parts_v)
-            del parts_k, parts_v
-            sort_pairs(k, v, k.size)
-            m = sum_sorted(k, v, k.size)
-            k, v = k[:m], v[:m]
-            if m:  # every later key is above ``bound``: no key is written twice
-                rows, cols, vals = _split(k, v, n_words)
-                rows.tofile(out["rows"])
-                cols.tofile(out["cols"])
-                vals.tofile(out["vals"])
-                total += m
-    finally:
-        for r in readers:
-            r.close()
-        for fh in out.values():
-            fh.close()
-    rows = np.fromfile(work / "merged.rows", dtype=np.int32, count=total)
-    cols = np.fromfile(work / "merged.cols", dtype=np.int32, count=total)
-    vals = np.fromfile(work / "merged.vals", dtype=np.float32, count=total)
-    return rows, cols, vals
+def _dense_blocks(table: np.ndarray, lookup: np.ndarray, n_words: int,
+                  block: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The dense table's non-zero entries as sorted (keys, values) blocks of about ``block`` slots
+    (whole rows, at least one), so spilling it never copies the whole table."""
+    r0 = 0
+    while r0 < n_words:
+        r1 = max(int(np.searchsorted(lookup, lookup[r0] + block, side="right")) - 1, r0 + 1)
+        r1 = min(r1, n_words)
+        yield _dense_entries(table, lookup, n_words, r0, r1)
+        r0 = r1

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from wordvec._files import atomic_write
 from wordvec.vocab import Vocab
 
 __all__ = ["Cooccurrence", "COOCCURRENCE_FORMAT_VERSION"]
@@ -83,8 +84,6 @@ class Cooccurrence:
     # ------------------------------------------------------------------ files
     def save(self, path: str | os.PathLike) -> None:
         """Write one ``.npz`` (atomically) that ``scipy.sparse.load_npz`` and :meth:`load` read."""
-        from wordvec.io._atomic import atomic_write
-
         encoded = [k.encode("utf-8") for k in self.keys]
         key_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(b) for b in encoded], out=key_offsets[1:])

@@ -1,12 +1,14 @@
 """Corpus readers and tokenizers.
 
 ``KoreanTokenizer`` needs the ``[ko]`` extra; this package imports kiwipiepy only when one is
-created (``get_tokenizer("korean")`` or ``KoreanTokenizer()``).
+created (``get_tokenizer("korean")`` or ``KoreanTokenizer()``). ``open_text`` (plain, ``.gz``,
+``.bz2`` and ``.xz`` text) lives in :mod:`wordvec._files` and is re-exported here.
 """
 
+from wordvec._files import open_text
 from wordvec.corpus.cache import CachedCorpus
 from wordvec.corpus.korean import KOREAN_STOPWORDS, KoreanTokenizer
-from wordvec.corpus.readers import LineCorpus, TextFiles, TokenLists, as_corpus, open_text
+from wordvec.corpus.readers import LineCorpus, TextFiles, TokenLists, as_corpus
 from wordvec.corpus.tokenizers import RegexTokenizer, WhitespaceTokenizer, get_tokenizer
 
 __all__ = ["LineCorpus", "TextFiles", "TokenLists", "CachedCorpus", "as_corpus", "open_text",

@@ -2,7 +2,7 @@
 
 Morphological analysis (the Korean tokenizer) reads a few thousand lines a second, far
 slower than training, so :class:`CachedCorpus` tokenizes each file once, in batches, and
-writes the tokens next to nothing else but a key: the next iteration, and the next training
+writes the tokens to a cache file named by a key: the next iteration, and the next training
 run on the same file with the same tokenizer settings, reads the cache instead.
 
 Cache files are gzip'ed text: a first line holding a JSON header (the key and what it was
@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 import os
 import re
 import sys
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from wordvec.corpus.readers import _OPENERS, _first_undecodable_line, corpus_files
+from wordvec._files import atomic_write, corpus_files, open_counting, text_read_error
+from wordvec._progress import ProgressBar
 from wordvec.exceptions import CacheWriteError
 
 __all__ = ["CachedCorpus", "CACHE_FORMAT", "CACHE_DIR_ENV", "default_cache_dir"]
@@ -53,62 +53,6 @@ def default_cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "wordvec" / "tokens"
-
-
-def _open_counting(path: Path, encoding: str) -> tuple[io.TextIOWrapper, object]:
-    """A text stream over ``path`` (decompressed like :func:`~wordvec.corpus.open_text`, universal
-    newlines) and the raw file underneath, whose ``tell()`` gives the bytes read so far."""
-    raw = open(path, "rb")
-    try:
-        opener = _OPENERS.get(path.suffix.lower())
-        inner = opener(raw, "rb") if opener is not None else raw
-        return io.TextIOWrapper(inner, encoding=encoding, errors="strict", newline=None), raw
-    except BaseException:
-        raw.close()
-        raise
-
-
-class _Progress:
-    """A rich bar over a file's bytes: lines tokenized, rate, elapsed, ETA; a no-op when disabled.
-
-    If another live display is running and rich cannot nest them (rich < 14), no bar is shown.
-    """
-
-    def __init__(self, total: int, description: str, enabled: bool):
-        self.total, self.description, self.enabled = total, description, enabled
-        self._progress = None
-
-    def __enter__(self) -> _Progress:
-        if not self.enabled:
-            return self
-        from rich.console import Console
-        from rich.errors import LiveError
-        from rich.progress import (BarColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
-
-        progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(),
-            TextColumn("{task.percentage:>5.1f}%"), TextColumn("{task.fields[lines]} lines"),
-            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(file=sys.stderr), transient=False)
-        try:
-            progress.start()
-        except LiveError:  # another bar is live and this rich cannot nest them
-            return self
-        self._progress = progress
-        self._task = progress.add_task(self.description, total=max(self.total, 1), lines="0", rate="")
-        return self
-
-    def update(self, done_bytes: int, lines: int) -> None:
-        if self._progress is None:
-            return
-        elapsed = self._progress.tasks[0].elapsed or 0.0
-        rate = f"{lines / elapsed:,.0f} lines/s" if elapsed > 0 else ""
-        self._progress.update(self._task, completed=min(done_bytes, self.total), lines=f"{lines:,}", rate=rate)
-
-    def __exit__(self, *exc) -> None:
-        if self._progress is not None:
-            self._progress.stop()
 
 
 class CachedCorpus:
@@ -218,8 +162,6 @@ class CachedCorpus:
         self.cache_hit = all_hits
 
     def _tokenize_to_cache(self, path: Path, target: Path, key: str, parts: dict) -> Iterator[list[str]]:
-        from wordvec.io._atomic import atomic_write
-
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             writable = os.access(self.cache_dir, os.W_OK)
@@ -243,9 +185,11 @@ class CachedCorpus:
         lineno = 0
         spent = 0.0
         t0 = time.perf_counter()
-        fh, raw = _open_counting(path, self.encoding)
+        fh, raw = open_counting(path, self.encoding)
         try:
-            with fh, _Progress(os.path.getsize(path), f"tokenizing {path.name}", show) as bar:
+            bar = ProgressBar(max(os.path.getsize(path), 1), f"tokenizing {path.name}", show, unit="bytes",
+                              rate_unit="lines")
+            with fh, bar:
                 for lineno, tokens in enumerate(self.tokenizer.tokenize_many(fh), 1):
                     if not tokens:
                         continue
@@ -259,21 +203,17 @@ class CachedCorpus:
                         if len(buffer) >= _WRITE_EVERY:
                             _write(sink, buffer)
                     if lineno % _PROGRESS_EVERY == 0:
-                        bar.update(raw.tell(), lineno)
+                        bar.update(raw.tell(), count=lineno)
                     spent += time.perf_counter() - t0
                     yield tokens
                     t0 = time.perf_counter()
                 if sink is not None and buffer:
                     _write(sink, buffer)
-                bar.update(os.path.getsize(path), lineno)
-        except UnicodeDecodeError as exc:
-            bad = _first_undecodable_line(path, self.encoding) or lineno + 1
-            raise ValueError(f"{path}, line {bad}: not valid {self.encoding} text ({exc.reason}); "
-                             f"pass encoding=... to read it") from None
+                bar.update(os.path.getsize(path), count=lineno)
         except CacheWriteError:
             raise
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"{path}, after line {lineno}: cannot read the file ({exc})") from None
+        except (UnicodeDecodeError, OSError, EOFError) as exc:
+            raise text_read_error(path, self.encoding, exc, lineno) from None
         finally:
             raw.close()  # a decompressor does not close the file object it was given
             self.seconds_tokenizing += spent + (time.perf_counter() - t0)
@@ -282,7 +222,6 @@ class CachedCorpus:
         names = [str(f) for f in self.files]
         where = repr(names[0]) if len(names) == 1 else repr(names)
         return f"CachedCorpus({where}, {self.tokenizer!r}, cache={self.cache})"
-
 
 
 def _write(sink, buffer: list[str]) -> None:

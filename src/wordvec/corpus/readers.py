@@ -1,8 +1,10 @@
 """Restartable corpus readers: each iteration streams the source again from the start.
 
 A corpus is any object whose ``iter()`` yields one list of string tokens per sentence
-and can be iterated more than once. Files are read line by line (``.gz`` transparently),
-so a corpus of any size streams in constant memory; each line is one sentence.
+and can be iterated more than once. Files are read line by line (``.gz``, ``.bz2`` and ``.xz``
+decompressed on the fly by :func:`wordvec._files.open_text`, re-exported here and as
+``wordvec.corpus.open_text``), so a corpus of any size streams in constant memory; each line is
+one sentence.
 
 With a *batch* tokenizer (one with ``tokenize_many``, such as the Korean morpheme tokenizer),
 :func:`as_corpus` returns a :class:`~wordvec.corpus.cache.CachedCorpus`: files are tokenized
@@ -11,38 +13,14 @@ once, in batches, and the tokens are cached on disk for the next pass and the ne
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import io
-import lzma
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from wordvec._files import corpus_files, open_text, text_read_error
 from wordvec.corpus.tokenizers import Tokenizer, get_tokenizer, is_batch_tokenizer
 
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-
 __all__ = ["LineCorpus", "TextFiles", "TokenLists", "as_corpus", "open_text"]
-
-
-def open_text(path: str | os.PathLike, encoding: str = "utf-8", errors: str = "strict") -> io.TextIOBase:
-    """Open a text file for reading; ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fly."""
-    path = Path(path)
-    opener = _OPENERS.get(path.suffix.lower(), open)
-    mode = "r" if opener is open else "rt"
-    return opener(path, mode, encoding=encoding, errors=errors, newline=None)
-
-
-def _first_undecodable_line(path: Path, encoding: str) -> int | None:
-    opener = _OPENERS.get(path.suffix.lower(), open)
-    with opener(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            try:
-                raw.decode(encoding)
-            except UnicodeDecodeError:
-                return lineno
-    return None
 
 
 class LineCorpus:
@@ -70,39 +48,11 @@ class LineCorpus:
                 for lineno, tokens in enumerate(sentences, 1):
                     if tokens:
                         yield tokens
-        except UnicodeDecodeError as exc:
-            # text streams decode in blocks: find the offending line in the raw bytes
-            bad = _first_undecodable_line(self.path, self.encoding) or lineno + 1
-            raise ValueError(
-                f"{self.path}, line {bad}: not valid {self.encoding} text ({exc.reason}); "
-                f"pass encoding=... to read it"
-            ) from None
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"{self.path}, after line {lineno}: cannot read the file ({exc})") from None
+        except (UnicodeDecodeError, OSError, EOFError) as exc:
+            raise text_read_error(self.path, self.encoding, exc, lineno) from None
 
     def __repr__(self) -> str:
         return f"LineCorpus({str(self.path)!r})"
-
-
-def corpus_files(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
-    """The files a corpus argument names: files as given, directories as their regular files
-    (sorted by name, hidden ones skipped); a missing path or an empty directory is an error."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith("."))
-            if not found:
-                raise ValueError(f"corpus directory {p} holds no files")
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise FileNotFoundError(f"corpus file not found: {p}")
-    if not files:
-        raise ValueError("no corpus files given")
-    return files
 
 
 class TextFiles:

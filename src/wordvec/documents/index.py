@@ -8,17 +8,13 @@ cosines for small collections. ``read_documents`` reads a TSV/CSV file with a he
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import os
-import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from wordvec.corpus.tables import Table
 from wordvec.corpus.tokenizers import Tokenizer
 from wordvec.documents.vectors import DocumentVectorizer
 
@@ -140,62 +136,28 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- reading
 
-def _open(path: Path):
-    raw = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")  # noqa: SIM115 - closed with the wrapper
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-
-
 def read_documents(path: str | os.PathLike[str], *, id_column: str = "id", title_column: str | None = "title",
                    text_column: str = "text") -> list[Document]:
     """Read ``(id, title, text)`` records from a TSV (no quoting) or CSV (``*.csv[.gz]``) file
-    with a header. Without a title column (``title_column=None`` or absent from the header)
-    the title is the id. Errors name the file and line."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    stem = path.name.removesuffix(".gz")
-    is_csv = stem.lower().endswith(".csv")
+    with a header (see :class:`wordvec.corpus.tables.Table`). Without a title column
+    (``title_column=None`` or absent from the header) the title is the id. Errors name the file
+    and line."""
     docs: list[Document] = []
-    with _open(path) as fh:
-        if is_csv:
-            if csv.field_size_limit() < 1 << 30:
-                csv.field_size_limit(min(sys.maxsize, 1 << 30))
-            reader = csv.reader(fh)
-
-            def records():
-                start = 1
-                for fields in reader:
-                    yield start, fields
-                    start = reader.line_num + 1
-        else:
-            def records():
-                for n, line in enumerate(fh, 1):
-                    yield n, line.rstrip("\r\n").split("\t")
-        it = ((n, f) for n, f in records() if any(x.strip() for x in f))
-        try:
-            header_line, header = next(it)
-        except StopIteration:
-            raise ValueError(f"{path}: empty file (expected a header with {id_column!r} and {text_column!r})") from None
-        header = [h.strip() for h in header]
-        cols = {}
-        for name, role in ((id_column, "id"), (text_column, "text")):
-            if name not in header:
-                raise ValueError(f"{path}:{header_line}: no {role} column {name!r} in the header; columns are {header}")
-            cols[role] = header.index(name)
-        ti = header.index(title_column) if title_column and title_column in header else None
-        need = max([*cols.values(), ti or 0]) + 1
+    with Table(path, expected=f"a header with {id_column!r} and {text_column!r}") as table:
+        path = table.path
+        ii = table.column(id_column, "id")
+        xi = table.column(text_column, "text")
+        ti = table.header.index(title_column) if title_column and title_column in table.header else None
         seen: dict[str, int] = {}
-        for n, fields in it:
-            if len(fields) < need:
-                raise ValueError(f"{path}:{n}: {len(fields)} field(s), expected at least {need} (columns {header})")
-            doc_id = fields[cols["id"]].strip()
+        for n, fields in table.records(max(ii, xi, ti or 0) + 1):
+            doc_id = fields[ii].strip()
             if not doc_id:
                 raise ValueError(f"{path}:{n}: empty id")
             if doc_id in seen:
                 raise ValueError(f"{path}:{n}: duplicate id {doc_id!r} (first at line {seen[doc_id]})")
             seen[doc_id] = n
             title = fields[ti].strip() if ti is not None else doc_id
-            docs.append(Document(doc_id, title, fields[cols["text"]]))
+            docs.append(Document(doc_id, title, fields[xi]))
     if not docs:
         raise ValueError(f"{path}: no documents after the header")
     return docs

@@ -25,6 +25,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from wordvec._files import strip_compression
 from wordvec.exceptions import FormatError
 from wordvec.io.fasttext_format import (
     FastTextBin,
@@ -69,7 +70,7 @@ def _check_format(format: str) -> None:
 def detect_format(path: str | os.PathLike[str]) -> str:
     """Guess the format of ``path``: a directory is ``native``; a ``.bin`` file whose first
     4 bytes are fastText's magic number is ``fasttext-bin``; any other name ending in ``.bin``
-    (optionally ``.gz``/``.bz2``) is ``word2vec-binary``; a file whose first line is
+    (optionally ``.gz``/``.bz2``/``.xz``) is ``word2vec-binary``; a file whose first line is
     ``"<int> <int>"`` is word2vec (text, or binary if the data after the header is not
     decimal text); anything else is ``glove``."""
     p = Path(path)
@@ -77,10 +78,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         return "native"
     if not p.exists():
         raise FileNotFoundError(f"{p}: no such file or directory")
-    name = p.name.lower()
-    for suffix in (".gz", ".bz2"):
-        name = name.removesuffix(suffix)
-    if name.endswith(".bin"):
+    if strip_compression(p.name).lower().endswith(".bin"):
         return "fasttext-bin" if is_fasttext_bin(p) else "word2vec-binary"
     return sniff_word2vec(p) or "glove"
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from wordvec.io._atomic import atomic_write
+from wordvec._files import atomic_write
 from wordvec.exceptions import FormatError
 from wordvec.vectors.subword import SubwordVectors
 

@@ -15,7 +15,8 @@ published files:
 * values may be separated by runs of spaces or tabs; trailing whitespace and ``\\r\\n`` are fine.
 
 Writing uses the shortest round-trip decimal for each float32 (as
-:mod:`wordvec.io.word2vec_format` does) instead of glove.c's lossy ``%lf``.
+:mod:`wordvec.io.word2vec_format` does, with the helpers both share in :mod:`wordvec.io._text`)
+instead of glove.c's lossy ``%lf``.
 """
 
 from __future__ import annotations
@@ -24,20 +25,10 @@ import os
 
 import numpy as np
 
-from wordvec.io._atomic import atomic_write
+from wordvec._files import atomic_write, open_binary
 from wordvec.exceptions import FormatError
-from wordvec.io.word2vec_format import (
-    Duplicates,
-    KeyCollector,
-    check_keys,
-    check_limit,
-    decode_word,
-    encode_keys,
-    is_compressed,
-    open_read,
-    parse_values,
-    write_text_rows,
-)
+from wordvec.io._text import (Duplicates, KeyCollector, check_keys, check_limit, decode_word, encode_keys,
+                              is_compressed, parse_values, write_text_rows)
 from wordvec.vectors.keyed import KeyedVectors
 
 __all__ = ["save_glove", "load_glove"]
@@ -64,7 +55,7 @@ def load_glove(
     """Read a GloVe text file (no header; dimension inferred from the first line).
 
     ``limit=N`` reads the first N lines. ``duplicates="warn"`` keeps the first occurrence of
-    a repeated word and warns once; ``"error"`` raises. ``.gz`` / ``.bz2`` are decompressed.
+    a repeated word and warns once; ``"error"`` raises. ``.gz`` / ``.bz2`` / ``.xz`` are decompressed.
     """
     limit = check_limit(limit)
     collector = KeyCollector(path, duplicates, "line")
@@ -73,7 +64,7 @@ def load_glove(
     fill = 0
     dim = 0
     blank = 0  # first blank line seen; allowed only at the end of the file
-    with open_read(path) as f:
+    with open_binary(path) as f:
         for line_no, raw in enumerate(f, start=1):
             if limit is not None and line_no > limit and dim:
                 break

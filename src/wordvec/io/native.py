@@ -23,7 +23,7 @@ other directory is still written as version 1.
 :func:`read_native_config` returns it without touching the matrix. The layout is DESIGN.md §8:
 plain ``.npy`` (NumPy's documented, pickle-free array format, readable with ``mmap_mode``)
 plus text and JSON that any tool can read. Saving is atomic: the directory is built next to
-its destination and then renamed into place (see :mod:`wordvec.io._atomic`).
+its destination and then renamed into place (see :func:`wordvec._files.atomic_directory`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from wordvec.io._atomic import atomic_directory
+from wordvec._files import atomic_directory
 from wordvec.exceptions import FormatError
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors

@@ -24,226 +24,28 @@ Departures, all in the direction of reporting instead of guessing:
 
 Writing uses the shortest decimal that round-trips each float32 (``str(np.float32)``, the
 same text gensim writes), so text files reload bit-identical, unlike word2vec.c's ``%lf``.
-Keys are written in index order (gensim re-sorts by count). Paths ending in ``.gz`` or
-``.bz2`` are (de)compressed on the fly.
+Keys are written in index order (gensim re-sorts by count). A path ending in ``.gz`` is
+written gzip'ed; ``.gz``, ``.bz2`` and ``.xz`` files are decompressed when read. What this
+format shares with GloVe's (key checks, the duplicate-word policy, vocabulary files) is in
+:mod:`wordvec.io._text`.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import operator
 import os
-import warnings
-from array import array
-from collections.abc import Iterable
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 import numpy as np
 
-from wordvec.io._atomic import atomic_write
+from wordvec._files import atomic_write, open_binary
 from wordvec.exceptions import FormatError
+from wordvec.io._text import (Duplicates, KeyCollector, attach_counts, check_keys, check_limit, decode_word,
+                              encode_keys, is_compressed, parse_values, write_text_rows, write_vocab_file)
 from wordvec.vectors.keyed import KeyedVectors
 
 __all__ = ["save_word2vec", "load_word2vec"]
 
-Duplicates = Literal["warn", "error"]
-_WHITESPACE = " \t\n\r\v\f"
 _CHUNK = 1 << 20
-
-
-# ---------------------------------------------------------------- shared helpers (also GloVe)
-def open_read(path: str | os.PathLike[str]) -> BinaryIO:
-    """Open a file for binary reading, decompressing ``.gz`` / ``.bz2`` by suffix."""
-    name = os.fspath(path).lower()
-    if name.endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    if name.endswith(".bz2"):
-        return bz2.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
-
-
-def is_compressed(path: str | os.PathLike[str]) -> bool:
-    """Whether a path to write names a gzip file (``.bz2`` is read but not written)."""
-    name = os.fspath(path).lower()
-    if name.endswith(".bz2"):
-        raise ValueError(f"{os.fspath(path)}: writing .bz2 is not supported; use .gz or no suffix")
-    return name.endswith(".gz")
-
-
-def check_keys(keys: list[str], fmt: str) -> None:
-    """Reject keys that the space-separated formats cannot represent (or that word2vec.c's
-    ``ReadWord`` would split): empty keys and keys containing ASCII whitespace."""
-    for i, key in enumerate(keys):
-        if not key:
-            raise ValueError(f"key #{i} is the empty string, which the {fmt} format cannot store")
-        for ch in _WHITESPACE:
-            if ch in key:
-                raise ValueError(
-                    f"key #{i} {key!r} contains whitespace {ch!r}; the {fmt} format separates "
-                    "fields with spaces and cannot store it (replace it, e.g. with '_')"
-                )
-
-
-def encode_keys(keys: list[str], encoding: str) -> list[bytes]:
-    out = []
-    for i, key in enumerate(keys):
-        try:
-            out.append(key.encode(encoding))
-        except UnicodeEncodeError as exc:
-            raise ValueError(
-                f"key #{i} {key!r} cannot be encoded as {encoding}: {exc.reason}"
-            ) from None
-    return out
-
-
-def format_vector(row: np.ndarray) -> str:
-    """Shortest decimal strings that round-trip each float32 (what gensim writes)."""
-    return " ".join(map(str, row))
-
-
-def write_text_rows(f: BinaryIO, words: list[bytes], vectors: np.ndarray) -> None:
-    batch: list[bytes] = []
-    for word, row in zip(words, vectors, strict=True):
-        batch.append(word + b" " + format_vector(row).encode("ascii") + b"\n")
-        if len(batch) >= 1024:
-            f.write(b"".join(batch))
-            batch.clear()
-    f.write(b"".join(batch))
-
-
-def decode_word(raw: bytes, encoding: str, errors: str, path, *, line=None, offset=None) -> str:
-    try:
-        return raw.decode(encoding, errors)
-    except UnicodeDecodeError as exc:
-        if offset is not None:
-            offset += exc.start
-        raise FormatError(
-            path,
-            f"word {raw!r} is not valid {encoding} ({exc.reason}); pass unicode_errors='replace' "
-            "or 'ignore' to load it anyway",
-            line=line,
-            offset=offset,
-        ) from None
-
-
-def parse_values(fields: list[bytes], path, line: int, first_field: int) -> np.ndarray:
-    """Parse decimal fields to float32 via float64 (as gensim does); name the bad field."""
-    try:
-        return np.array(fields, dtype=np.float64).astype(np.float32)
-    except ValueError:
-        for j, field in enumerate(fields):
-            try:
-                float(field)
-            except ValueError:
-                raise FormatError(
-                    path,
-                    f"field {first_field + j} is not a number: {field.decode('latin-1')!r}",
-                    line=line,
-                ) from None
-        raise
-
-
-class KeyCollector:
-    """Gathers words in file order, applying the duplicate-word policy.
-
-    ``unit`` is ``"line"`` or ``"byte"``: how positions passed to :meth:`add` are reported.
-    Positions are kept in a compact ``array('q')`` so huge vocabularies stay cheap.
-    """
-
-    def __init__(self, path, duplicates: Duplicates, unit: str):
-        if duplicates not in ("warn", "error"):
-            raise ValueError(f"duplicates must be 'warn' or 'error', got {duplicates!r}")
-        self.path, self.policy, self.unit = path, duplicates, unit
-        self.keys: list[str] = []
-        self.rows: dict[str, int] = {}
-        self.positions = array("q")
-        self.n_dup = 0
-        self.example = ""
-
-    def place(self, row: int) -> str:
-        return f"{self.unit} {self.positions[row]}"
-
-    def add(self, word: str, position: int) -> bool:
-        """Record ``word`` found at ``position``; return False for a duplicate to skip."""
-        first = self.rows.get(word)
-        if first is None:
-            self.rows[word] = len(self.keys)
-            self.keys.append(word)
-            self.positions.append(position)
-            return True
-        kwargs = {"line": position} if self.unit == "line" else {"offset": position}
-        if self.policy == "error":
-            raise FormatError(
-                self.path,
-                f"duplicate word {word!r} (first at {self.place(first)}); pass duplicates='warn' "
-                "to keep the first occurrence",
-                **kwargs,
-            )
-        if not self.n_dup:
-            self.example = f"{word!r} at {self.unit} {position}, first at {self.place(first)}"
-        self.n_dup += 1
-        return False
-
-    def finish(self) -> None:
-        if self.n_dup:
-            warnings.warn(
-                f"{os.fspath(self.path)}: skipped {self.n_dup} duplicate word(s), keeping the "
-                f"first occurrence of each (e.g. {self.example}); pass duplicates='error' to "
-                "reject such files",
-                UserWarning,
-                stacklevel=3,
-            )
-
-
-def check_limit(limit: int | None) -> int | None:
-    if limit is None:
-        return None
-    try:
-        value = operator.index(limit)
-    except TypeError:
-        raise TypeError(f"limit must be an int or None, got {limit!r}") from None
-    if value < 0:
-        raise ValueError(f"limit must be >= 0, got {value}")
-    return value
-
-
-# ---------------------------------------------------------------------------------- vocab file
-def _read_vocab_file(vocab_path, encoding: str, errors: str) -> dict[str, tuple[int, int]]:
-    """gensim-style ``fvocab`` / word2vec.c ``-save-vocab``: ``word count`` per line."""
-    counts: dict[str, tuple[int, int]] = {}
-    with open_read(vocab_path) as f:
-        for line_no, raw in enumerate(f, start=1):
-            fields = raw.split()
-            if not fields:
-                continue
-            if len(fields) != 2:
-                raise FormatError(
-                    vocab_path, f"expected 'word count', found {len(fields)} fields", line=line_no
-                )
-            word = decode_word(fields[0], encoding, errors, vocab_path, line=line_no)
-            try:
-                count = int(fields[1])
-            except ValueError:
-                raise FormatError(
-                    vocab_path, f"count is not an integer: {fields[1]!r}", line=line_no
-                ) from None
-            counts.setdefault(word, (count, line_no))
-    return counts
-
-
-def attach_counts(collector: KeyCollector, vocab_path, encoding: str, errors: str) -> np.ndarray:
-    table = _read_vocab_file(vocab_path, encoding, errors)
-    counts = np.empty(len(collector.keys), dtype=np.int64)
-    for i, key in enumerate(collector.keys):
-        entry = table.get(key)
-        if entry is None:
-            raise FormatError(
-                vocab_path,
-                f"no count for word {key!r} ({os.fspath(collector.path)}, {collector.place(i)})",
-            )
-        counts[i] = entry[0]
-    return counts
 
 
 # ------------------------------------------------------------------------------------- reading
@@ -397,7 +199,7 @@ def load_word2vec(
     """
     limit = check_limit(limit)
     collector = KeyCollector(path, duplicates, "byte" if binary else "line")
-    with open_read(path) as f:
+    with open_binary(path) as f:
         n, dim, header_len = _read_header(f, path)
         if binary:
             vectors = _read_binary(
@@ -442,17 +244,7 @@ def save_word2vec(
         else:
             write_text_rows(f, words, vectors)
     if vocab_path is not None:
-        _write_vocab_file(vocab_path, words, kv.counts.tolist())
-
-
-def _write_vocab_file(vocab_path, words: list[bytes], counts: Iterable[int]) -> None:
-    with atomic_write(vocab_path, compress=is_compressed(vocab_path)) as f:
-        f.write(
-            b"".join(
-                w + b" " + str(c).encode("ascii") + b"\n"
-                for w, c in zip(words, counts, strict=True)
-            )
-        )
+        write_vocab_file(vocab_path, words, kv.counts.tolist())
 
 
 def sniff_word2vec(path: str | os.PathLike[str]) -> str | None:
@@ -460,7 +252,7 @@ def sniff_word2vec(path: str | os.PathLike[str]) -> str | None:
     (``"<int> <int>"``), else ``None``. Text vs binary is decided by whether the bytes after
     the first word look like decimal numbers."""
     try:
-        with open_read(path) as f:
+        with open_binary(path) as f:
             header = f.readline(256)
             sample = f.read(4096)
     except (OSError, EOFError):

@@ -3,6 +3,8 @@
 The only object that leaves training (besides ``SubwordVectors`` for FastText).
 Queries follow gensim 4's ``KeyedVectors`` semantics (3CosAdd ``most_similar``,
 Levy & Goldberg 2014's 3CosMul, ``doesnt_match``), with one name per operation.
+It knows no file format: ``wordvec.save(kv, path, format=...)`` and ``wordvec.load(path)``
+(:mod:`wordvec.io`) write and read it.
 """
 
 from __future__ import annotations
@@ -110,12 +112,6 @@ class KeyedVectors:
 
     def unit_vector(self, key: str) -> np.ndarray:
         return self.unit_vectors[self.get_index(key)]
-
-    def save(self, path, format: str = "native", **options) -> None:
-        """Save to ``path`` (atomically): "native", "word2vec-text", "word2vec-binary" or "glove"."""
-        from wordvec.io import save
-
-        save(self, path, format=format, **options)
 
     # ----------------------------------------------------------------- queries
     def similarity(self, key1: str, key2: str) -> float:

@@ -1,0 +1,108 @@
+"""wordvec._files: opening plain and compressed text, listing a corpus's files, atomic writes."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import re
+
+import pytest
+
+from wordvec._files import (atomic_directory, atomic_write, corpus_files, first_undecodable_line, open_binary,
+                            open_counting, open_text, strip_compression, text_read_error)
+
+COMPRESSORS = {"": lambda b: b, ".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress, ".GZ": gzip.compress}
+
+
+@pytest.mark.parametrize("suffix", list(COMPRESSORS))
+def test_every_reader_decompresses_by_suffix(tmp_path, suffix):
+    data = "one\r\ntwo\ncafé\n".encode()
+    path = tmp_path / f"t.txt{suffix}"
+    path.write_bytes(COMPRESSORS[suffix](data))
+    with open_text(path) as fh:
+        assert fh.read() == "one\ntwo\ncafé\n"  # universal newlines
+    with open_text(path, newline="") as fh:
+        assert fh.read() == "one\r\ntwo\ncafé\n"  # line ends kept, for csv
+    with open_binary(path) as fh:
+        assert fh.read() == data
+    fh, raw = open_counting(path, "utf-8")
+    with fh, raw:
+        assert fh.read() == "one\ntwo\ncafé\n" and raw.tell() == path.stat().st_size
+
+
+def test_strip_compression():
+    assert strip_compression("train.csv.gz") == "train.csv"
+    assert strip_compression("v.bin.XZ") == "v.bin"
+    assert strip_compression("notes.txt") == "notes.txt"
+
+
+def test_undecodable_text_names_the_first_bad_line(tmp_path):
+    path = tmp_path / "bad.txt.gz"
+    path.write_bytes(gzip.compress(b"ok\nfine\ncaf\xe9\nmore\xff\n"))
+    assert first_undecodable_line(path, "utf-8") == 3
+    assert first_undecodable_line(path, "latin-1") is None
+    with pytest.raises(UnicodeDecodeError) as info, open_text(path) as fh:
+        fh.read()
+    err = text_read_error(path, "utf-8", info.value, 1)
+    assert re.fullmatch(r".*bad\.txt\.gz, line 3: not valid utf-8 text \(.*\); pass encoding=\.\.\. to read it",
+                        str(err))
+    assert str(text_read_error(path, "utf-8", EOFError("truncated"), 7)).endswith(
+        "bad.txt.gz, after line 7: cannot read the file (truncated)")
+
+
+def test_corpus_files(tmp_path):
+    (tmp_path / "b.txt").write_text("b")
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / ".hidden").write_text("h")
+    (tmp_path / "sub").mkdir()
+    assert corpus_files(tmp_path) == [tmp_path / "a.txt", tmp_path / "b.txt"]
+    assert corpus_files([str(tmp_path / "b.txt"), tmp_path / "a.txt"]) == [tmp_path / "b.txt", tmp_path / "a.txt"]
+    with pytest.raises(FileNotFoundError, match="corpus file not found: .*nope"):
+        corpus_files(tmp_path / "nope")
+    with pytest.raises(ValueError, match="corpus directory .*sub holds no files"):
+        corpus_files(tmp_path / "sub")
+    with pytest.raises(ValueError, match="no corpus files given"):
+        corpus_files([])
+
+
+def test_atomic_write_leaves_the_old_file_when_the_body_fails(tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="boom"), atomic_write(path) as fh:
+        fh.write(b"new, half")
+        raise RuntimeError("boom")
+    assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["f.txt"]
+    with atomic_write(path) as fh:
+        fh.write(b"new")
+    assert path.read_bytes() == b"new" and os.listdir(tmp_path) == ["f.txt"]
+    with pytest.raises(FileNotFoundError, match="directory .* does not exist"):
+        with atomic_write(tmp_path / "missing" / "f.txt"):
+            pass
+
+
+def test_atomic_write_gzip_is_reproducible(tmp_path):
+    for name in ("a.txt.gz", "b.txt.gz"):
+        with atomic_write(tmp_path / name, compress=True) as fh:
+            fh.write(b"same text\n")
+    a, b = (tmp_path / "a.txt.gz").read_bytes(), (tmp_path / "b.txt.gz").read_bytes()
+    assert gzip.decompress(a) == b"same text\n"
+    assert a.replace(b"a.txt", b"b.txt") == b  # only the recorded name differs: no timestamp
+
+
+def test_atomic_directory_replaces_or_keeps_the_old_one(tmp_path):
+    dest = tmp_path / "d"
+    with atomic_directory(dest) as tmp:
+        (tmp / "x").write_text("1")
+    with pytest.raises(RuntimeError), atomic_directory(dest) as tmp:
+        (tmp / "x").write_text("2")
+        raise RuntimeError
+    assert (dest / "x").read_text() == "1" and os.listdir(tmp_path) == ["d"]
+    with atomic_directory(dest) as tmp:
+        (tmp / "y").write_text("3")
+    assert os.listdir(dest) == ["y"] and os.listdir(tmp_path) == ["d"]
+    (tmp_path / "file").write_text("")
+    with pytest.raises(FileExistsError, match="not a directory"):
+        with atomic_directory(tmp_path / "file"):
+            pass

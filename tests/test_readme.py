@@ -39,6 +39,7 @@ def test_readme_gives_the_two_setup_commands_and_ci_runs_the_test_command():
     assert out == test_cmd
 
 
+@pytest.mark.slow
 def test_demo_command_prints_neighbours_and_an_analogy(demo_model):
     # the session fixture ran wordvec.demo.run_demo, which is what `wordvec demo` calls
     out = demo_model.demo_output
@@ -47,6 +48,7 @@ def test_demo_command_prints_neighbours_and_an_analogy(demo_model):
     assert "man is to king as woman is to:" in out
 
 
+@pytest.mark.slow
 def test_demo_cli_runs(demo_model, monkeypatch):
     import wordvec.cli.demo
 
@@ -63,6 +65,7 @@ def test_demo_cli_runs(demo_model, monkeypatch):
     assert "man is to king as woman is to" in result.output and calls["progress"] is False
 
 
+@pytest.mark.slow
 def test_cli_tour_runs_as_written(tmp_path, monkeypatch):
     from wordvec.demo import demo_corpus_path
     import lzma

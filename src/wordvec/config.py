@@ -1,16 +1,21 @@
 """One frozen dataclass per model: the defaults are defined here once.
 
-Docstrings, CLI option defaults and saved models all read them from these classes.
+Docstrings, CLI option defaults and saved models all read them from these classes. This module
+imports nothing from wordvec (it is the bottom layer), so the command line can read the
+defaults without loading NumPy.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
-__all__ = ["Word2VecConfig", "GloVeConfig", "PPMISVDConfig", "CooccurrenceConfig", "config_from_dict"]
+__all__ = ["Word2VecConfig", "FastTextConfig", "GloVeConfig", "PPMISVDConfig", "CooccurrenceConfig",
+           "ClassifierConfig", "MODELS", "MODEL_CONFIGS", "TOKENIZER_NAMES", "config_from_dict", "defaults"]
 
+#: Tokenizer names :func:`wordvec.corpus.get_tokenizer` understands (``--tokenizer``'s choices).
+TOKENIZER_NAMES = ("regex", "whitespace", "korean")
 ARCHITECTURES = ("skipgram", "cbow")
 LOSSES = ("negative", "hierarchical")
 GLOVE_OUTPUTS = ("sum", "word")
@@ -22,8 +27,54 @@ def _check(cond: bool, msg: str) -> None:
         raise ValueError(msg)
 
 
+def _check_int(c, name: str, low: int) -> None:
+    value = getattr(c, name)
+    _check(isinstance(value, int) and value >= low, f"{name} must be >= {low}, got {value!r}")
+
+
+def _check_vector_size(c) -> None:
+    _check(isinstance(c.vector_size, int) and c.vector_size >= 1,
+           f"vector_size must be a positive integer, got {c.vector_size!r}")
+
+
+def _check_vocab(c) -> None:
+    _check_int(c, "min_count", 1)
+    _check(c.max_vocab_size is None or (isinstance(c.max_vocab_size, int) and c.max_vocab_size >= 1),
+           f"max_vocab_size must be None or >= 1, got {c.max_vocab_size!r}")
+
+
+def _check_workers_and_seed(c) -> None:
+    if hasattr(c, "workers"):
+        _check(c.workers is None or (isinstance(c.workers, int) and c.workers >= 1),
+               f"workers must be None or >= 1, got {c.workers!r}")
+    _check(isinstance(c.seed, int) and c.seed >= 0, f"seed must be a non-negative integer, got {c.seed!r}")
+
+
+class _ConfigDict:
+    """What every config shares: ``to_dict`` / ``from_dict``, and building one from an estimator."""
+
+    #: The ``"model"`` key of :meth:`to_dict`; for a model, the name ``wordvec train --model`` takes.
+    model_name: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model_name, **dataclasses.asdict(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]):
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known - {"model"})
+        if unknown:
+            raise ValueError(f"unknown {cls.__name__} settings: {', '.join(unknown)}")
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+    @classmethod
+    def from_attributes(cls, obj):
+        """The validated config of ``obj``'s attributes named like its fields (an estimator's parameters)."""
+        return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)}).validate()
+
+
 @dataclass(frozen=True)
-class Word2VecConfig:
+class Word2VecConfig(_ConfigDict):
     """Hyperparameters of Word2Vec (names as gensim users know them).
 
     vector_size: dimensions of the word vectors.
@@ -47,6 +98,8 @@ class Word2VecConfig:
         set False for word2vec.c's exact per-pair sampling.
     """
 
+    model_name: ClassVar[str] = "word2vec"
+
     vector_size: int = 100
     architecture: str = "skipgram"
     loss: str = "negative"
@@ -66,179 +119,20 @@ class Word2VecConfig:
     shared_negatives: bool = True
 
     def validate(self) -> Word2VecConfig:
-        _check(isinstance(self.vector_size, int) and self.vector_size >= 1,
-               f"vector_size must be a positive integer, got {self.vector_size!r}")
+        _check_vector_size(self)
         _check(self.architecture in ARCHITECTURES,
                f"architecture must be one of {ARCHITECTURES}, got {self.architecture!r}")
         _check(self.loss in LOSSES, f"loss must be one of {LOSSES}, got {self.loss!r}")
-        _check(isinstance(self.window, int) and self.window >= 1, f"window must be >= 1, got {self.window!r}")
+        _check_int(self, "window", 1)
         _check(isinstance(self.negative, int) and self.negative >= (1 if self.loss == "negative" else 0),
                f"negative must be >= 1 with loss='negative', got {self.negative!r}")
         _check(self.sample >= 0, f"sample must be >= 0, got {self.sample!r}")
-        _check(isinstance(self.min_count, int) and self.min_count >= 1, f"min_count must be >= 1, got {self.min_count!r}")
-        _check(self.max_vocab_size is None or (isinstance(self.max_vocab_size, int) and self.max_vocab_size >= 1),
-               f"max_vocab_size must be None or >= 1, got {self.max_vocab_size!r}")
-        _check(isinstance(self.epochs, int) and self.epochs >= 1, f"epochs must be >= 1, got {self.epochs!r}")
+        _check_vocab(self)
+        _check_int(self, "epochs", 1)
         _check(0 < self.alpha < 10, f"alpha must be in (0, 10), got {self.alpha!r}")
         _check(0 <= self.min_alpha <= self.alpha, f"min_alpha must be in [0, alpha], got {self.min_alpha!r}")
-        _check(self.workers is None or (isinstance(self.workers, int) and self.workers >= 1),
-               f"workers must be None or >= 1, got {self.workers!r}")
-        _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
-        _check(isinstance(self.max_sentence_length, int) and self.max_sentence_length >= 2,
-               f"max_sentence_length must be >= 2, got {self.max_sentence_length!r}")
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": "word2vec", **dataclasses.asdict(self)}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Word2VecConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known - {"model"})
-        if unknown:
-            raise ValueError(f"unknown {cls.__name__} settings: {', '.join(unknown)}")
-        return cls(**{k: v for k, v in d.items() if k in known})
-
-
-class _ConfigDict:
-    """to_dict / from_dict shared by the configs below (Word2VecConfig keeps its own copy)."""
-
-    _model_name = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self._model_name, **dataclasses.asdict(self)}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]):
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known - {"model"})
-        if unknown:
-            raise ValueError(f"unknown {cls.__name__} settings: {', '.join(unknown)}")
-        return cls(**{k: v for k, v in d.items() if k in known})
-
-
-def _check_vocab_and_window(c) -> None:
-    _check(isinstance(c.window, int) and c.window >= 1, f"window must be >= 1, got {c.window!r}")
-    _check(isinstance(c.min_count, int) and c.min_count >= 1, f"min_count must be >= 1, got {c.min_count!r}")
-    _check(c.max_vocab_size is None or (isinstance(c.max_vocab_size, int) and c.max_vocab_size >= 1),
-           f"max_vocab_size must be None or >= 1, got {c.max_vocab_size!r}")
-    _check(c.memory_mb > 0, f"memory_mb must be > 0, got {c.memory_mb!r}")
-
-
-@dataclass(frozen=True)
-class CooccurrenceConfig(_ConfigDict):
-    """How a word-word co-occurrence matrix is counted (Stanford GloVe's ``cooccur``).
-
-    window: context words on each side (left only with symmetric=False).
-    distance_weighting: a pair d words apart adds 1/d (True) or 1 (False).
-    symmetric: count left and right contexts (True), or only pairs (left word, right word),
-        the entries Stanford's ``cooccur -symmetric 0`` writes.
-    min_count / max_vocab_size: vocabulary pruning, as for the other models.
-    memory_mb: the counting buffers' memory cap in MiB; above it sorted runs spill to disk.
-    """
-
-    _model_name = "cooccurrence"
-
-    window: int = 10
-    distance_weighting: bool = True
-    symmetric: bool = True
-    min_count: int = 5
-    max_vocab_size: int | None = None
-    memory_mb: float = 1024.0
-
-    def validate(self) -> CooccurrenceConfig:
-        _check_vocab_and_window(self)
-        return self
-
-
-@dataclass(frozen=True)
-class GloVeConfig(_ConfigDict):
-    """Hyperparameters of GloVe (Pennington, Socher, Manning 2014; Stanford glove.c's defaults).
-
-    vector_size: dimensions of the word vectors.
-    window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
-        co-occurrence matrix is counted when fitting on a corpus (see CooccurrenceConfig).
-    x_max / alpha: the weighting f(x) = min(1, (x / x_max) ** alpha).
-    epochs: passes over the non-zero entries.
-    learning_rate: AdaGrad's initial learning rate (glove.c's eta).
-    grad_clip: each gradient component is clipped to [-grad_clip, grad_clip] (glove.c's grad_clip_value).
-    output: "sum" returns W + W~ (word plus context vectors, glove.c's -model 2), "word" W alone.
-    workers: training threads (None: one per available core).
-    seed: seeds the initial vectors and the shuffle; with workers=1 runs are identical.
-    """
-
-    _model_name = "glove"
-
-    vector_size: int = 100
-    window: int = 10
-    distance_weighting: bool = True
-    symmetric: bool = True
-    min_count: int = 5
-    max_vocab_size: int | None = None
-    memory_mb: float = 1024.0
-    x_max: float = 100.0
-    alpha: float = 0.75
-    epochs: int = 25
-    learning_rate: float = 0.05
-    grad_clip: float = 100.0
-    output: str = "sum"
-    workers: int | None = None
-    seed: int = 1
-
-    def validate(self) -> GloVeConfig:
-        _check(isinstance(self.vector_size, int) and self.vector_size >= 1,
-               f"vector_size must be a positive integer, got {self.vector_size!r}")
-        _check_vocab_and_window(self)
-        _check(self.x_max > 0, f"x_max must be > 0, got {self.x_max!r}")
-        _check(self.alpha >= 0, f"alpha must be >= 0, got {self.alpha!r}")
-        _check(isinstance(self.epochs, int) and self.epochs >= 1, f"epochs must be >= 1, got {self.epochs!r}")
-        _check(0 < self.learning_rate < 10, f"learning_rate must be in (0, 10), got {self.learning_rate!r}")
-        _check(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip!r}")
-        _check(self.output in GLOVE_OUTPUTS, f"output must be one of {GLOVE_OUTPUTS}, got {self.output!r}")
-        _check(self.workers is None or (isinstance(self.workers, int) and self.workers >= 1),
-               f"workers must be None or >= 1, got {self.workers!r}")
-        _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
-        return self
-
-
-@dataclass(frozen=True)
-class PPMISVDConfig(_ConfigDict):
-    """Hyperparameters of PPMI + truncated SVD (Levy, Goldberg, Dagan 2015, "hyperwords").
-
-    vector_size: dimensions kept by the truncated SVD.
-    window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
-        co-occurrence matrix is counted when fitting on a corpus (see CooccurrenceConfig).
-    cds: context-distribution smoothing, P(c) proportional to #(c) ** cds (1 disables).
-    shift: shifted PPMI, max(PMI - log(shift), 0) (1: no shift; k negatives correspond to shift=k).
-    eig: eigenvalue weighting p, vectors U * S ** p (0: U alone, 1: U * S).
-    svd: "randomized" (Halko et al. 2011, seeded) or "arpack" (scipy.sparse.linalg.svds).
-    seed: seeds the randomized SVD.
-    """
-
-    _model_name = "ppmi-svd"
-
-    vector_size: int = 100
-    window: int = 10
-    distance_weighting: bool = True
-    symmetric: bool = True
-    min_count: int = 5
-    max_vocab_size: int | None = None
-    memory_mb: float = 1024.0
-    cds: float = 0.75
-    shift: float = 1.0
-    eig: float = 0.5
-    svd: str = "randomized"
-    seed: int = 1
-
-    def validate(self) -> PPMISVDConfig:
-        _check(isinstance(self.vector_size, int) and self.vector_size >= 1,
-               f"vector_size must be a positive integer, got {self.vector_size!r}")
-        _check_vocab_and_window(self)
-        _check(0 < self.cds <= 1, f"cds must be in (0, 1], got {self.cds!r}")
-        _check(self.shift >= 1, f"shift must be >= 1, got {self.shift!r}")
-        _check(self.eig >= 0, f"eig must be >= 0, got {self.eig!r}")
-        _check(self.svd in SVD_SOLVERS, f"svd must be one of {SVD_SOLVERS}, got {self.svd!r}")
-        _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
+        _check_workers_and_seed(self)
+        _check_int(self, "max_sentence_length", 2)
         return self
 
 
@@ -262,6 +156,8 @@ class FastTextConfig(Word2VecConfig):
         gensim use 0.75); on the benchmark corpus it gave the better SimLex-999 (RESULTS.md).
     """
 
+    model_name: ClassVar[str] = "fasttext"
+
     alpha: float = 0.05
     ns_exponent: float = 0.5
     shared_negatives: bool = False
@@ -273,19 +169,174 @@ class FastTextConfig(Word2VecConfig):
     def validate(self) -> FastTextConfig:
         super().validate()
         _check(isinstance(self.jamo, bool), f"jamo must be True or False, got {self.jamo!r}")
-        _check(isinstance(self.min_n, int) and self.min_n >= 1, f"min_n must be >= 1, got {self.min_n!r}")
+        _check_int(self, "min_n", 1)
         _check(isinstance(self.max_n, int) and (self.max_n == 0 or self.max_n >= self.min_n),
                f"max_n must be 0 (no subwords) or >= min_n={self.min_n}, got {self.max_n!r}")
         _check(isinstance(self.bucket, int) and (self.bucket >= 1 or self.max_n == 0),
                f"bucket must be >= 1, got {self.bucket!r}")
         return self
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "model": "fasttext"}
+
+@dataclass(frozen=True)
+class CooccurrenceConfig(_ConfigDict):
+    """How a word-word co-occurrence matrix is counted (Stanford GloVe's ``cooccur``).
+
+    GloVeConfig and PPMISVDConfig inherit these fields: fitting on a corpus counts the matrix first.
+
+    window: context words on each side (left only with symmetric=False).
+    distance_weighting: a pair d words apart adds 1/d (True) or 1 (False).
+    symmetric: count left and right contexts (True), or only pairs (left word, right word),
+        the entries Stanford's ``cooccur -symmetric 0`` writes.
+    min_count / max_vocab_size: vocabulary pruning, as for the other models.
+    memory_mb: the counting buffers' memory cap in MiB; above it sorted runs spill to disk.
+    """
+
+    model_name: ClassVar[str] = "cooccurrence"
+
+    window: int = 10
+    distance_weighting: bool = True
+    symmetric: bool = True
+    min_count: int = 5
+    max_vocab_size: int | None = None
+    memory_mb: float = 1024.0
+
+    def validate(self) -> CooccurrenceConfig:
+        _check_int(self, "window", 1)
+        _check_vocab(self)
+        _check(self.memory_mb > 0, f"memory_mb must be > 0, got {self.memory_mb!r}")
+        return self
+
+    def counting(self) -> CooccurrenceConfig:
+        """The co-occurrence settings alone (a model config's share of them)."""
+        return CooccurrenceConfig(**{f.name: getattr(self, f.name) for f in fields(CooccurrenceConfig)})
 
 
-_CONFIGS = {"word2vec": Word2VecConfig, "glove": GloVeConfig, "ppmi-svd": PPMISVDConfig,
-            "cooccurrence": CooccurrenceConfig, "fasttext": FastTextConfig}
+@dataclass(frozen=True)
+class GloVeConfig(CooccurrenceConfig):
+    """Hyperparameters of GloVe (Pennington, Socher, Manning 2014; Stanford glove.c's defaults).
+
+    window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
+        co-occurrence matrix is counted when fitting on a corpus (inherited from CooccurrenceConfig).
+    vector_size: dimensions of the word vectors.
+    x_max / alpha: the weighting f(x) = min(1, (x / x_max) ** alpha).
+    epochs: passes over the non-zero entries.
+    learning_rate: AdaGrad's initial learning rate (glove.c's eta).
+    grad_clip: each gradient component is clipped to [-grad_clip, grad_clip] (glove.c's grad_clip_value).
+    output: "sum" returns W + W~ (word plus context vectors, glove.c's -model 2), "word" W alone.
+    workers: training threads (None: one per available core).
+    seed: seeds the initial vectors and the shuffle; with workers=1 runs are identical.
+    """
+
+    model_name: ClassVar[str] = "glove"
+
+    vector_size: int = 100
+    x_max: float = 100.0
+    alpha: float = 0.75
+    epochs: int = 25
+    learning_rate: float = 0.05
+    grad_clip: float = 100.0
+    output: str = "sum"
+    workers: int | None = None
+    seed: int = 1
+
+    def validate(self) -> GloVeConfig:
+        _check_vector_size(self)
+        super().validate()
+        _check(self.x_max > 0, f"x_max must be > 0, got {self.x_max!r}")
+        _check(self.alpha >= 0, f"alpha must be >= 0, got {self.alpha!r}")
+        _check_int(self, "epochs", 1)
+        _check(0 < self.learning_rate < 10, f"learning_rate must be in (0, 10), got {self.learning_rate!r}")
+        _check(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip!r}")
+        _check(self.output in GLOVE_OUTPUTS, f"output must be one of {GLOVE_OUTPUTS}, got {self.output!r}")
+        _check_workers_and_seed(self)
+        return self
+
+
+@dataclass(frozen=True)
+class PPMISVDConfig(CooccurrenceConfig):
+    """Hyperparameters of PPMI + truncated SVD (Levy, Goldberg, Dagan 2015, "hyperwords").
+
+    window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
+        co-occurrence matrix is counted when fitting on a corpus (inherited from CooccurrenceConfig).
+    vector_size: dimensions kept by the truncated SVD.
+    cds: context-distribution smoothing, P(c) proportional to #(c) ** cds (1 disables).
+    shift: shifted PPMI, max(PMI - log(shift), 0) (1: no shift; k negatives correspond to shift=k).
+    eig: eigenvalue weighting p, vectors U * S ** p (0: U alone, 1: U * S).
+    svd: "randomized" (Halko et al. 2011, seeded) or "arpack" (scipy.sparse.linalg.svds).
+    seed: seeds the randomized SVD.
+    """
+
+    model_name: ClassVar[str] = "ppmi-svd"
+
+    vector_size: int = 100
+    cds: float = 0.75
+    shift: float = 1.0
+    eig: float = 0.5
+    svd: str = "randomized"
+    seed: int = 1
+
+    def validate(self) -> PPMISVDConfig:
+        _check_vector_size(self)
+        super().validate()
+        _check(0 < self.cds <= 1, f"cds must be in (0, 1], got {self.cds!r}")
+        _check(self.shift >= 1, f"shift must be >= 1, got {self.shift!r}")
+        _check(self.eig >= 0, f"eig must be >= 0, got {self.eig!r}")
+        _check(self.svd in SVD_SOLVERS, f"svd must be one of {SVD_SOLVERS}, got {self.svd!r}")
+        _check_workers_and_seed(self)
+        return self
+
+
+@dataclass(frozen=True)
+class ClassifierConfig(_ConfigDict):
+    """Parameters of :class:`wordvec.torch.TextClassifier` (the ``wordvec classify train`` options).
+
+    embedding_dim: embedding size when learning from scratch (pre-trained vectors bring their own).
+    hidden: units of the hidden ReLU layer.
+    freeze: keep pre-trained vectors fixed (True) or fine-tune them (False).
+    epochs: most epochs (early stopping may end sooner).
+    batch_size: texts per batch.
+    learning_rate: Adam's learning rate.
+    validation_split: share of the training texts held out for validation (without validation data).
+    patience: epochs without a better validation loss before training stops.
+    min_count: training words seen fewer times are left out of the vocabulary.
+    max_len: keep the first max_len tokens of each text (None: all).
+    tokenizer: one of TOKENIZER_NAMES; saved with the model.
+    seed: seeds the split, the shuffles and the initial weights.
+    """
+
+    model_name: ClassVar[str] = "classifier"
+
+    embedding_dim: int = 16
+    hidden: int = 16
+    freeze: bool = False
+    epochs: int = 10
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    validation_split: float = 0.1
+    patience: int = 2
+    min_count: int = 1
+    max_len: int | None = None
+    tokenizer: str = "regex"
+    seed: int = 0
+
+    def validate(self) -> ClassifierConfig:
+        for name in ("embedding_dim", "hidden", "epochs", "batch_size", "min_count"):
+            _check(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
+        _check(self.learning_rate > 0, f"learning_rate must be > 0, got {self.learning_rate}")
+        _check(0 <= self.validation_split < 1, f"validation_split must be in [0, 1), got {self.validation_split}")
+        _check(self.patience >= 0, f"patience must be >= 0, got {self.patience}")
+        _check(self.max_len is None or self.max_len >= 1, f"max_len must be >= 1 or None, got {self.max_len}")
+        _check(self.tokenizer in TOKENIZER_NAMES, f"tokenizer must be one of "
+               f"{', '.join(map(repr, TOKENIZER_NAMES))}, got {self.tokenizer!r}")
+        return self
+
+
+#: ``wordvec train --model`` name -> the model's config (:mod:`wordvec.models.registry` maps the
+#: same names to the estimators).
+MODEL_CONFIGS: dict[str, type] = {c.model_name: c for c in (Word2VecConfig, FastTextConfig, GloVeConfig,
+                                                            PPMISVDConfig)}
+MODELS = tuple(MODEL_CONFIGS)
+_CONFIGS = {**MODEL_CONFIGS, CooccurrenceConfig.model_name: CooccurrenceConfig}
 
 
 def config_from_dict(d: dict[str, Any]):
@@ -300,6 +351,3 @@ def config_from_dict(d: dict[str, Any]):
 def defaults(cls) -> dict[str, Any]:
     """Field name -> default value, for CLI help and docs."""
     return {f.name: f.default for f in fields(cls) if f.default is not dataclasses.MISSING}
-
-
-__all__ += ["defaults"]

@@ -307,6 +307,23 @@ def test_train_several_files_and_a_directory(tmp_path):
     assert len(wordvec.load(out)) == len(set(WORDS))
 
 
+def test_train_options_reach_the_chosen_model_under_its_parameter_names(corpus, tmp_path):
+    from wordvec.config import GloVeConfig, PPMISVDConfig
+    from wordvec.io import read_native_config
+
+    result = invoke("train", corpus, "-o", tmp_path / "g", "--model", "glove", "--alpha", "0.1", "--glove-alpha",
+                    "0.5", "--glove-output", "word", "--memory", "64", "--negative", "9", *TINY)
+    assert result.exit_code == 0, result.output
+    cfg = read_native_config(tmp_path / "g")["extra"]["config"]
+    assert (cfg["learning_rate"], cfg["alpha"], cfg["output"], cfg["memory_mb"]) == (0.1, 0.5, "word", 64.0)
+    assert cfg["window"] == defaults(GloVeConfig)["window"] and "negative" not in cfg  # left out: GloVe's own
+    result = invoke("train", corpus, "-o", tmp_path / "p", "--model", "ppmi-svd", "--alpha", "0.3", "--cds", "1",
+                    "--vector-size", "4", "--min-count", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    cfg = read_native_config(tmp_path / "p")["extra"]["config"]
+    assert cfg == PPMISVDConfig(vector_size=4, min_count=1, cds=1.0).to_dict()
+
+
 # ----------------------------------------------------------------------------------- errors
 def test_unknown_word_is_one_line_with_suggestion(model):
     err = assert_one_line_error(invoke("similar", model, "kingg"), "'kingg' is not in the vocabulary",

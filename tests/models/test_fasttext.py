@@ -115,18 +115,19 @@ def test_trained_model_saves_as_facebook_bin_that_gensim_reads(rng, tmp_path):
 
 
 def test_cli_fasttext_uses_fasttext_defaults_unless_given(monkeypatch, tmp_path):
+    import dataclasses
+
     from typer.testing import CliRunner
 
-    import wordvec.cli.train as cli_train
     from wordvec.cli.app import app
 
     seen = {}
 
-    def fake_build(model, params, *, tokenizer, progress):
-        seen.update(params)
+    def fake_fit(self, corpus):  # the model the command built, before any training
+        seen.update(dataclasses.asdict(self.config))
         raise ValueError("stop here")
 
-    monkeypatch.setattr(cli_train, "_build", fake_build)
+    monkeypatch.setattr(FastText, "fit", fake_fit)
     corpus = tmp_path / "c.txt"
     corpus.write_text("a b c\n", encoding="utf-8")
     CliRunner().invoke(app, ["train", str(corpus), "-o", str(tmp_path / "o"), "--model", "fasttext", "--window", "3"])

@@ -176,6 +176,7 @@ def test_model_save_keeps_jamo_and_bin_export_refuses(rng, tmp_path):
 
 
 # ------------------------------------------------------------------------------ real Korean text
+@pytest.mark.slow
 def test_jamo_fasttext_on_korean_reviews(shared_data):
     path = shared_data / "corpora" / "ko" / "nsmc_reviews.txt.gz"
     if not path.is_file():

@@ -7,7 +7,6 @@ import pytest
 
 from wordvec import KeyedVectors, Word2Vec
 from wordvec.models import NotFittedError
-from wordvec.train import Callback, EarlyStopping, LossLogger, TrainingDivergedError
 from wordvec.vocab import EmptyVocabularyError
 
 
@@ -71,65 +70,6 @@ def test_workers_1_with_seed_is_exactly_reproducible(rng):
     np.testing.assert_array_equal(a, b)
     c = Word2Vec(**{**kw, "seed": 124}).fit(sents).wv.vectors
     assert not np.array_equal(a, c)
-
-
-def test_callbacks_see_every_epoch_and_can_stop(rng):
-    sents, _, _ = topic_corpus(rng, 200)
-
-    class Stop(Callback):
-        def __init__(self):
-            self.began = False
-
-        def on_train_begin(self, model):
-            self.began = True
-
-        def on_epoch_end(self, model, logs):
-            return logs.epoch == 1
-
-    logger, stop = LossLogger(), Stop()
-    m = Word2Vec(vector_size=8, min_count=1, epochs=6, callbacks=[logger, stop], progress=False).fit(sents)
-    assert stop.began and len(logger.history) == 2 and len(m.loss_history_) == 2
-    assert logger.history[0].words > 0 and logger.history[0].mean_loss > 0
-    es = EarlyStopping(min_delta=0.99, patience=1)
-    m = Word2Vec(vector_size=8, min_count=1, epochs=6, callbacks=[es], progress=False).fit(sents)
-    assert len(m.loss_history_) == 2
-
-
-def test_divergence_is_detected_and_reported():
-    from wordvec.train.trainer import run_epochs
-
-    def nan_kernel(s0, s1, a0, a1, rng):
-        return float("nan"), 1, 1
-
-    with pytest.raises(TrainingDivergedError, match="diverged; lower alpha"):
-        run_epochs(nan_kernel, offsets=np.array([0, 5, 10]), epochs=1, alpha=0.1, min_alpha=0.0, workers=1,
-                   seed=1, progress=False)
-
-    def ok_kernel(s0, s1, a0, a1, rng):
-        return 1.0, 1, 1
-
-    with pytest.raises(TrainingDivergedError, match="NaN or infinite"):
-        run_epochs(ok_kernel, offsets=np.array([0, 5]), epochs=1, alpha=0.1, min_alpha=0.0, workers=1, seed=1,
-                   progress=False, check_finite=lambda: False)
-
-
-def test_learning_rate_decays_linearly_across_jobs():
-    from wordvec.train.trainer import run_epochs
-
-    seen = []
-
-    def kernel(s0, s1, a0, a1, rng):
-        seen.append((s0, a0, a1))
-        return 0.0, 1, 1
-
-    offsets = np.arange(0, 100_001, 1000)
-    run_epochs(kernel, offsets=offsets, epochs=2, alpha=0.1, min_alpha=0.001, workers=1, seed=1, progress=False,
-               job_words=10_000)
-    seen.sort()
-    alphas = [a0 for _, a0, _ in sorted(seen, key=lambda x: -x[1])]
-    assert alphas[0] == pytest.approx(0.1)
-    assert min(a1 for _, _, a1 in seen) == pytest.approx(0.001)
-    assert len(seen) == 20
 
 
 def test_progress_bar_runs(rng, capsys):

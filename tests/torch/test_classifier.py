@@ -101,15 +101,24 @@ def test_pretrained_vectors_frozen_and_fine_tuned():
     assert not np.array_equal(tuned.wv["good"], kv["good"])
 
 
-def test_plot_history_writes_a_png(trained, tmp_path):
-    pytest.importorskip("matplotlib")
-    trained.plot_history(tmp_path / "history.png")
-    assert (tmp_path / "history.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_config_is_a_validated_property(trained):
+    from wordvec.config import ClassifierConfig
+
+    assert trained.config == ClassifierConfig(embedding_dim=8, epochs=30, learning_rate=0.02, batch_size=16,
+                                              patience=5, seed=3)
+    assert repr(trained) == "TextClassifier(embedding_dim=8, epochs=30, batch_size=16, learning_rate=0.02, " \
+                            "patience=5, seed=3)"
+    with pytest.raises(ValueError, match="hidden"):
+        TextClassifier(hidden=0).config
 
 
 def test_clear_errors():
-    with pytest.raises(RuntimeError, match="fit"):
+    from wordvec.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="fit"):
         TextClassifier().predict(["a"])
+    with pytest.raises(NotFittedError, match="fit"):
+        TextClassifier().wv
     with pytest.raises(ValueError, match="two classes"):
         TextClassifier().fit(["a", "b"], ["x", "x"])
     with pytest.raises(ValueError, match="batch_size"):

@@ -61,6 +61,7 @@ def test_config_accepts_korean_and_names_the_choices():
         ClassifierConfig(tokenizer="nltk").validate()
 
 
+@pytest.mark.slow
 def test_vocabulary_holds_morphemes(trained):
     vocab = trained.vocabulary_
     assert vocab.tokenizer == "korean"
@@ -68,6 +69,7 @@ def test_vocabulary_holds_morphemes(trained):
     assert vocab.tokenize("아버지가방에들어가신다") == ["아버지", "방", "들어가", "시", "ㄴ다"]
 
 
+@pytest.mark.slow
 def test_fit_and_predict_tokenize_in_batches(rows, monkeypatch):
     texts, labels = rows
     calls = {"batches": 0}
@@ -91,6 +93,7 @@ def test_fit_and_predict_tokenize_in_batches(rows, monkeypatch):
     assert ids.shape[0] == 2 and bool(mask[:, 0].all())
 
 
+@pytest.mark.slow
 def test_predictions_and_batched_tokens_match_single_calls(trained, rows):
     texts, _ = rows
     test = texts[500:560]
@@ -102,6 +105,7 @@ def test_predictions_and_batched_tokens_match_single_calls(trained, rows):
     assert result["n"] == 60 and 0.0 <= result["accuracy"] <= 1.0
 
 
+@pytest.mark.slow
 def test_save_and_load_keep_the_tokenizer(trained, rows, tmp_path):
     texts, _ = rows
     trained.save(tmp_path / "clf")
@@ -113,6 +117,7 @@ def test_save_and_load_keep_the_tokenizer(trained, rows, tmp_path):
     assert again.tokenize("최고의 영화 ㅋㅋ") == trained.vocabulary_.tokenize("최고의 영화 ㅋㅋ") == ["최고", "영화", "ㅋㅋ"]
 
 
+@pytest.mark.slow
 def test_cli_classify_with_the_korean_tokenizer(nsmc, tmp_path):
     try:
         runner = CliRunner(mix_stderr=False)

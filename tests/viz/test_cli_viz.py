@@ -14,8 +14,10 @@ from wordvec.cli.app import app
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory, kv):
+    import wordvec
+
     path = tmp_path_factory.mktemp("model") / "vectors"
-    kv.save(path)
+    wordvec.save(kv, path)
     return path
 
 
@@ -89,7 +91,7 @@ def test_plot_and_strip_of_a_trained_model(tmp_path):
     vocab = ["왕", "여왕", "남자", "여자", "king", "queen", "man", "woman", "the", "a", "royal", "palace"]
     sentences = [[rng.choice(vocab) for _ in range(10)] for _ in range(200)]
     model = Word2Vec(vector_size=16, min_count=1, epochs=2, workers=1, progress=False).fit(sentences)
-    model.wv.save(tmp_path / "w2v")
+    model.save(tmp_path / "w2v")
     result = invoke("plot", tmp_path / "w2v", "--top", "12", "-o", tmp_path / "w2v.png", "-k", "2")
     assert result.exit_code == 0, result.output
     result = invoke("strip", tmp_path / "w2v", "왕", "남자", "여자", "여왕", "-o", tmp_path / "w2v_strip.png")

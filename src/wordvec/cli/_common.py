@@ -9,11 +9,19 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import NoReturn
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
 
-__all__ = ["FORMATS", "Format", "choice", "describe_error", "fail", "load_vectors", "user_errors"]
+from wordvec.config import TOKENIZER_NAMES
+
+__all__ = ["APP_SETTINGS", "DEFAULT_TOKENIZER", "FORMATS", "Format", "RestrictVocab", "TOKENIZER_HELP",
+           "TokenizerName", "VectorsArgument", "choice", "describe_error", "fail", "load_vectors", "user_errors"]
+
+#: The settings of every typer app (``wordvec`` and its command groups).
+APP_SETTINGS = {"no_args_is_help": True, "add_completion": False, "pretty_exceptions_show_locals": False,
+                "context_settings": {"help_option_names": ["-h", "--help"]}}
 
 #: CLI format name -> :mod:`wordvec.io` format name.
 FORMATS: dict[str, str] = {
@@ -38,6 +46,21 @@ def choice(name: str, values: Iterable[str]) -> type[StrEnum]:
 Format = choice("Format", FORMATS)
 #: The io name -> CLI name, to report detected formats the way users type them.
 CLI_FORMAT_NAME: dict[str, str] = {io_name: cli for cli, io_name in FORMATS.items()}
+
+#: The MODEL argument of the commands that read vectors (:func:`load_vectors` reads it).
+VectorsArgument = Annotated[Path, typer.Argument(
+    metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)]
+#: ``--restrict-vocab`` of the queries.
+RestrictVocab = Annotated[int | None, typer.Option(
+    min=1, help="Search only the first N keys (the most frequent, for trained models).", show_default="all keys")]
+
+#: ``--tokenizer`` values: :data:`wordvec.config.TOKENIZER_NAMES`, the first the default.
+TokenizerName = choice("TokenizerName", TOKENIZER_NAMES)
+DEFAULT_TOKENIZER = TokenizerName(TOKENIZER_NAMES[0])
+#: ``--tokenizer`` help of the commands that read corpora (``train``, ``cooccur``).
+TOKENIZER_HELP = ("regex: words and punctuation apart; whitespace: split on spaces only; korean: kiwipiepy "
+                  "morphemes without particles and punctuation (pip install 'wordvec\\[ko]'), tokenized "
+                  "once and cached in $WORDVEC_CACHE_DIR (default ~/.cache/wordvec/tokens).")
 
 #: Set this environment variable to get the full traceback instead of the one-line error.
 TRACEBACK_ENV = "WORDVEC_TRACEBACK"
@@ -99,7 +122,7 @@ def user_errors() -> Iterator[None]:
 
 
 def load_vectors(path: str | os.PathLike[str], format: str | None = None, limit: int | None = None):
-    """Load a MODEL argument with :func:`wordvec.load` (format detected unless given as a CLI name)."""
-    from wordvec import load
+    """Load a MODEL argument with :func:`wordvec.io.load` (format detected unless given as a CLI name)."""
+    from wordvec.io import load
 
     return load(os.fspath(path), format=None if format is None else FORMATS[format], limit=limit)

@@ -1,11 +1,10 @@
 """``wordvec analogy``: "A is to B as C is to ?"."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import choice, load_vectors, user_errors
+from wordvec.cli._common import RestrictVocab, VectorsArgument, choice, load_vectors, user_errors
 from wordvec.cli.similar import format_neighbours
 
 __all__ = ["DEFAULT_METHOD", "METHODS", "Method", "analogy"]
@@ -17,8 +16,7 @@ DEFAULT_METHOD = Method("3cosadd")
 
 
 def analogy(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
     a: Annotated[str, typer.Argument(metavar="A", help="A, e.g. man.", show_default=False)],
     b: Annotated[str, typer.Argument(metavar="B", help="B, e.g. king.", show_default=False)],
     c: Annotated[str, typer.Argument(metavar="C", help="C, e.g. woman.", show_default=False)],
@@ -26,9 +24,7 @@ def analogy(
     method: Annotated[Method, typer.Option(
         help="3cosadd: closest to B - A + C; 3cosmul: Levy & Goldberg's multiplicative form.")
     ] = DEFAULT_METHOD,
-    restrict_vocab: Annotated[int | None, typer.Option(
-        min=1, help="Search only the first N keys (the most frequent, for trained models).",
-        show_default="all keys")] = None,
+    restrict_vocab: RestrictVocab = None,
 ) -> None:
     """Answer "A is to B as C is to ?" (e.g. man king woman -> queen)."""
     with user_errors():

@@ -24,16 +24,14 @@ from wordvec.cli import (
     strip,
     train,
 )
+from wordvec.cli._common import APP_SETTINGS
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="wordvec",
     help="Word embeddings: train Word2Vec, GloVe or PPMI+SVD, query and evaluate vectors, convert between formats.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    **APP_SETTINGS,
 )
 
 app.command("train")(train.train)

@@ -9,26 +9,23 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import choice, user_errors
+from wordvec.cli._common import APP_SETTINGS, TokenizerName, user_errors
+from wordvec.config import ClassifierConfig, defaults
 
 __all__ = ["app", "evaluate", "predict", "train"]
 
 app = typer.Typer(
     name="classify",
     help="Text classifier on word embeddings (needs PyTorch: pip install wordvec\\[torch]).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    **APP_SETTINGS,
 )
 
 TextColumn = Annotated[str | None, typer.Option(
     help="Name of the text column.", show_default="the first of text, sentence, content, ...")]
 LabelColumn = Annotated[str | None, typer.Option(
     help="Name of the label column.", show_default="the first of label, class, category, ...")]
-#: ``--tokenizer`` choices: the names :func:`wordvec.corpus.get_tokenizer` knows (kept literal so
-#: that ``--help`` imports neither torch nor the corpus package).
-TokenizerName = choice("TokenizerName", ("regex", "whitespace", "korean"))
+#: The classifier's defaults (:class:`wordvec.config.ClassifierConfig`; reading them imports no torch).
+C = defaults(ClassifierConfig)
 ModelDir = Annotated[Path, typer.Argument(metavar="MODEL", help="A classifier directory written by "
                                           "'wordvec classify train'.", show_default=False)]
 
@@ -57,26 +54,29 @@ def train(
     vectors: Annotated[Path | None, typer.Option(
         help="Pre-trained vectors to start the embedding from (native directory or word2vec / GloVe file).",
         show_default="learn from scratch")] = None,
-    freeze: Annotated[bool, typer.Option("--freeze/--fine-tune",
-                                         help="Keep pre-trained vectors fixed, or train them further.")] = False,
-    embedding_dim: Annotated[int, typer.Option(min=1, help="Embedding size when learning from scratch.")] = 16,
-    hidden: Annotated[int, typer.Option(min=1, help="Units of the hidden ReLU layer.")] = 16,
-    epochs: Annotated[int, typer.Option(min=1, help="Most epochs (early stopping may end sooner).")] = 10,
-    batch_size: Annotated[int, typer.Option(min=1, help="Texts per batch.")] = 32,
-    learning_rate: Annotated[float, typer.Option(min=0.0, help="Adam learning rate.")] = 1e-3,
+    freeze: Annotated[bool, typer.Option(
+        "--freeze/--fine-tune", help="Keep pre-trained vectors fixed, or train them further.")] = C["freeze"],
+    embedding_dim: Annotated[int, typer.Option(
+        min=1, help="Embedding size when learning from scratch.")] = C["embedding_dim"],
+    hidden: Annotated[int, typer.Option(min=1, help="Units of the hidden ReLU layer.")] = C["hidden"],
+    epochs: Annotated[int, typer.Option(min=1, help="Most epochs (early stopping may end sooner).")] = C["epochs"],
+    batch_size: Annotated[int, typer.Option(min=1, help="Texts per batch.")] = C["batch_size"],
+    learning_rate: Annotated[float, typer.Option(min=0.0, help="Adam learning rate.")] = C["learning_rate"],
     validation: Annotated[Path | None, typer.Option(
         help="Validation data (same columns); otherwise --validation-split of DATA is held out.",
         show_default=False)] = None,
-    validation_split: Annotated[float, typer.Option(min=0.0, max=0.99, help="Share held out for validation.")] = 0.1,
-    patience: Annotated[int, typer.Option(min=0, help="Epochs without a better validation loss before stopping.")] = 2,
-    min_count: Annotated[int, typer.Option(min=1, help="Ignore training words seen fewer times.")] = 1,
+    validation_split: Annotated[float, typer.Option(
+        min=0.0, max=0.99, help="Share held out for validation.")] = C["validation_split"],
+    patience: Annotated[int, typer.Option(
+        min=0, help="Epochs without a better validation loss before stopping.")] = C["patience"],
+    min_count: Annotated[int, typer.Option(min=1, help="Ignore training words seen fewer times.")] = C["min_count"],
     max_len: Annotated[int | None, typer.Option(min=1, help="Keep the first N tokens of each text.",
-                                                show_default="all")] = None,
+                                                show_default="all")] = C["max_len"],
     tokenizer: Annotated[TokenizerName, typer.Option(
         help="regex: words apart, lower-cased; whitespace: split on spaces only; korean: kiwipiepy morphemes "
              "without particles and punctuation (pip install 'wordvec\\[ko]'). Saved with the model.")
-    ] = TokenizerName("regex"),
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    ] = TokenizerName(C["tokenizer"]),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = C["seed"],
     plot: Annotated[Path | None, typer.Option(help="Write a PNG of loss and accuracy per epoch (matplotlib).",
                                               show_default=False)] = None,
     save_vectors: Annotated[Path | None, typer.Option(
@@ -117,11 +117,15 @@ def train(
         typer.echo(f"{len(train_data):,} texts, {len(clf.classes_)} classes, {len(clf.vocabulary_) - 2:,} words; "
                    f"best epoch {clf.best_epoch_} ({score}); saved to {output}")
         if plot is not None:
-            clf.plot_history(plot)
+            from wordvec.viz.history import plot_history
+
+            plot_history(clf.history_, plot, best_epoch=clf.best_epoch_)
             typer.echo(f"training history plotted to {plot}")
         if save_vectors is not None:
+            from wordvec.io import save_native
+
             wv = clf.wv
-            wv.save(save_vectors)
+            save_native(wv, save_vectors)
             typer.echo(f"learned embedding ({len(wv):,} words x {wv.vector_size}) saved to {save_vectors}")
 
 

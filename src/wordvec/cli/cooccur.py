@@ -9,14 +9,12 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import choice, fail, user_errors
+from wordvec.cli._common import DEFAULT_TOKENIZER, TOKENIZER_HELP, TokenizerName, fail, user_errors
 from wordvec.config import CooccurrenceConfig, defaults
 
 __all__ = ["cooccur", "cooccur_summary"]
 
 C = defaults(CooccurrenceConfig)
-TokenizerName = choice("TokenizerName", ("regex", "whitespace", "korean"))
-_DEFAULT_TOKENIZER = TokenizerName("regex")
 
 
 def cooccur(
@@ -40,10 +38,7 @@ def cooccur(
     memory: Annotated[float, typer.Option(
         min=0.001, help="Memory cap of the counting buffers in MiB (sorted runs spill to disk above it).")
     ] = C["memory_mb"],
-    tokenizer: Annotated[TokenizerName, typer.Option(
-        help="regex: words and punctuation apart; whitespace: split on spaces only; korean: kiwipiepy "
-             "morphemes without particles and punctuation (pip install 'wordvec\\[ko]'), tokenized once and "
-             "cached in $WORDVEC_CACHE_DIR (default ~/.cache/wordvec/tokens).")] = _DEFAULT_TOKENIZER,
+    tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Count the co-occurrence matrix of CORPUS and save it to OUTPUT, then print a summary."""

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import choice, load_vectors, user_errors
+from wordvec.cli._common import VectorsArgument, choice, load_vectors, user_errors
 
 __all__ = ["docs", "format_matches"]
 
@@ -13,8 +13,7 @@ Weighting = choice("Weighting", ("mean", "tfidf", "sif"))  # wordvec.documents.W
 
 
 def docs(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
     documents: Annotated[Path, typer.Argument(
         metavar="DOCS.tsv", help="Documents: TSV (or .csv), .gz accepted, with a header naming the id, "
         "title and text columns.", show_default=False)],

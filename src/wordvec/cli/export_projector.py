@@ -5,14 +5,13 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import load_vectors, user_errors
+from wordvec.cli._common import VectorsArgument, load_vectors, user_errors
 
 __all__ = ["export_projector"]
 
 
 def export_projector(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
     outdir: Annotated[Path, typer.Argument(
         metavar="OUTDIR", help="Folder to write (created if needed).", show_default=False)],
     limit: Annotated[int | None, typer.Option(

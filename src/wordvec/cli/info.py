@@ -2,12 +2,10 @@
 
 import json
 import os
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import CLI_FORMAT_NAME, user_errors
+from wordvec.cli._common import CLI_FORMAT_NAME, VectorsArgument, user_errors
 
 __all__ = ["TOP_WORDS", "info"]
 
@@ -16,8 +14,7 @@ TOP_WORDS = 10
 
 
 def info(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
 ) -> None:
     """Show MODEL's format, size, most frequent words and (native models) saved settings."""
     with user_errors():

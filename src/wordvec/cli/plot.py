@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import choice, fail, load_vectors, user_errors
+from wordvec.cli._common import VectorsArgument, choice, fail, load_vectors, user_errors
 
 __all__ = ["parse_words", "plot", "read_groups"]
 
@@ -35,8 +35,7 @@ def read_groups(path: Path) -> dict[str, str]:
 
 
 def plot(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
     words: Annotated[list[str] | None, typer.Option(
         "--words", "-w", help="Words to plot (repeat the option, or separate with commas).",
         show_default=False)] = None,

@@ -1,18 +1,16 @@
 """``wordvec serve``: the local projector page (2-D/3-D projection, search, analogies)."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import load_vectors, user_errors
+from wordvec.cli._common import VectorsArgument, load_vectors, user_errors
 
 __all__ = ["serve"]
 
 
 def serve(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
     host: Annotated[str, typer.Option(help="Address to bind; other than loopback exposes the page.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
     seed: Annotated[int, typer.Option(help="Seed for t-SNE / UMAP.")] = 0,

@@ -1,23 +1,19 @@
 """``wordvec similar``: the nearest neighbours of a word (cosine similarity)."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import load_vectors, user_errors
+from wordvec.cli._common import RestrictVocab, VectorsArgument, load_vectors, user_errors
 
 __all__ = ["format_neighbours", "similar"]
 
 
 def similar(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
     word: Annotated[str, typer.Argument(metavar="WORD", help="The word to look up.", show_default=False)],
     topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many neighbours.")] = 10,
-    restrict_vocab: Annotated[int | None, typer.Option(
-        min=1, help="Search only the first N keys (the most frequent, for trained models).",
-        show_default="all keys")] = None,
+    restrict_vocab: RestrictVocab = None,
 ) -> None:
     """Print the TOPN words closest to WORD, with their cosine similarities."""
     with user_errors():

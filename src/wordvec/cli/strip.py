@@ -5,14 +5,13 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import load_vectors, user_errors
+from wordvec.cli._common import VectorsArgument, load_vectors, user_errors
 
 __all__ = ["strip"]
 
 
 def strip(
-    model: Annotated[Path, typer.Argument(
-        metavar="MODEL", help="Vectors: a native directory or a word2vec / GloVe file.", show_default=False)],
+    model: VectorsArgument,
     words: Annotated[list[str], typer.Argument(metavar="WORD...", help="Words, one row each.", show_default=False)],
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Image to write: .png, .svg or .pdf.", show_default=False)],

@@ -1,13 +1,15 @@
 """``wordvec train``: train word vectors on text files (or a co-occurrence matrix) and save them.
 
-Every option's default is read from the models' config dataclasses
-(:class:`wordvec.config.Word2VecConfig`, :class:`~wordvec.config.GloVeConfig`,
+The command only declares options: :func:`wordvec.models.fit_model` builds and fits the model and
+the model writes its own summary. Every option's default is read from the models' config
+dataclasses (:class:`wordvec.config.Word2VecConfig`, :class:`~wordvec.config.GloVeConfig`,
 :class:`~wordvec.config.PPMISVDConfig`), so the help never disagrees with the library. Options
 shared by several models show Word2Vec's default; an option left out takes the chosen
 model's own default (GloVe's window is 10, for instance), which the help names.
 """
 
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +17,11 @@ import typer
 
 from wordvec.cli._common import (
     CLI_FORMAT_NAME,
+    DEFAULT_TOKENIZER,
     FORMATS,
+    TOKENIZER_HELP,
     Format,
+    TokenizerName,
     choice,
     fail,
     user_errors,
@@ -25,6 +30,8 @@ from wordvec.config import (
     ARCHITECTURES,
     GLOVE_OUTPUTS,
     LOSSES,
+    MODEL_CONFIGS,
+    MODELS,
     SVD_SOLVERS,
     FastTextConfig,
     GloVeConfig,
@@ -33,17 +40,7 @@ from wordvec.config import (
     defaults,
 )
 
-__all__ = ["MODELS", "TOKENIZERS", "train"]
-
-#: Models ``--model`` can train; the value names the builder in :func:`_build`.
-MODELS = ("word2vec", "fasttext", "glove", "ppmi-svd")
-#: Tokenizer names understood by :func:`wordvec.corpus.get_tokenizer` (its TOKENIZER_NAMES; not
-#: imported here so that ``wordvec --help`` stays instant).
-TOKENIZERS = ("regex", "whitespace", "korean")
-#: ``--tokenizer`` help, shared with ``wordvec cooccur``.
-TOKENIZER_HELP = ("regex: words and punctuation apart; whitespace: split on spaces only; korean: kiwipiepy "
-                  "morphemes without particles and punctuation (pip install 'wordvec\\[ko]'), tokenized "
-                  "once and cached in $WORDVEC_CACHE_DIR (default ~/.cache/wordvec/tokens).")
+__all__ = ["train"]
 
 D = defaults(Word2VecConfig)
 G = defaults(GloVeConfig)
@@ -53,17 +50,22 @@ F = defaults(FastTextConfig)
 Model = choice("Model", MODELS)
 Architecture = choice("Architecture", ARCHITECTURES)
 Loss = choice("Loss", LOSSES)
-TokenizerName = choice("TokenizerName", TOKENIZERS)
+GloVeOutput = choice("GloVeOutput", GLOVE_OUTPUTS)
+SVDSolver = choice("SVDSolver", SVD_SOLVERS)
 _DEFAULT_MODEL = Model(MODELS[0])
 _DEFAULT_ARCHITECTURE = Architecture(D["architecture"])
 _DEFAULT_LOSS = Loss(D["loss"])
-_DEFAULT_TOKENIZER = TokenizerName(TOKENIZERS[0])
-GloVeOutput = choice("GloVeOutput", GLOVE_OUTPUTS)
-SVDSolver = choice("SVDSolver", SVD_SOLVERS)
 _DEFAULT_GLOVE_OUTPUT = GloVeOutput(G["output"])
 _DEFAULT_SVD = SVDSolver(P["svd"])
 
-_LOSS_NAMES = {"negative": "negative sampling", "hierarchical": "hierarchical softmax"}
+#: Options of the command itself, not of a model (GloVe has a parameter called output too).
+_COMMAND_OPTIONS = {"corpus", "output", "format", "model", "tokenizer", "quiet"}
+#: Options named otherwise than the model parameter they set. GloVe's learning rate is --alpha,
+#: as for Word2Vec, so its weighting exponent (its config's alpha) is --glove-alpha.
+_RENAMED = {
+    "glove": {"alpha": "learning_rate", "glove_alpha": "alpha", "glove_output": "output", "memory": "memory_mb"},
+    "ppmi-svd": {"memory": "memory_mb"},
+}
 
 
 def _none_default(value, text: str):
@@ -126,7 +128,7 @@ def train(
         "--shared-negatives/--no-shared-negatives",
         help="Skip-gram with negative sampling draws the negatives once per word for its whole window "
              "(faster).")] = D["shared_negatives"],
-    tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = _DEFAULT_TOKENIZER,
+    tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
     min_n: Annotated[int, typer.Option(min=1, help="fasttext: shortest character n-gram.")] = F["min_n"],
     max_n: Annotated[int, typer.Option(
         min=0, help="fasttext: longest character n-gram (0 turns subwords off).")] = F["max_n"],
@@ -162,58 +164,42 @@ def train(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
-    model, format, tokenizer = model.value, format.value, tokenizer.value
+    model, format = model.value, format.value
     if jamo and model != "fasttext":
         fail("--jamo applies to --model fasttext only (n-grams over jamo)")
-    if model not in ("word2vec", "fasttext"):
-        given = _given(ctx)
-        params = _count_params(model, given, vector_size=vector_size, window=window, min_count=min_count,
-                               max_vocab_size=max_vocab_size, epochs=epochs, alpha=alpha, workers=workers,
-                               seed=seed, x_max=x_max, glove_alpha=glove_alpha, grad_clip=grad_clip,
-                               glove_output=glove_output.value, distance_weighting=distance_weighting,
-                               symmetric=symmetric, memory=memory, cds=cds, shift=shift, eig=eig,
-                               svd=svd.value)
-        with user_errors():
-            _train_counted(model, params, corpus, output, format, tokenizer, progress=not quiet)
-        return
-    params = {
-        "vector_size": vector_size, "architecture": architecture.value, "loss": loss.value,
-        "window": window,
-        "negative": negative, "sample": sample, "min_count": min_count,
-        "max_vocab_size": max_vocab_size, "epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
-        "cbow_mean": cbow_mean, "ns_exponent": ns_exponent, "workers": workers, "seed": seed,
-        "max_sentence_length": max_sentence_length, "shared_negatives": shared_negatives,
-    }
-    if model == "fasttext":
-        params.update(min_n=min_n, max_n=max_n, bucket=bucket, jamo=jamo)
-        given = _given(ctx)
-        for name in params:  # options left at Word2Vec's default take FastText's own (alpha, ...)
-            if name not in given and name in F:
-                params[name] = F[name]
     with user_errors():
         # Check everything that can be checked before a long training run.
-        (FastTextConfig if model == "fasttext" else Word2VecConfig)(**params).validate()
+        params = _parameters(model, ctx)
+        MODEL_CONFIGS[model](**params).validate()
         for path in corpus:
             if not path.exists():
                 raise FileNotFoundError(f"corpus file not found: {path}")
         _check_output(output, format, jamo=jamo)
-        fitted = _build(model, params, tokenizer=tokenizer, progress=not quiet)
-        fitted.fit(corpus[0] if len(corpus) == 1 else list(corpus))
+        from wordvec.models import fit_model
+
+        fitted = fit_model(model, corpus[0] if len(corpus) == 1 else list(corpus), **params,
+                           tokenizer=tokenizer.value, progress=not quiet)
         _save(fitted, output, format)
-        typer.echo(summary(fitted, model, output, format))
+        typer.echo(f"{fitted.summary()} Saved as {CLI_FORMAT_NAME.get(FORMATS[format], format)} "
+                   f"to {os.fspath(output)}.")
 
 
-def _build(model: str, params: dict, *, tokenizer: str, progress: bool):
-    """The unfitted estimator for ``--model``."""
-    if model == "word2vec":
-        from wordvec.models.word2vec import Word2Vec
+def _parameters(model: str, ctx: typer.Context) -> dict:
+    """The ``model`` parameters set by options typed on the command line.
 
-        return Word2Vec(**params, tokenizer=tokenizer, progress=progress)
-    if model == "fasttext":
-        from wordvec.models.fasttext import FastText
-
-        return FastText(**params, tokenizer=tokenizer, progress=progress)
-    raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")  # pragma: no cover
+    Options left out are not passed, so they take the model's own defaults (FastText's alpha,
+    GloVe's window, ...); options of other models are ignored.
+    """
+    renamed = _RENAMED.get(model, {})
+    fields = defaults(MODEL_CONFIGS[model])
+    params = {}
+    for option, value in ctx.params.items():
+        name = renamed.get(option, option)
+        source = ctx.get_parameter_source(option)  # compared by name: typer may ship its own click
+        if (option not in _COMMAND_OPTIONS and name in fields
+                and getattr(source, "name", "DEFAULT") not in ("DEFAULT", "DEFAULT_MAP")):
+            params[name] = value.value if isinstance(value, Enum) else value
+    return params
 
 
 def _check_output(output: Path, format: str, *, jamo: bool = False) -> None:
@@ -222,6 +208,8 @@ def _check_output(output: Path, format: str, *, jamo: bool = False) -> None:
         fail("--jamo models cannot be saved as fastText .bin (fastText has no jamo n-grams and would "
              "build different vectors for unseen words); use --format native, or word2vec for the "
              "vocabulary's vectors")
+    # What wordvec.io's save_native and atomic_write refuse (a copy: wordvec.io has no function
+    # that checks a target without writing it).
     if format == "native":
         if output.is_file():
             fail(f"{output} is a file; the native format is a directory (choose another path or "
@@ -242,111 +230,3 @@ def _save(fitted, output: Path, format: str) -> None:
         from wordvec.io import save
 
         save(fitted.wv, output, format=FORMATS[format])
-
-
-def summary(fitted, model: str, output: Path, format: str) -> str:
-    """One paragraph: vocabulary, tokens, time, speed, final loss and where the vectors went."""
-    cfg = fitted.config
-    corpus, stats = fitted.corpus_stats_, fitted.training_stats_
-    split = corpus.get("sentences_split", 0)
-    split_note = (f" ({split:,} longer than max_sentence_length={cfg.max_sentence_length:,} were split)"
-                  if split else "")
-    logs = getattr(fitted, "epoch_logs_", None)
-    if logs:
-        loss_note = f"final loss {logs[-1].mean_loss:.4f} per example (epoch total {logs[-1].loss:,.1f})"
-    else:
-        loss_note = "no loss recorded"
-    workers = stats["workers"]
-    where = os.fspath(output)
-    return (
-        f"Trained {model} ({cfg.architecture}, {_LOSS_NAMES.get(cfg.loss, cfg.loss)}, "
-        f"{cfg.vector_size} dimensions) on {corpus['raw_words']:,} tokens in "
-        f"{corpus['sentences']:,} sentences{split_note}: {len(fitted.vocab_):,} words in the vocabulary "
-        f"(min_count={cfg.min_count}), covering {corpus['kept_tokens']:,} tokens. "
-        f"{stats['epochs_run']} epoch{'s' if stats['epochs_run'] != 1 else ''} took "
-        f"{stats['seconds_train']:.2f} s ({_rate(stats['words_per_second'])} words/s, "
-        f"{workers} worker{'s' if workers != 1 else ''}; {stats.get('seconds_total', stats['seconds_train']):.2f} s "
-        f"in all); {loss_note}. Saved as {CLI_FORMAT_NAME.get(FORMATS[format], format)} to {where}."
-    )
-
-
-def _rate(words_per_second: float) -> str:
-    if words_per_second >= 1e6:
-        return f"{words_per_second / 1e6:,.2f}M"
-    if words_per_second >= 1e3:
-        return f"{words_per_second / 1e3:,.0f}k"
-    return f"{words_per_second:,.0f}"
-
-
-# ------------------------------------------------------------------ glove and ppmi-svd
-def _given(ctx: typer.Context) -> set[str]:
-    """The options typed on the command line (not left at their default)."""
-    given = set()
-    for name in ctx.params:
-        source = ctx.get_parameter_source(name)  # compared by name: typer may ship its own click
-        if source is not None and getattr(source, "name", "") not in ("DEFAULT", "DEFAULT_MAP"):
-            given.add(name)
-    return given
-
-
-def _count_params(model: str, given: set[str], **o) -> dict:
-    """Constructor parameters of GloVe / PPMISVD; shared options not given take the model's default."""
-    cfg = G if model == "glove" else P
-
-    def pick(option: str, field: str):
-        return o[option] if option in given else cfg[field]
-
-    params = {"vector_size": pick("vector_size", "vector_size"), "window": pick("window", "window"),
-              "min_count": o["min_count"], "max_vocab_size": o["max_vocab_size"],
-              "distance_weighting": o["distance_weighting"], "symmetric": o["symmetric"],
-              "memory_mb": o["memory"], "seed": o["seed"]}
-    if model == "glove":
-        params.update(epochs=pick("epochs", "epochs"), learning_rate=pick("alpha", "learning_rate"),
-                      x_max=o["x_max"], alpha=o["glove_alpha"], grad_clip=o["grad_clip"],
-                      output=o["glove_output"], workers=o["workers"])
-    else:
-        params.update(cds=o["cds"], shift=o["shift"], eig=o["eig"], svd=o["svd"])
-    return params
-
-
-def _is_matrix(corpus: list[Path]) -> bool:
-    return len(corpus) == 1 and corpus[0].is_file() and corpus[0].suffix == ".npz"
-
-
-def _train_counted(model: str, params: dict, corpus: list[Path], output: Path, format: str,
-                   tokenizer: str, *, progress: bool) -> None:
-    (GloVeConfig if model == "glove" else PPMISVDConfig)(**params).validate()
-    for path in corpus:
-        if not path.exists():
-            raise FileNotFoundError(f"corpus file not found: {path}")
-    _check_output(output, format)
-    if model == "glove":
-        from wordvec.models.glove import GloVe as cls
-    else:
-        from wordvec.models.ppmi_svd import PPMISVD as cls
-    fitted = cls(**params, tokenizer=tokenizer, progress=progress)
-    if _is_matrix(corpus):
-        fitted.fit_cooccurrence(corpus[0])
-    else:
-        fitted.fit(corpus[0] if len(corpus) == 1 else list(corpus))
-    _save(fitted, output, format)
-    typer.echo(counted_summary(fitted, model, output, format))
-
-
-def counted_summary(fitted, model: str, output: Path, format: str) -> str:
-    """The summary paragraph of a GloVe or PPMI+SVD training."""
-    cfg = fitted.config
-    corpus, stats = fitted.corpus_stats_, fitted.training_stats_
-    if model == "glove":
-        logs = fitted.epoch_logs_
-        what = (f"{stats['epochs_run']} epoch{'s' if stats['epochs_run'] != 1 else ''} of AdaGrad over "
-                f"{corpus['cooccurrence_entries']:,} co-occurrences took {stats['seconds_train']:.2f} s "
-                f"({stats['workers']} worker{'s' if stats['workers'] != 1 else ''}); final loss "
-                f"{logs[-1].mean_loss:.4f} per entry (sum of f(x) * error^2: {logs[-1].loss:,.1f})")
-    else:
-        what = (f"PPMI (cds {cfg.cds}) kept {corpus['ppmi_entries']:,} of {corpus['cooccurrence_entries']:,} "
-                f"co-occurrences; {cfg.svd} SVD (eig {cfg.eig}) took {stats['seconds_train']:.2f} s")
-    return (f"Trained {model} ({cfg.vector_size} dimensions) on {corpus['raw_words']:,} tokens: "
-            f"{len(fitted.vocab_):,} words in the vocabulary. {what}; "
-            f"{stats.get('seconds_total', stats['seconds_train']):.2f} s in all. "
-            f"Saved as {CLI_FORMAT_NAME.get(FORMATS[format], format)} to {os.fspath(output)}.")

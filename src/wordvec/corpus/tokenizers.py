@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from wordvec.config import TOKENIZER_NAMES
+
 __all__ = ["Tokenizer", "RegexTokenizer", "WhitespaceTokenizer", "TOKENIZER_NAMES", "get_tokenizer",
            "is_batch_tokenizer", "describe_tokenizer"]
 
@@ -78,9 +80,6 @@ def _korean() -> Tokenizer:
 
 _BY_NAME = {"regex": RegexTokenizer, "default": RegexTokenizer, "whitespace": WhitespaceTokenizer,
             "korean": _korean}
-
-#: The names :func:`get_tokenizer` knows (``"default"`` is an alias of ``"regex"``).
-TOKENIZER_NAMES = ("regex", "whitespace", "korean")
 
 
 def is_batch_tokenizer(tokenizer) -> bool:

@@ -12,7 +12,6 @@ entries, in float64; glove.c prints half of J divided by the number of entries.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 
@@ -21,10 +20,11 @@ import numpy as np
 from wordvec.config import GloVeConfig
 from wordvec.cooccur.matrix import Cooccurrence
 from wordvec.corpus.encode import cpu_count
+from wordvec.exceptions import TrainingDivergedError
+from wordvec.models.base import CooccurrenceEstimator
 from wordvec.train.callbacks import Callback
 from wordvec.train.trainer import run_epochs
 from wordvec.vectors.keyed import KeyedVectors
-from wordvec.vocab import Vocab
 
 __all__ = ["GloVe"]
 
@@ -32,7 +32,7 @@ _BLOCK = 1024  # entries per pseudo-sentence handed to the trainer
 _JOB_ENTRIES = 1 << 17  # entries per job
 
 
-class GloVe:
+class GloVe(CooccurrenceEstimator):
     """GloVe estimator: parameters in ``__init__``, training in ``fit`` / ``fit_cooccurrence``.
 
     >>> model = GloVe(vector_size=20, min_count=1, epochs=5, progress=False)
@@ -46,6 +46,7 @@ class GloVe:
     """
 
     config_class = GloVeConfig
+    _repr_fields = ("vector_size", "window", "x_max", "alpha", "epochs")
 
     def __init__(self, vector_size: int = GloVeConfig.vector_size, *,
                  window: int = GloVeConfig.window,
@@ -84,48 +85,7 @@ class GloVe:
         self.callbacks = callbacks
         self.progress = progress
 
-    @property
-    def config(self) -> GloVeConfig:
-        """The hyperparameters as a frozen, validated config."""
-        names = GloVeConfig.__dataclass_fields__
-        return GloVeConfig(**{k: getattr(self, k) for k in names}).validate()
-
-    def __repr__(self) -> str:
-        c = self.config
-        return (f"GloVe(vector_size={c.vector_size}, window={c.window}, x_max={c.x_max}, "
-                f"alpha={c.alpha}, epochs={c.epochs})")
-
-    # -------------------------------------------------------------------- fit
-    def fit(self, corpus) -> GloVe:
-        """Count co-occurrences in ``corpus`` (paths or token lists, read twice) and train; returns ``self``."""
-        from wordvec.cooccur.builder import build_cooccurrence
-
-        cfg = self.config
-        t0 = time.perf_counter()
-        matrix = build_cooccurrence(corpus, window=cfg.window, distance_weighting=cfg.distance_weighting,
-                                    symmetric=cfg.symmetric, min_count=cfg.min_count,
-                                    max_vocab_size=cfg.max_vocab_size, memory_mb=cfg.memory_mb,
-                                    tokenizer=self.tokenizer, progress=self.progress)
-        self.cooccurrence_ = matrix
-        self._train(cfg, matrix)
-        self.training_stats_["seconds_cooccurrence"] = matrix.settings.get("seconds", 0.0)
-        self.training_stats_["seconds_total"] = time.perf_counter() - t0
-        return self
-
-    def fit_cooccurrence(self, matrix: Cooccurrence | str | os.PathLike) -> GloVe:
-        """Train on a counted co-occurrence matrix (or the path of a saved one); returns ``self``.
-
-        The matrix's own window and vocabulary settings apply; this model's are ignored.
-        """
-        cfg = self.config
-        t0 = time.perf_counter()
-        if not isinstance(matrix, Cooccurrence):
-            matrix = Cooccurrence.load(matrix)
-        self._train(cfg, matrix)
-        self.training_stats_["seconds_total"] = time.perf_counter() - t0
-        return self
-
-    def _train(self, cfg: GloVeConfig, matrix: Cooccurrence) -> None:
+    def _fit(self, cfg: GloVeConfig, matrix: Cooccurrence) -> None:
         from wordvec._kernels.glove import glove_adagrad, glove_weights, shuffle_entries
         from wordvec.train.schedules import job_seed
 
@@ -158,53 +118,39 @@ class GloVe:
                                        blocks[s0], blocks[s1], eta, clip)
             return loss, done, int(blocks[s1] - blocks[s0])
 
-        self.vocab_ = Vocab(matrix.keys, matrix.counts, total_words=matrix.settings.get("total_words"),
-                            min_count=matrix.settings.get("min_count", 1),
-                            max_vocab_size=matrix.settings.get("max_vocab_size"))
         self.word_vectors_, self.context_vectors_ = W, C
-        self.cooccurrence_settings_ = dict(matrix.settings)
+        self.vocab_ = matrix.vocab  # the matrix's own vocabulary: its rows are these words
         self._wv = None
         t0 = time.perf_counter()
-        history = run_epochs(
-            kernel, offsets=blocks, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
-            workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
-            description="glove", check_finite=lambda: bool(np.isfinite(W).all() and np.isfinite(C).all()),
-            job_words=_JOB_ENTRIES,
-        )
+        try:
+            history = run_epochs(
+                kernel, offsets=blocks, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
+                workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
+                description="glove", check_finite=lambda: bool(np.isfinite(W).all() and np.isfinite(C).all()),
+                job_words=_JOB_ENTRIES,
+            )
+        except TrainingDivergedError as exc:
+            # The trainer calls the rate it decays "alpha"; GloVe's is learning_rate (its alpha is
+            # the weighting exponent, which does not make training diverge).
+            raise TrainingDivergedError(str(exc).replace("lower alpha", "lower learning_rate")) from None
         seconds = time.perf_counter() - t0
-        self.loss_history_ = [h.loss for h in history]
-        self.epoch_logs_ = history
-        s = matrix.settings
-        self.corpus_stats_ = {"raw_words": int(s.get("total_words", 0)), "kept_tokens": int(s.get("kept_tokens", 0)),
-                              "sentences": int(s.get("sentences", 0)), "sentences_split": 0,
-                              "cooccurrence_entries": nnz}
-        self.training_stats_ = {"seconds_train": seconds, "epochs_run": len(history), "workers": workers,
-                                "entries_per_second": nnz * len(history) / max(seconds, 1e-9),
-                                "words_per_second": s.get("total_words", 0) * len(history) / max(seconds, 1e-9)}
+        self._record(history, self._corpus_stats(matrix), seconds=seconds, workers=workers,
+                     words=matrix.settings.get("total_words", 0),
+                     entries_per_second=nnz * len(history) / max(seconds, 1e-9))
 
-    # ------------------------------------------------------------------ result
-    @property
-    def wv(self) -> KeyedVectors:
-        """The trained word vectors: W + W~ (output="sum") or W (output="word"), biases left out."""
-        if not hasattr(self, "word_vectors_"):
-            from wordvec.exceptions import NotFittedError
+    def _build_vectors(self) -> KeyedVectors:
+        """W + W~ (output="sum") or W (output="word"), biases left out."""
+        d = self.word_vectors_.shape[1] - 1
+        vecs = self.word_vectors_[:, :d]
+        if self.output == "sum":
+            vecs = vecs + self.context_vectors_[:, :d]
+        return KeyedVectors(self.vocab_.index_to_key, np.ascontiguousarray(vecs, dtype=np.float32),
+                            counts=self.vocab_.counts)
 
-            raise NotFittedError("this GloVe model is not trained yet: call fit(corpus) or "
-                                 "fit_cooccurrence(matrix) first")
-        if self._wv is None:
-            d = self.word_vectors_.shape[1] - 1
-            vecs = self.word_vectors_[:, :d]
-            if self.output == "sum":
-                vecs = vecs + self.context_vectors_[:, :d]
-            self._wv = KeyedVectors(self.vocab_.index_to_key, np.ascontiguousarray(vecs, dtype=np.float32),
-                                    counts=self.vocab_.counts)
-        return self._wv
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Save the trained vectors and this model's settings in the native directory format."""
-        from wordvec.io import save_native
-
-        save_native(self.wv, path, extra={"config": self.config.to_dict(),
-                                          "loss_history": self.loss_history_,
-                                          "corpus": self.corpus_stats_,
-                                          "cooccurrence": self.cooccurrence_settings_})
+    def _summary_detail(self) -> str:
+        corpus, stats, logs = self.corpus_stats_, self.training_stats_, self.epoch_logs_
+        epochs, workers = stats["epochs_run"], stats["workers"]
+        return (f"{epochs} epoch{'s' if epochs != 1 else ''} of AdaGrad over "
+                f"{corpus['cooccurrence_entries']:,} co-occurrences took {stats['seconds_train']:.2f} s "
+                f"({workers} worker{'s' if workers != 1 else ''}); final loss "
+                f"{logs[-1].mean_loss:.4f} per entry (sum of f(x) * error^2: {logs[-1].loss:,.1f})")

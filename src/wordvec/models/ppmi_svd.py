@@ -12,15 +12,14 @@ needs scipy).
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
 
 from wordvec.config import PPMISVDConfig
 from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.models.base import CooccurrenceEstimator
 from wordvec.vectors.keyed import KeyedVectors
-from wordvec.vocab import Vocab
 
 __all__ = ["PPMISVD", "ppmi"]
 
@@ -43,7 +42,7 @@ def ppmi(matrix: Cooccurrence, cds: float = PPMISVDConfig.cds,
     return matrix.rows[keep], matrix.cols[keep], pmi[keep]
 
 
-class PPMISVD:
+class PPMISVD(CooccurrenceEstimator):
     """PPMI + SVD estimator: parameters in ``__init__``, work in ``fit`` / ``fit_cooccurrence``.
 
     >>> model = PPMISVD(vector_size=2, min_count=1, window=2, progress=False)
@@ -55,6 +54,7 @@ class PPMISVD:
     """
 
     config_class = PPMISVDConfig
+    _repr_fields = ("vector_size", "window", "cds", "eig")
 
     def __init__(self, vector_size: int = PPMISVDConfig.vector_size, *,
                  window: int = PPMISVDConfig.window,
@@ -85,42 +85,7 @@ class PPMISVD:
         self.tokenizer = tokenizer
         self.progress = progress
 
-    @property
-    def config(self) -> PPMISVDConfig:
-        names = PPMISVDConfig.__dataclass_fields__
-        return PPMISVDConfig(**{k: getattr(self, k) for k in names}).validate()
-
-    def __repr__(self) -> str:
-        c = self.config
-        return f"PPMISVD(vector_size={c.vector_size}, window={c.window}, cds={c.cds}, eig={c.eig})"
-
-    def fit(self, corpus) -> PPMISVD:
-        """Count co-occurrences in ``corpus`` (read twice), then factorise; returns ``self``."""
-        from wordvec.cooccur.builder import build_cooccurrence
-
-        cfg = self.config
-        t0 = time.perf_counter()
-        matrix = build_cooccurrence(corpus, window=cfg.window, distance_weighting=cfg.distance_weighting,
-                                    symmetric=cfg.symmetric, min_count=cfg.min_count,
-                                    max_vocab_size=cfg.max_vocab_size, memory_mb=cfg.memory_mb,
-                                    tokenizer=self.tokenizer, progress=self.progress)
-        self.cooccurrence_ = matrix
-        self._factorise(cfg, matrix)
-        self.training_stats_["seconds_cooccurrence"] = matrix.settings.get("seconds", 0.0)
-        self.training_stats_["seconds_total"] = time.perf_counter() - t0
-        return self
-
-    def fit_cooccurrence(self, matrix: Cooccurrence | str | os.PathLike) -> PPMISVD:
-        """Factorise a counted co-occurrence matrix (or the path of a saved one); returns ``self``."""
-        cfg = self.config
-        t0 = time.perf_counter()
-        if not isinstance(matrix, Cooccurrence):
-            matrix = Cooccurrence.load(matrix)
-        self._factorise(cfg, matrix)
-        self.training_stats_["seconds_total"] = time.perf_counter() - t0
-        return self
-
-    def _factorise(self, cfg: PPMISVDConfig, matrix: Cooccurrence) -> None:
+    def _fit(self, cfg: PPMISVDConfig, matrix: Cooccurrence) -> None:
         n = len(matrix.keys)
         if cfg.vector_size >= n:
             raise ValueError(f"vector_size={cfg.vector_size} must be smaller than the vocabulary "
@@ -135,40 +100,20 @@ class PPMISVD:
         else:
             u, s = _svd_randomized(rows, cols, vals, n, cfg.vector_size, cfg.seed)
         self.singular_values_ = s
-        self.cooccurrence_settings_ = dict(matrix.settings)
         self._vectors = np.ascontiguousarray(u * s ** cfg.eig, dtype=np.float32)
-        self.vocab_ = Vocab(matrix.keys, matrix.counts, total_words=matrix.settings.get("total_words"),
-                            min_count=matrix.settings.get("min_count", 1),
-                            max_vocab_size=matrix.settings.get("max_vocab_size"))
-        self._wv = None
-        st = matrix.settings
+        self.vocab_ = matrix.vocab  # the matrix's own vocabulary: its rows are these words
         self.ppmi_entries_ = int(vals.size)
-        self.loss_history_ = []
-        self.epoch_logs_ = []
-        self.corpus_stats_ = {"raw_words": int(st.get("total_words", 0)), "kept_tokens": int(st.get("kept_tokens", 0)),
-                              "sentences": int(st.get("sentences", 0)), "sentences_split": 0,
-                              "cooccurrence_entries": matrix.nnz, "ppmi_entries": int(vals.size)}
-        seconds = time.perf_counter() - t0
-        self.training_stats_ = {"seconds_train": seconds, "epochs_run": 1, "workers": 1,
-                                "words_per_second": st.get("total_words", 0) / max(seconds, 1e-9)}
+        self._record([], self._corpus_stats(matrix, ppmi_entries=int(vals.size)),
+                     seconds=time.perf_counter() - t0, workers=1, words=matrix.settings.get("total_words", 0),
+                     passes=1)
 
-    @property
-    def wv(self) -> KeyedVectors:
-        if not hasattr(self, "_vectors"):
-            from wordvec.exceptions import NotFittedError
+    def _build_vectors(self) -> KeyedVectors:
+        return KeyedVectors(self.vocab_.index_to_key, self._vectors, counts=self.vocab_.counts)
 
-            raise NotFittedError("this PPMISVD model is not fitted yet: call fit(corpus) or "
-                                 "fit_cooccurrence(matrix) first")
-        if self._wv is None:
-            self._wv = KeyedVectors(self.vocab_.index_to_key, self._vectors, counts=self.vocab_.counts)
-        return self._wv
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Save the vectors and this model's settings in the native directory format."""
-        from wordvec.io import save_native
-
-        save_native(self.wv, path, extra={"config": self.config.to_dict(), "corpus": self.corpus_stats_,
-                                          "cooccurrence": self.cooccurrence_settings_})
+    def _summary_detail(self) -> str:
+        cfg, corpus, stats = self.config, self.corpus_stats_, self.training_stats_
+        return (f"PPMI (cds {cfg.cds}) kept {corpus['ppmi_entries']:,} of {corpus['cooccurrence_entries']:,} "
+                f"co-occurrences; {cfg.svd} SVD (eig {cfg.eig}) took {stats['seconds_train']:.2f} s")
 
 
 # ------------------------------------------------------------------ SVD

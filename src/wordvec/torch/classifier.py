@@ -16,14 +16,15 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from wordvec.corpus.tokenizers import TOKENIZER_NAMES
+from wordvec.config import ClassifierConfig
+from wordvec.exceptions import NotFittedError
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
 from wordvec.torch.vocabulary import PAD_INDEX, Vocabulary
 
@@ -31,40 +32,6 @@ __all__ = ["ClassifierConfig", "MeanEmbeddingNet", "TextClassifier"]
 
 FORMAT_VERSION = 1
 CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE = "config.json", "vocab.json", "weights.pt"
-
-
-@dataclass(frozen=True)
-class ClassifierConfig:
-    """The classifier's parameters and their defaults (defined here once)."""
-
-    embedding_dim: int = 16
-    hidden: int = 16
-    freeze: bool = False
-    epochs: int = 10
-    batch_size: int = 32
-    learning_rate: float = 1e-3
-    validation_split: float = 0.1
-    patience: int = 2
-    min_count: int = 1
-    max_len: int | None = None
-    tokenizer: str = "regex"
-    seed: int = 0
-
-    def validate(self) -> None:
-        for name in ("embedding_dim", "hidden", "epochs", "batch_size", "min_count"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
-        if not 0 <= self.validation_split < 1:
-            raise ValueError(f"validation_split must be in [0, 1), got {self.validation_split}")
-        if self.patience < 0:
-            raise ValueError(f"patience must be >= 0, got {self.patience}")
-        if self.max_len is not None and self.max_len < 1:
-            raise ValueError(f"max_len must be >= 1 or None, got {self.max_len}")
-        if self.tokenizer not in TOKENIZER_NAMES:
-            raise ValueError(f"tokenizer must be one of {', '.join(map(repr, TOKENIZER_NAMES))}, "
-                             f"got {self.tokenizer!r}")
 
 
 _DEFAULTS = ClassifierConfig()
@@ -140,18 +107,21 @@ class TextClassifier:
         self.seed = seed
 
     # ------------------------------------------------------------------ config
+    @property
     def config(self) -> ClassifierConfig:
-        return ClassifierConfig(**{f.name: getattr(self, f.name) for f in fields(ClassifierConfig)})
+        """The parameters as a frozen, validated :class:`~wordvec.config.ClassifierConfig`."""
+        return ClassifierConfig.from_attributes(self)
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in asdict(self.config()).items() if getattr(_DEFAULTS, k) != v}
+        changed = {f.name: getattr(self, f.name) for f in fields(ClassifierConfig)
+                   if getattr(self, f.name) != getattr(_DEFAULTS, f.name)}
         if self.vectors is not None:
             changed["vectors"] = f"<{len(self.vectors) if hasattr(self.vectors, '__len__') else '?'} vectors>"
         return f"TextClassifier({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
-            raise RuntimeError("this TextClassifier is not trained yet: call fit() or TextClassifier.load()")
+            raise NotFittedError("this TextClassifier is not trained yet: call fit() or TextClassifier.load()")
 
     # ------------------------------------------------------------------ training
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
@@ -160,7 +130,7 @@ class TextClassifier:
         return [r[:cut] for r in rows] if cut is not None else rows
 
     def _build(self, tokenized: list[list[str]], n_classes: int, generator: torch.Generator) -> None:
-        cfg = self.config()
+        cfg = self.config
         if self.vectors is not None and self.freeze:
             if not hasattr(self.vectors, "index_to_key"):
                 raise TypeError("freeze=True with pre-trained vectors needs KeyedVectors (with index_to_key)")
@@ -189,8 +159,7 @@ class TextClassifier:
         validation loss has not improved for ``patience`` epochs and the best epoch's weights
         are restored. ``on_epoch`` is called with each history row.
         """
-        cfg = self.config()
-        cfg.validate()
+        cfg = self.config
         texts, labels = list(texts), list(labels)
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
@@ -328,11 +297,11 @@ class TextClassifier:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the model directory (replaced atomically if it exists)."""
-        from wordvec.io._atomic import atomic_directory
+        from wordvec._files import atomic_directory
 
         self._check_fitted()
         meta = {"format_version": FORMAT_VERSION, "kind": "wordvec.TextClassifier",
-                "config": asdict(self.config()), "classes": self.classes_, "history": self.history_,
+                "config": asdict(self.config), "classes": self.classes_, "history": self.history_,
                 "best_epoch": self.best_epoch_, "pretrained_found": self.pretrained_found_,
                 "torch_version": torch.__version__}
         try:
@@ -373,27 +342,3 @@ class TextClassifier:
         clf.model_.embedding.weight.requires_grad_(not clf.freeze)
         clf.model_.eval()
         return clf
-
-    # ------------------------------------------------------------------ plotting
-    def plot_history(self, path: str | os.PathLike[str]) -> None:
-        """Save a PNG of training/validation loss and accuracy per epoch (needs matplotlib)."""
-        from wordvec.torch._extras import require_matplotlib
-
-        self._check_fitted()
-        if not self.history_:
-            raise ValueError("no training history to plot (the model was not trained by fit())")
-        figure = require_matplotlib().Figure(figsize=(10, 4), dpi=100)
-        from matplotlib import ticker
-        epochs = [h["epoch"] for h in self.history_]
-        for ax, key, title in zip(figure.subplots(1, 2), ("loss", "accuracy"), ("Loss", "Accuracy")):
-            ax.plot(epochs, [h[key] for h in self.history_], "o-", label="training")
-            if "val_" + key in self.history_[0]:
-                ax.plot(epochs, [h["val_" + key] for h in self.history_], "s--", label="validation")
-            if self.best_epoch_:
-                ax.axvline(self.best_epoch_, color="grey", linestyle=":", label=f"best (epoch {self.best_epoch_})")
-            ax.set_title(title)
-            ax.set_xlabel("epoch")
-            ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
-            ax.legend()
-        figure.tight_layout()
-        figure.savefig(os.fspath(path), format="png")

@@ -12,11 +12,13 @@ function                      what
 :func:`plot_analogy`          pairs drawn as arrows, with a → b copied onto c (parallelogram)
 :func:`plot_strip`            one row per word, one cell per dimension, red + / white 0 / blue −
 :func:`plot_html`             self-contained interactive plotly page (works offline)
+:func:`plot_history`          loss and accuracy per epoch of a model trained by epochs
 :func:`find_cjk_font`         a system font with Korean/CJK glyphs, for labels
 ============================  ===============================================================
 """
 
 from wordvec.viz.fonts import find_cjk_font, label_fonts, missing_glyphs
+from wordvec.viz.history import plot_history
 from wordvec.viz.interactive import plot_html
 from wordvec.viz.plot import plot_analogy, plot_words, save_figure
 from wordvec.viz.reduce import METHODS, Reduction, reduce, select_words
@@ -29,6 +31,7 @@ __all__ = [
     "label_fonts",
     "missing_glyphs",
     "plot_analogy",
+    "plot_history",
     "plot_html",
     "plot_strip",
     "plot_words",

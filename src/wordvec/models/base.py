@@ -1,0 +1,190 @@
+"""What the estimators share: the config, ``repr``, the not-fitted guard, ``wv``, ``save`` and the
+training record; and, for GloVe and PPMI+SVD, fitting on a corpus through its co-occurrence matrix.
+
+scikit-learn's rules (DESIGN.md, convention 3): ``__init__`` stores the parameters under the names
+of ``config_class``'s fields and nothing else; ``fit`` validates them (:attr:`Estimator.config`),
+trains and returns ``self``; learned state ends with ``_``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from typing import Any, ClassVar
+
+from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.corpus.readers import as_corpus
+from wordvec.corpus.tokenizers import describe_tokenizer
+from wordvec.exceptions import NotFittedError
+from wordvec.vectors.keyed import KeyedVectors
+
+__all__ = ["Estimator", "CooccurrenceEstimator"]
+
+
+class Estimator:
+    """Base of the word-vector estimators.
+
+    A subclass sets ``config_class`` (its frozen config dataclass) and ``_repr_fields``, stores
+    every config field in ``__init__``, sets ``vocab_`` in ``fit`` once its vectors exist, records
+    the run with :meth:`_record` and builds its vectors in :meth:`_build_vectors`.
+    """
+
+    config_class: ClassVar[type]
+    #: Config fields ``repr`` always shows, and those it shows only when they are not the default.
+    _repr_fields: ClassVar[tuple[str, ...]] = ("vector_size",)
+    _repr_if_changed: ClassVar[tuple[str, ...]] = ()
+    #: How to fit, for the not-fitted error.
+    _fit_hint: ClassVar[str] = "fit(corpus)"
+    _wv: KeyedVectors | None = None
+
+    # ------------------------------------------------------------------ config
+    @property
+    def config(self):
+        """The hyperparameters as a frozen, validated ``config_class`` (raises ValueError naming a bad one)."""
+        return self.config_class.from_attributes(self)
+
+    def __repr__(self) -> str:
+        c = self.config
+        shown = [f"{name}={getattr(c, name)!r}" for name in self._repr_fields]
+        shown += [f"{name}={getattr(c, name)!r}" for name in self._repr_if_changed
+                  if getattr(c, name) != getattr(self.config_class, name)]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    # ------------------------------------------------------------------ fitting helpers
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "vocab_"):
+            raise NotFittedError(f"this {type(self).__name__} model is not trained yet: "
+                                 f"call {self._fit_hint} first")
+
+    def _open_corpus(self, corpus):
+        """``corpus`` as a restartable corpus read with this model's tokenizer (recorded as ``tokenizer_``)."""
+        source = as_corpus(corpus, self.tokenizer, progress=self.progress)
+        self.tokenizer_ = describe_tokenizer(source)
+        return source
+
+    def _record(self, history: list, corpus_stats: dict[str, Any], *, seconds: float, workers: int,
+                words: int, passes: int | None = None, **rates: float) -> None:
+        """Keep a finished run: loss per epoch, corpus statistics and timings.
+
+        ``words``: corpus tokens per pass; ``passes``: passes made (default: the epochs in ``history``);
+        ``rates``: more ``*_per_second`` figures for ``training_stats_``.
+        """
+        passes = len(history) if passes is None else passes
+        self.loss_history_ = [h.loss for h in history]
+        self.epoch_logs_ = history
+        self.corpus_stats_ = corpus_stats
+        self.training_stats_ = {"seconds_train": seconds, "epochs_run": passes, "workers": workers, **rates,
+                                "words_per_second": words * passes / max(seconds, 1e-9)}
+        self._wv = None
+
+    def _build_vectors(self) -> KeyedVectors:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ result
+    @property
+    def wv(self) -> KeyedVectors:
+        """The trained word vectors (raises NotFittedError before ``fit``)."""
+        self._check_fitted()
+        if self._wv is None:
+            self._wv = self._build_vectors()
+        return self._wv
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the trained vectors and this model's settings in the native directory format.
+
+        Callbacks may call it between epochs (:class:`~wordvec.train.Checkpoint`): it saves the
+        vectors as they are then, with what is known of the run so far.
+        """
+        from wordvec.io import save_native
+
+        self._check_fitted()
+        save_native(self._build_vectors(), path, extra=self._saved_settings())
+
+    def _saved_settings(self) -> dict[str, Any]:
+        """What ``save`` stores next to the vectors (``wordvec info`` shows it)."""
+        return {"config": self.config.to_dict(), "loss_history": getattr(self, "loss_history_", []),
+                "corpus": getattr(self, "corpus_stats_", {}), "tokenizer": getattr(self, "tokenizer_", None)}
+
+    def summary(self) -> str:
+        """One paragraph on the training run: corpus, vocabulary, time, speed and loss."""
+        raise NotImplementedError
+
+
+class CooccurrenceEstimator(Estimator):
+    """Base of GloVe and PPMI+SVD: models of a word-word co-occurrence matrix.
+
+    ``fit(corpus)`` counts the matrix first (kept as ``cooccurrence_``) with the config's
+    :class:`~wordvec.config.CooccurrenceConfig` fields; ``fit_cooccurrence(matrix)`` starts from one
+    counted before, so one matrix serves many fits. Either way the vocabulary is the matrix's own.
+    A subclass implements ``_fit(cfg, matrix)`` and ``_summary_detail()``.
+    """
+
+    _fit_hint = "fit(corpus) or fit_cooccurrence(matrix)"
+
+    def fit(self, corpus):
+        """Count co-occurrences in ``corpus`` (a path, paths or token lists; read twice), then fit;
+        returns ``self``."""
+        from wordvec.cooccur.builder import build_cooccurrence
+
+        cfg = self.config
+        t0 = time.perf_counter()
+        source = self._open_corpus(corpus)
+        matrix = build_cooccurrence(source, **dataclasses.asdict(cfg.counting()), progress=self.progress)
+        self.cooccurrence_ = matrix
+        self._fit_matrix(cfg, matrix)
+        self.training_stats_["seconds_cooccurrence"] = matrix.settings.get("seconds", 0.0)
+        self.training_stats_["seconds_total"] = time.perf_counter() - t0
+        return self
+
+    def fit_cooccurrence(self, matrix: Cooccurrence | str | os.PathLike):
+        """Fit on a counted co-occurrence matrix (or the path of a saved one); returns ``self``.
+
+        The matrix's own window and vocabulary settings apply; this model's are ignored. The
+        tokenizer is the one the matrix's settings name, if any.
+        """
+        cfg = self.config
+        t0 = time.perf_counter()
+        if not isinstance(matrix, Cooccurrence):
+            matrix = Cooccurrence.load(matrix)
+        self.tokenizer_ = matrix.settings.get("tokenizer")
+        self._fit_matrix(cfg, matrix)
+        self.training_stats_["seconds_total"] = time.perf_counter() - t0
+        return self
+
+    def _fit_matrix(self, cfg, matrix: Cooccurrence) -> None:
+        self.cooccurrence_settings_ = dict(matrix.settings)
+        self._fit(cfg, matrix)
+
+    def _fit(self, cfg, matrix: Cooccurrence) -> None:
+        raise NotImplementedError
+
+    def _corpus_stats(self, matrix: Cooccurrence, **more: int) -> dict[str, int]:
+        """The corpus statistics the matrix's settings carry (counting recorded them)."""
+        s = matrix.settings
+        return {"raw_words": int(s.get("total_words", 0)), "kept_tokens": int(s.get("kept_tokens", 0)),
+                "sentences": int(s.get("sentences", 0)), "sentences_split": 0,
+                "cooccurrence_entries": matrix.nnz, **more}
+
+    def _saved_settings(self) -> dict[str, Any]:
+        return {**super()._saved_settings(), "cooccurrence": getattr(self, "cooccurrence_settings_", {})}
+
+    def summary(self) -> str:
+        """One paragraph: the corpus, the vocabulary, what the fit did and how long it took."""
+        self._check_fitted()
+        cfg, corpus, stats = self.config, self.corpus_stats_, self.training_stats_
+        return (f"Trained {cfg.model_name} ({cfg.vector_size} dimensions) on {corpus['raw_words']:,} tokens: "
+                f"{len(self.vocab_):,} words in the vocabulary. {self._summary_detail()}; "
+                f"{stats.get('seconds_total', stats['seconds_train']):.2f} s in all.")
+
+    def _summary_detail(self) -> str:
+        raise NotImplementedError
+
+
+def format_rate(per_second: float) -> str:
+    """A speed for people: ``1.25M``, ``830k``, ``950``."""
+    if per_second >= 1e6:
+        return f"{per_second / 1e6:,.2f}M"
+    if per_second >= 1e3:
+        return f"{per_second / 1e3:,.0f}k"
+    return f"{per_second:,.0f}"

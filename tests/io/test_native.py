@@ -233,3 +233,27 @@ def test_subword_directory_without_jamo_field_loads_as_syllables(tmp_path):
     config_path.write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(FormatError, match=r"config.json.*invalid 'jamo': 'yes'"):
         load_native(tmp_path / "v")
+
+
+def test_check_save_target_refuses_what_save_refuses_without_writing(tmp_path):
+    from wordvec.io import check_save_target, save
+
+    kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("keep me")
+    unrelated = tmp_path / "unrelated"
+    unrelated.mkdir()
+    (unrelated / "notes.txt").write_text("keep me")
+    for target, fmt, error in [(a_file, "native", FileExistsError), (unrelated, "native", FileExistsError),
+                               (unrelated, "glove", IsADirectoryError),
+                               (unrelated, "word2vec-binary", IsADirectoryError)]:
+        with pytest.raises(error, match=str(target.name)):
+            check_save_target(target, fmt)
+        with pytest.raises(error):
+            save(kv, target, format=fmt)
+    assert a_file.read_text() == "keep me" and sorted(p.name for p in unrelated.iterdir()) == ["notes.txt"]
+    save(kv, tmp_path / "model")
+    check_save_target(tmp_path / "model", "native")      # an existing model may be replaced
+    check_save_target(tmp_path / "new.txt", "word2vec-text")
+    with pytest.raises(ValueError, match="format"):
+        check_save_target(tmp_path / "x", "npy")

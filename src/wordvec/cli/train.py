@@ -208,17 +208,13 @@ def _check_output(output: Path, format: str, *, jamo: bool = False) -> None:
         fail("--jamo models cannot be saved as fastText .bin (fastText has no jamo n-grams and would "
              "build different vectors for unseen words); use --format native, or word2vec for the "
              "vocabulary's vectors")
-    # What wordvec.io's save_native and atomic_write refuse (a copy: wordvec.io has no function
-    # that checks a target without writing it).
-    if format == "native":
-        if output.is_file():
-            fail(f"{output} is a file; the native format is a directory (choose another path or "
-                 f"--format word2vec)")
-        if output.is_dir() and any(output.iterdir()) and not (output / "config.json").is_file():
-            fail(f"refusing to replace {output}: it is a non-empty directory that holds no wordvec "
-                 f"model; choose a new path")
-    elif output.is_dir():
-        fail(f"{output} is a directory; --format {format} writes a file")
+    from wordvec.io import check_save_target
+
+    try:
+        check_save_target(output, FORMATS[format])
+    except OSError as exc:
+        hint = " (or --format native)" if isinstance(exc, IsADirectoryError) else ""
+        fail(f"{exc}{hint}")
 
 
 def _save(fitted, output: Path, format: str) -> None:

@@ -35,7 +35,7 @@ from wordvec.io.fasttext_format import (
     save_fasttext_vec,
 )
 from wordvec.io.glove_format import load_glove, save_glove
-from wordvec.io.native import load_native, read_native_config, save_native
+from wordvec.io.native import check_native_target, load_native, read_native_config, save_native
 from wordvec.io.word2vec_format import load_word2vec, save_word2vec, sniff_word2vec
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors
@@ -44,6 +44,7 @@ __all__ = [
     "FORMATS",
     "FastTextBin",
     "FormatError",
+    "check_save_target",
     "detect_format",
     "load",
     "load_fasttext_bin",
@@ -107,6 +108,20 @@ def save(
         save_fasttext_bin(path, kv, **options)
     else:
         save_glove(kv, path, **options)
+
+
+def check_save_target(path: str | os.PathLike[str], format: str = "native") -> None:
+    """Raise what :func:`save` would raise for ``path`` and ``format``, without writing anything.
+
+    Training commands call it first, so a run of hours is not lost to a path the save refuses:
+    ``FileExistsError`` for a file or an unrelated non-empty directory where a native directory
+    goes, ``IsADirectoryError`` for a directory where a file goes.
+    """
+    _check_format(format)
+    if format == "native":
+        check_native_target(path)
+    elif Path(path).is_dir():
+        raise IsADirectoryError(f"{os.fspath(path)} is a directory; the {format} format writes a file")
 
 
 def load(

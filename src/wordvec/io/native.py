@@ -132,15 +132,7 @@ def save_native(
         raise ValueError(f"extra must be a JSON-serialisable dict: {exc}") from None
     vocab_bytes = _encode_vocab(keys, counts)
 
-    if path.exists():
-        if not path.is_dir():
-            raise FileExistsError(f"{path} exists and is a file; the native format is a directory")
-        if any(path.iterdir()) and not _is_native_dir(path):
-            raise FileExistsError(
-                f"refusing to replace {path}: it is a non-empty directory without a wordvec "
-                f"{CONFIG_FILE}; choose a new path or remove it first"
-            )
-
+    check_native_target(path)
     with atomic_directory(path) as tmp:
         with open(tmp / VECTORS_FILE, "wb") as f:
             np.save(f, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
@@ -150,6 +142,24 @@ def save_native(
                     np.save(f, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
         (tmp / VOCAB_FILE).write_bytes(vocab_bytes)
         (tmp / CONFIG_FILE).write_text(config_text, encoding="utf-8")
+
+
+def check_native_target(path: str | os.PathLike[str]) -> None:
+    """Raise ``FileExistsError`` if :func:`save_native` would refuse ``path``, without writing.
+
+    A new path, an empty directory and an existing native directory (which a save replaces)
+    pass; a file, or a non-empty directory that holds no wordvec model, are refused, so a
+    mistyped path never deletes unrelated data. The command line calls this before training.
+    """
+    path = Path(path)
+    if path.exists():
+        if not path.is_dir():
+            raise FileExistsError(f"{path} exists and is a file; the native format is a directory")
+        if any(path.iterdir()) and not _is_native_dir(path):
+            raise FileExistsError(
+                f"refusing to replace {path}: it is a non-empty directory without a wordvec "
+                f"{CONFIG_FILE}; choose a new path or remove it first"
+            )
 
 
 def read_native_config(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ import numpy as np
 from wordvec.config import GloVeConfig
 from wordvec.cooccur.matrix import Cooccurrence
 from wordvec.corpus.encode import cpu_count
-from wordvec.exceptions import TrainingDivergedError
 from wordvec.models.base import CooccurrenceEstimator
 from wordvec.train.callbacks import Callback
 from wordvec.train.trainer import run_epochs
@@ -122,17 +121,12 @@ class GloVe(CooccurrenceEstimator):
         self.vocab_ = matrix.vocab  # the matrix's own vocabulary: its rows are these words
         self._wv = None
         t0 = time.perf_counter()
-        try:
-            history = run_epochs(
-                kernel, offsets=blocks, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
-                workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
-                description="glove", check_finite=lambda: bool(np.isfinite(W).all() and np.isfinite(C).all()),
-                job_words=_JOB_ENTRIES,
-            )
-        except TrainingDivergedError as exc:
-            # The trainer calls the rate it decays "alpha"; GloVe's is learning_rate (its alpha is
-            # the weighting exponent, which does not make training diverge).
-            raise TrainingDivergedError(str(exc).replace("lower alpha", "lower learning_rate")) from None
+        history = run_epochs(
+            kernel, offsets=blocks, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
+            workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
+            description="glove", check_finite=lambda: bool(np.isfinite(W).all() and np.isfinite(C).all()),
+            job_words=_JOB_ENTRIES, unit="entries", rate_name="learning_rate",
+        )
         seconds = time.perf_counter() - t0
         self._record(history, self._corpus_stats(matrix), seconds=seconds, workers=workers,
                      words=matrix.settings.get("total_words", 0),

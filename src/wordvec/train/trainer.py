@@ -58,8 +58,15 @@ def run_epochs(
     description: str = "training",
     check_finite: Callable[[], bool] | None = None,
     job_words: int = JOB_WORDS,
+    unit: str = "words",
+    rate_name: str = "alpha",
 ) -> list[EpochLogs]:
-    """Run ``epochs`` passes of ``kernel`` over the jobs; returns one EpochLogs per epoch."""
+    """Run ``epochs`` passes of ``kernel`` over the jobs; returns one EpochLogs per epoch.
+
+    ``unit`` names what ``offsets`` count on the progress bar (GloVe's jobs cut co-occurrence
+    entries, not words); ``rate_name`` is the model's option for the learning rate, named by
+    the divergence errors (Word2Vec's ``alpha``, GloVe's ``learning_rate``).
+    """
     cuts = make_jobs(offsets, job_words)
     starts, ends = cuts[:-1], cuts[1:]
     tokens_before = offsets[starts] - offsets[0]
@@ -71,7 +78,7 @@ def run_epochs(
         cb.on_train_begin(model)
     done_words = 0
     window = max(2 * workers, 2)
-    with TrainingProgress(total, description, enabled=progress) as bar, \
+    with TrainingProgress(total, description, enabled=progress, unit=unit) as bar, \
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wordvec") as pool:
         for epoch in range(epochs):
             t0 = time.perf_counter()
@@ -86,7 +93,7 @@ def run_epochs(
                 if not math.isfinite(l):
                     raise TrainingDivergedError(
                         f"the loss became {l} in epoch {epoch + 1}: training diverged; "
-                        f"lower alpha (now {alpha}) or check the corpus")
+                        f"lower {rate_name} (now {alpha}) or check the corpus")
                 loss += l
                 examples += e
                 words += w
@@ -106,7 +113,7 @@ def run_epochs(
             if check_finite is not None and not check_finite():
                 raise TrainingDivergedError(
                     f"the vectors hold NaN or infinite values after epoch {epoch + 1}: training "
-                    f"diverged; lower alpha (now {alpha})")
+                    f"diverged; lower {rate_name} (now {alpha})")
             logs = EpochLogs(epoch=epoch, loss=loss, mean_loss=loss / examples if examples else 0.0,
                              examples=examples, words=words, seconds=time.perf_counter() - t0,
                              alpha=linear_alpha(alpha, min_alpha, (epoch + 1) / epochs))

@@ -53,7 +53,7 @@ def main() -> None:
                 **extra).fit(a.corpus)
         seconds = time.perf_counter() - t0
         keys, vectors = m.wv.index_to_key, np.asarray(m.wv.vectors)
-        raw = m.corpus_stats_["raw_words"]
+        raw = m.corpus_stats_["total_words"]
         if a.save_model:
             m.save(a.out + ".model")
     else:
@@ -72,7 +72,7 @@ def main() -> None:
     np.save(a.out + ".npy", vectors)
     with open(a.out + ".keys", "w", encoding="utf-8") as fh:
         fh.write("\n".join(keys) + "\n")
-    print(json.dumps({"seconds": seconds, "raw_words": int(raw), "vocab": len(keys)}))
+    print(json.dumps({"seconds": seconds, "total_words": int(raw), "vocab": len(keys)}))
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def main() -> None:
     for system in a.systems:
         secs = statistics.median(x["seconds"] for x in runs[system])
         best = min(runs[system], key=lambda x: abs(x["seconds"] - secs))
-        row = {"system": system, "seconds": secs, "words_per_s": best["raw_words"] * 5 / secs,
+        row = {"system": system, "seconds": secs, "words_per_s": best["total_words"] * 5 / secs,
                "rss_mib": max(x["rss"] for x in runs[system]) / 2**20, **quality(best["prefix"])}
         if system == "wordvec":
             row.update(oov_figure(best["prefix"] + ".model"))

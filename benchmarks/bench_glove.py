@@ -3,7 +3,7 @@
     python benchmarks/bench_glove.py [--models glove ppmi-svd] [--sample 0.02]
 
 Settings (../shared/BENCHMARKS.md): vector_size 100, window 10 (1/distance, symmetric),
-min_count 5, GloVe x_max 10, alpha 0.75, 15 epochs, learning rate 0.05, workers 2. Three
+min_count 5, GloVe x_max 10, weight_exponent 0.75, 15 epochs, learning rate 0.05, workers 2. Three
 child processes, each with its own peak RSS: the co-occurrence count (saved to an .npz,
 like Stanford's vocab_count + cooccur + shuffle), GloVe training on that matrix, PPMI+SVD on
 it. Quality: Google analogies (restrict_vocab 30,000), WS353, SimLex-999 (wordvec.evaluate).
@@ -52,7 +52,7 @@ def child(argv: list[str]) -> None:
         seconds = time.perf_counter() - t0
         m.save(a.out)
         print(json.dumps({"seconds": seconds, "nnz": m.nnz, "vocab": len(m.keys),
-                          "raw_words": m.settings["total_words"], "runs": m.settings["spilled_runs"]}))
+                          "total_words": m.settings["total_words"], "runs": m.settings["spilled_runs"]}))
         return
     from wordvec.cooccur import Cooccurrence
 
@@ -62,7 +62,7 @@ def child(argv: list[str]) -> None:
 
         GloVe(8, epochs=1, min_count=1, workers=1, progress=False).fit([["warm", "up", "numba"]])
         t0 = time.perf_counter()
-        m = GloVe(100, x_max=10, alpha=0.75, epochs=a.epochs, learning_rate=0.05, workers=a.workers, seed=1,
+        m = GloVe(100, x_max=10, weight_exponent=0.75, epochs=a.epochs, learning_rate=0.05, workers=a.workers, seed=1,
                   progress=False).fit_cooccurrence(matrix)
         extra = {"losses": m.loss_history_}
     else:

@@ -68,7 +68,7 @@ def main() -> None:
             best = min(runs[system], key=lambda x: abs(x["seconds"] - secs))
             q = quality(best["prefix"])
             rows.append({"arch": arch, "system": system, "seconds": secs, "runs": [x["seconds"] for x in runs[system]],
-                         "words_per_s": best["raw_words"] * a.epochs / secs,
+                         "words_per_s": best["total_words"] * a.epochs / secs,
                          "rss_mib": max(x["rss"] for x in runs[system]) / 2**20, "vocab": best["vocab"], **q})
     print()
     print(f"| arch | system | train s | words/s | peak RSS | vocab | analogy | WS353 | SimLex |")

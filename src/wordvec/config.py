@@ -16,6 +16,8 @@ __all__ = ["Word2VecConfig", "FastTextConfig", "GloVeConfig", "PPMISVDConfig", "
 
 #: Tokenizer names :func:`wordvec.corpus.get_tokenizer` understands (``--tokenizer``'s choices).
 TOKENIZER_NAMES = ("regex", "whitespace", "korean")
+#: Vector file formats :func:`wordvec.save` writes (and ``--format``/``--to`` take), by one name each.
+VECTOR_FORMATS = ("native", "word2vec-text", "word2vec-binary", "glove", "fasttext-bin")
 ARCHITECTURES = ("skipgram", "cbow")
 LOSSES = ("negative", "hierarchical")
 GLOVE_OUTPUTS = ("sum", "word")
@@ -55,12 +57,15 @@ class _ConfigDict:
 
     #: The ``"model"`` key of :meth:`to_dict`; for a model, the name ``wordvec train --model`` takes.
     model_name: ClassVar[str] = ""
+    #: Setting names of earlier versions -> their names now, so that saved models still load.
+    renamed: ClassVar[dict[str, str]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model_name, **dataclasses.asdict(self)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]):
+        d = {cls.renamed.get(k, k): v for k, v in d.items()}
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known - {"model"})
         if unknown:
@@ -218,7 +223,9 @@ class GloVeConfig(CooccurrenceConfig):
     window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
         co-occurrence matrix is counted when fitting on a corpus (inherited from CooccurrenceConfig).
     vector_size: dimensions of the word vectors.
-    x_max / alpha: the weighting f(x) = min(1, (x / x_max) ** alpha).
+    x_max / weight_exponent: the weighting f(x) = min(1, (x / x_max) ** weight_exponent) (the
+        paper's and glove.c's alpha, renamed because wordvec's alpha is a learning rate; configs
+        saved with "alpha" still load).
     epochs: passes over the non-zero entries.
     learning_rate: AdaGrad's initial learning rate (glove.c's eta).
     grad_clip: each gradient component is clipped to [-grad_clip, grad_clip] (glove.c's grad_clip_value).
@@ -228,10 +235,11 @@ class GloVeConfig(CooccurrenceConfig):
     """
 
     model_name: ClassVar[str] = "glove"
+    renamed: ClassVar[dict[str, str]] = {"alpha": "weight_exponent"}
 
     vector_size: int = 100
     x_max: float = 100.0
-    alpha: float = 0.75
+    weight_exponent: float = 0.75
     epochs: int = 25
     learning_rate: float = 0.05
     grad_clip: float = 100.0
@@ -243,7 +251,7 @@ class GloVeConfig(CooccurrenceConfig):
         _check_vector_size(self)
         super().validate()
         _check(self.x_max > 0, f"x_max must be > 0, got {self.x_max!r}")
-        _check(self.alpha >= 0, f"alpha must be >= 0, got {self.alpha!r}")
+        _check(self.weight_exponent >= 0, f"weight_exponent must be >= 0, got {self.weight_exponent!r}")
         _check_int(self, "epochs", 1)
         _check(0 < self.learning_rate < 10, f"learning_rate must be in (0, 10), got {self.learning_rate!r}")
         _check(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip!r}")

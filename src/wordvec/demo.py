@@ -27,7 +27,7 @@ def run_demo(*, epochs: int = 5, workers: int | None = None, progress: bool = Tr
                      progress=progress).fit(path)
     wv = model.wv
     stats = model.training_stats_
-    echo(f"{len(wv):,} words, {model.corpus_stats_['raw_words']:,} tokens; trained in "
+    echo(f"{len(wv):,} words, {model.corpus_stats_['total_words']:,} tokens; trained in "
          f"{stats['seconds_train']:.1f} s ({stats['words_per_second'] / 1000:,.0f}k words/s)")
     echo("")
     for word in DEMO_WORDS:

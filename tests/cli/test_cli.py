@@ -195,9 +195,9 @@ def test_info_native(model):
 
 def test_info_foreign_format_without_counts(model, tmp_path):
     out = tmp_path / "v.txt"
-    assert invoke("convert", model, out, "--to", "word2vec").exit_code == 0
+    assert invoke("convert", model, out, "--to", "word2vec-text").exit_code == 0
     text = plain(invoke("info", out).stdout)
-    assert re.search(r"format:\s+word2vec\n", text)
+    assert re.search(r"format:\s+word2vec-text\n", text)
     assert re.search(r"counts:\s+no", text)
     assert "saved config" not in text
 
@@ -237,7 +237,7 @@ def test_evaluate_can_skip_benchmarks(model):
 
 
 # ---------------------------------------------------------------------------------- formats
-@pytest.mark.parametrize("fmt", ["word2vec", "word2vec-binary", "glove"])
+@pytest.mark.parametrize("fmt", ["word2vec-text", "word2vec-binary", "glove"])
 def test_convert_round_trip(model, tmp_path, fmt):
     import wordvec
 
@@ -272,10 +272,10 @@ def test_train_word2vec_text_output_is_loadable(corpus, tmp_path):
     import wordvec
 
     out = tmp_path / "vectors.txt"
-    result = invoke("train", corpus, "-o", out, "--format", "word2vec", "--architecture", "cbow",
+    result = invoke("train", corpus, "-o", out, "--format", "word2vec-text", "--architecture", "cbow",
                     "--loss", "hierarchical", "--no-cbow-mean", "--tokenizer", "whitespace", *TINY)
     assert result.exit_code == 0, result.output
-    assert "Saved as word2vec" in result.stdout
+    assert "Saved as word2vec-text" in result.stdout
     kv = wordvec.load(out)
     assert sorted(kv.index_to_key) == sorted(set(WORDS))
     assert kv.vector_size == 16
@@ -311,11 +311,15 @@ def test_train_options_reach_the_chosen_model_under_its_parameter_names(corpus, 
     from wordvec.config import GloVeConfig, PPMISVDConfig
     from wordvec.io import read_native_config
 
-    result = invoke("train", corpus, "-o", tmp_path / "g", "--model", "glove", "--alpha", "0.1", "--glove-alpha",
+    result = invoke("train", corpus, "-o", tmp_path / "g", "--model", "glove", "--alpha", "0.1", "--weight-exponent",
                     "0.5", "--glove-output", "word", "--memory", "64", "--negative", "9", *TINY)
     assert result.exit_code == 0, result.output
     cfg = read_native_config(tmp_path / "g")["extra"]["config"]
-    assert (cfg["learning_rate"], cfg["alpha"], cfg["output"], cfg["memory_mb"]) == (0.1, 0.5, "word", 64.0)
+    assert (cfg["learning_rate"], cfg["weight_exponent"], cfg["output"], cfg["memory_mb"]) == (0.1, 0.5, "word", 64.0)
+    result = invoke("train", corpus, "-o", tmp_path / "g2", "--model", "glove", "--glove-alpha", "0.6", *TINY)
+    assert result.exit_code == 0, result.output  # the deprecated spelling still works, and says so
+    assert "--weight-exponent" in plain(result.stderr)
+    assert read_native_config(tmp_path / "g2")["extra"]["config"]["weight_exponent"] == 0.6
     assert cfg["window"] == defaults(GloVeConfig)["window"] and "negative" not in cfg  # left out: GloVe's own
     result = invoke("train", corpus, "-o", tmp_path / "p", "--model", "ppmi-svd", "--alpha", "0.3", "--cds", "1",
                     "--vector-size", "4", "--min-count", "1", "--quiet")
@@ -393,8 +397,21 @@ def test_missing_evaluation_file(model, tmp_path):
 
 
 def test_convert_unknown_input_format_is_usage_error(model, tmp_path):
-    result = invoke("convert", model, tmp_path / "x", "--to", "word2vec", "--from", "fasttext-bin")
+    result = invoke("convert", model, tmp_path / "x", "--to", "word2vec-text", "--from", "npy")
     assert result.exit_code == 2
+
+
+def test_format_names_are_the_librarys_and_old_spellings_still_work(model, tmp_path):
+    from wordvec.io import FORMATS
+
+    help_text = plain(invoke("convert", "--help").stdout)
+    assert "native, word2vec-text, word2vec-binary, glove, fasttext-bin" in " ".join(help_text.split())
+    assert "word2vec," not in help_text and "fasttext," not in help_text  # old names not advertised
+    result = invoke("convert", model, tmp_path / "v.txt", "--to", "word2vec")  # deprecated spelling
+    assert result.exit_code == 0, result.output
+    assert "'word2vec' is now called 'word2vec-text'" in plain(result.stderr)
+    assert (tmp_path / "v.txt").read_text().split("\n", 1)[0].split()[1] == "16"
+    assert FORMATS == ("native", "word2vec-text", "word2vec-binary", "glove", "fasttext-bin")
 
 
 # -------------------------------------------------------------------------- start-up cost

@@ -47,7 +47,7 @@ def test_reprs_name_the_main_settings():
     assert repr(FastText()) == ("FastText(vector_size=100, architecture='skipgram', loss='negative', min_n=3, "
                                 "max_n=6, bucket=2000000)")
     assert repr(FastText(jamo=True)).endswith("bucket=2000000, jamo=True)")
-    assert repr(GloVe()) == "GloVe(vector_size=100, window=10, x_max=100.0, alpha=0.75, epochs=25)"
+    assert repr(GloVe()) == "GloVe(vector_size=100, window=10, x_max=100.0, weight_exponent=0.75, epochs=25)"
     assert repr(PPMISVD(cds=1.0)) == "PPMISVD(vector_size=100, window=10, cds=1.0, eig=0.5)"
 
 

@@ -212,7 +212,7 @@ def test_cli_train_jamo_flag(tmp_path):
     assert wv.jamo is True and wv.is_oov("영화관") and wv["영화관"].shape == (8,)
     # refused before training: a jamo model cannot become a fastText .bin, and word2vec has no n-grams
     r = runner.invoke(app, ["train", str(corpus), "-o", str(tmp_path / "m.bin"), "--model", "fasttext", "--jamo",
-                            "--format", "fasttext", "-q"])
+                            "--format", "fasttext-bin", "-q"])
     assert r.exit_code != 0 and "jamo" in r.output and not (tmp_path / "m.bin").exists()
     r = runner.invoke(app, ["train", str(corpus), "-o", str(tmp_path / "w2v"), "--jamo", "-q"])
     assert r.exit_code != 0 and "--model fasttext" in r.output

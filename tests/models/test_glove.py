@@ -29,7 +29,9 @@ def topic_accuracy(kv) -> float:
 
 def test_init_stores_params_and_wv_before_fit_is_clear():
     m = GloVe(50, x_max=10, epochs=3)
-    assert (m.vector_size, m.x_max, m.epochs, m.window, m.alpha, m.learning_rate) == (50, 10, 3, 10, 0.75, 0.05)
+    assert (m.vector_size, m.x_max, m.epochs, m.window, m.weight_exponent, m.learning_rate) == (50, 10, 3, 10, 0.75, 0.05)
+    with pytest.warns(DeprecationWarning, match="weight_exponent"):
+        assert GloVe(alpha=0.5).config.weight_exponent == 0.5  # the name of earlier versions
     with pytest.raises(NotFittedError, match="fit"):
         m.wv
     with pytest.raises(ValueError, match="x_max"):

@@ -19,7 +19,7 @@ from wordvec.cli.app import app
 from wordvec.corpus.korean import KoreanTokenizer
 from wordvec.torch import TextClassifier
 from wordvec.torch.classifier import ClassifierConfig
-from wordvec.torch.vocabulary import Vocabulary
+from wordvec.torch.vocabulary import EmbeddingVocab
 
 NSMC_TRAIN = "corpora/ko/nsmc_ratings_train.tsv.gz"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -113,7 +113,7 @@ def test_save_and_load_keep_the_tokenizer(trained, rows, tmp_path):
     assert loaded.tokenizer == "korean" and loaded.vocabulary_.tokenizer == "korean"
     assert loaded.vocabulary_ == trained.vocabulary_
     assert loaded.predict(texts[500:560]) == trained.predict(texts[500:560])
-    again = Vocabulary.from_dict(trained.vocabulary_.to_dict())
+    again = EmbeddingVocab.from_dict(trained.vocabulary_.to_dict())
     assert again.tokenize("최고의 영화 ㅋㅋ") == trained.vocabulary_.tokenize("최고의 영화 ㅋㅋ") == ["최고", "영화", "ㅋㅋ"]
 
 

@@ -1,4 +1,4 @@
-"""The nn.Embedding <-> KeyedVectors bridge and the Vocabulary."""
+"""The nn.Embedding <-> KeyedVectors bridge and the EmbeddingVocab."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from wordvec.torch import Vocabulary, embedding_for, from_torch, to_torch
+from wordvec.torch import EmbeddingVocab, embedding_for, from_torch, to_torch
 from wordvec.torch.classifier import MeanEmbeddingNet
 from wordvec.vectors.keyed import KeyedVectors
 
@@ -103,7 +103,7 @@ def test_embedding_for_uses_any_vectors_object():
         def __getitem__(self, w):
             return np.array([1.0, 2.0, 3.0])
 
-    vocab = Vocabulary(["known", "other"])
+    vocab = EmbeddingVocab(["known", "other"])
     emb, found = embedding_for(vocab, vectors=Lookup(), generator=torch.Generator().manual_seed(0))
     assert found == 1 and emb.weight.shape == (4, 3) and emb.padding_idx == 1
     assert emb.weight[2].tolist() == [1.0, 2.0, 3.0] and emb.weight[1].abs().sum() == 0
@@ -112,8 +112,20 @@ def test_embedding_for_uses_any_vectors_object():
 
 
 def test_vocabulary_build_and_dict_round_trip():
-    vocab = Vocabulary.build(["b a b", "c b a", "d"], min_count=2)
+    vocab = EmbeddingVocab.build(["b a b", "c b a", "d"], min_count=2)
     assert vocab.words == ["b", "a"] and vocab.counts == [3, 2]
-    assert Vocabulary.from_dict(vocab.to_dict()) == vocab
+    assert EmbeddingVocab.from_dict(vocab.to_dict()) == vocab
     with pytest.raises(ValueError, match="min_count"):
-        Vocabulary.build(["a"], min_count=5)
+        EmbeddingVocab.build(["a"], min_count=5)
+
+
+def test_old_names_still_work_with_a_deprecation_warning():
+    import wordvec.torch
+
+    with pytest.warns(DeprecationWarning, match="EmbeddingVocab"):
+        assert wordvec.torch.Vocabulary is EmbeddingVocab
+    with pytest.warns(DeprecationWarning, match="max_vocab_size"):
+        old = EmbeddingVocab.build(["b a b", "c b a", "d"], max_size=1)
+    assert old == EmbeddingVocab.build(["b a b", "c b a", "d"], max_vocab_size=1) and old.words == ["b"]
+    with pytest.raises(AttributeError):
+        wordvec.torch.NoSuchName

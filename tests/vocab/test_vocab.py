@@ -29,7 +29,7 @@ def test_min_count_and_max_vocab_size_prune_and_drop_tokens():
     assert vocab.total_words == 13 and vocab.retained_words == 9
     assert enc.tokens.tolist() == [0, 1, 2, 1, 2, 0, 1, 2, 0]
     assert enc.offsets.tolist() == [0, 4, 6, 9]
-    assert enc.raw_words == 13
+    assert enc.total_words == 13
     vocab, _ = scan_corpus(CORPUS, min_count=1, max_vocab_size=2)
     assert vocab.index_to_key == ["b", "a"]
 
@@ -52,7 +52,7 @@ def test_empty_corpus_and_min_count_errors_name_the_cause():
 def test_long_sentences_are_split_and_counted_not_truncated():
     sent = [f"w{i % 7}" for i in range(25)]
     vocab, enc = scan_corpus([sent, ["w1", "w2"]], min_count=1, max_sentence_length=10)
-    assert enc.n_tokens == 27
+    assert enc.retained_words == 27
     assert enc.offsets.tolist() == [0, 10, 20, 25, 27]
     assert enc.n_split == 1
 
@@ -119,4 +119,4 @@ def test_encode_with_existing_vocab_drops_unknown_words():
     enc = encode_with_vocab([["a", "zzz", "b"], ["zzz"], ["c"]], vocab)
     assert enc.tokens.tolist() == [1, 0, 2]
     assert enc.offsets.tolist() == [0, 2, 3]
-    assert enc.raw_words == 5
+    assert enc.total_words == 5

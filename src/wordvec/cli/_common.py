@@ -14,23 +14,17 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from wordvec.config import TOKENIZER_NAMES
+from wordvec.config import TOKENIZER_NAMES, VECTOR_FORMATS
 
-__all__ = ["APP_SETTINGS", "DEFAULT_TOKENIZER", "FORMATS", "Format", "RestrictVocab", "TOKENIZER_HELP",
-           "TokenizerName", "VectorsArgument", "choice", "describe_error", "fail", "load_vectors", "user_errors"]
+__all__ = ["APP_SETTINGS", "DEFAULT_TOKENIZER", "DEPRECATED_FORMATS", "FORMAT_CHOICES", "FORMAT_METAVAR", "Format", "RestrictVocab", "TOKENIZER_HELP",
+           "TokenizerName", "VectorsArgument", "choice", "describe_error", "fail", "format_name", "load_vectors", "user_errors"]
 
 #: The settings of every typer app (``wordvec`` and its command groups).
 APP_SETTINGS = {"no_args_is_help": True, "add_completion": False, "pretty_exceptions_show_locals": False,
                 "context_settings": {"help_option_names": ["-h", "--help"]}}
 
-#: CLI format name -> :mod:`wordvec.io` format name.
-FORMATS: dict[str, str] = {
-    "native": "native",
-    "word2vec": "word2vec-text",
-    "word2vec-binary": "word2vec-binary",
-    "glove": "glove",
-    "fasttext": "fasttext-bin",
-}
+#: Spellings of ``--format``/``--to``/``--from`` that earlier versions took, and their names now.
+DEPRECATED_FORMATS: dict[str, str] = {"word2vec": "word2vec-text", "fasttext": "fasttext-bin"}
 
 
 def choice(name: str, values: Iterable[str]) -> type[StrEnum]:
@@ -42,10 +36,24 @@ def choice(name: str, values: Iterable[str]) -> type[StrEnum]:
     return StrEnum(name, {v: v for v in values})
 
 
-#: ``--format`` / ``--to`` / ``--from`` values: the CLI names of :data:`FORMATS`.
-Format = choice("Format", FORMATS)
-#: The io name -> CLI name, to report detected formats the way users type them.
-CLI_FORMAT_NAME: dict[str, str] = {io_name: cli for cli, io_name in FORMATS.items()}
+#: ``--format`` / ``--to`` / ``--from`` values: the names :func:`wordvec.save` takes (config's
+#: VECTOR_FORMATS), and the deprecated spellings, accepted but left out of the help.
+Format = choice("Format", (*VECTOR_FORMATS, *DEPRECATED_FORMATS))
+#: The metavar of those options; the help lists the choices in words, so that they wrap between
+#: names at 80 columns instead of inside them.
+FORMAT_METAVAR = "FORMAT"
+FORMAT_CHOICES = ", ".join(VECTOR_FORMATS)
+
+
+def format_name(value: str) -> str:
+    """The :mod:`wordvec.io` name of a ``--format`` value; a deprecated spelling says so on stderr."""
+    value = str(getattr(value, "value", value))
+    if value in DEPRECATED_FORMATS:
+        new = DEPRECATED_FORMATS[value]
+        typer.echo(f"note: format {value!r} is now called {new!r}; the old name will be removed", err=True)
+        return new
+    return value
+
 
 #: The MODEL argument of the commands that read vectors (:func:`load_vectors` reads it).
 VectorsArgument = Annotated[Path, typer.Argument(
@@ -125,4 +133,4 @@ def load_vectors(path: str | os.PathLike[str], format: str | None = None, limit:
     """Load a MODEL argument with :func:`wordvec.io.load` (format detected unless given as a CLI name)."""
     from wordvec.io import load
 
-    return load(os.fspath(path), format=None if format is None else FORMATS[format], limit=limit)
+    return load(os.fspath(path), format=None if format is None else format_name(format), limit=limit)

@@ -5,7 +5,7 @@ import os
 
 import typer
 
-from wordvec.cli._common import CLI_FORMAT_NAME, VectorsArgument, user_errors
+from wordvec.cli._common import VectorsArgument, user_errors
 
 __all__ = ["TOP_WORDS", "info"]
 
@@ -26,7 +26,7 @@ def info(
         kv = load(os.fspath(model), format=fmt)
         lines = [
             f"path:        {model}",
-            f"format:      {CLI_FORMAT_NAME.get(fmt, fmt)}",
+            f"format:      {fmt}",
             f"words:       {len(kv):,}",
             f"dimensions:  {kv.vector_size}",
         ]

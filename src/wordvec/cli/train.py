@@ -16,14 +16,15 @@ from typing import Annotated
 import typer
 
 from wordvec.cli._common import (
-    CLI_FORMAT_NAME,
     DEFAULT_TOKENIZER,
-    FORMATS,
+    FORMAT_CHOICES,
+    FORMAT_METAVAR,
     TOKENIZER_HELP,
     Format,
     TokenizerName,
     choice,
     fail,
+    format_name,
     user_errors,
 )
 from wordvec.config import (
@@ -61,9 +62,10 @@ _DEFAULT_SVD = SVDSolver(P["svd"])
 #: Options of the command itself, not of a model (GloVe has a parameter called output too).
 _COMMAND_OPTIONS = {"corpus", "output", "format", "model", "tokenizer", "quiet"}
 #: Options named otherwise than the model parameter they set. GloVe's learning rate is --alpha,
-#: as for Word2Vec, so its weighting exponent (its config's alpha) is --glove-alpha.
+#: as for Word2Vec; --glove-alpha is the hidden, deprecated name of --weight-exponent.
 _RENAMED = {
-    "glove": {"alpha": "learning_rate", "glove_alpha": "alpha", "glove_output": "output", "memory": "memory_mb"},
+    "glove": {"alpha": "learning_rate", "glove_alpha": "weight_exponent", "glove_output": "output",
+              "memory": "memory_mb"},
     "ppmi-svd": {"memory": "memory_mb"},
 }
 
@@ -84,7 +86,7 @@ def train(
         "--output", "-o", help="Where to save the vectors (a directory for the native format).",
         show_default=False)],
     format: Annotated[Format, typer.Option(
-        "--format", "-f", help="Output format.")] = Format.native,
+        "--format", "-f", metavar=FORMAT_METAVAR, help=f"Output format: {FORMAT_CHOICES}.")] = Format.native,
     model: Annotated[Model, typer.Option(help="Which model to train.")] = _DEFAULT_MODEL,
     vector_size: Annotated[int, typer.Option(
         "--vector-size", "-d", min=1, help="Dimensions of the word vectors.")] = D["vector_size"],
@@ -138,8 +140,11 @@ def train(
         help="fasttext: take n-grams over jamo, every Hangul syllable split into initial, vowel and final "
              "(Korean; --min-n/--max-n then count jamo).")] = F["jamo"],
     x_max: Annotated[float, typer.Option(
-        help="glove: weighting cut-off, f(x) = min(1, (x / x_max) ** glove_alpha).")] = G["x_max"],
-    glove_alpha: Annotated[float, typer.Option(help="glove: exponent of the weighting f(x).")] = G["alpha"],
+        help="glove: weighting cut-off, f(x) = min(1, (x / x_max) ** weight_exponent).")] = G["x_max"],
+    weight_exponent: Annotated[float, typer.Option(
+        help="glove: exponent of the weighting f(x) (the GloVe paper's alpha).")] = G["weight_exponent"],
+    glove_alpha: Annotated[float | None, typer.Option(
+        hidden=True, help="Deprecated name of --weight-exponent.")] = None,
     grad_clip: Annotated[float, typer.Option(help="glove: gradient components are clipped to +-this.")
     ] = G["grad_clip"],
     glove_output: Annotated[GloVeOutput, typer.Option(
@@ -164,9 +169,11 @@ def train(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
-    model, format = model.value, format.value
+    model, format = model.value, format_name(format)
     if jamo and model != "fasttext":
         fail("--jamo applies to --model fasttext only (n-grams over jamo)")
+    if glove_alpha is not None:
+        typer.echo("note: --glove-alpha is now called --weight-exponent; the old name will be removed", err=True)
     with user_errors():
         # Check everything that can be checked before a long training run.
         params = _parameters(model, ctx)
@@ -180,7 +187,7 @@ def train(
         fitted = fit_model(model, corpus[0] if len(corpus) == 1 else list(corpus), **params,
                            tokenizer=tokenizer.value, progress=not quiet)
         _save(fitted, output, format)
-        typer.echo(f"{fitted.summary()} Saved as {CLI_FORMAT_NAME.get(FORMATS[format], format)} "
+        typer.echo(f"{fitted.summary()} Saved as {format} "
                    f"to {os.fspath(output)}.")
 
 
@@ -204,14 +211,14 @@ def _parameters(model: str, ctx: typer.Context) -> dict:
 
 def _check_output(output: Path, format: str, *, jamo: bool = False) -> None:
     """Refuse, before training, an output the save would refuse after it."""
-    if jamo and FORMATS[format] == "fasttext-bin":
+    if jamo and format == "fasttext-bin":
         fail("--jamo models cannot be saved as fastText .bin (fastText has no jamo n-grams and would "
-             "build different vectors for unseen words); use --format native, or word2vec for the "
+             "build different vectors for unseen words); use --format native, or word2vec-text for the "
              "vocabulary's vectors")
     from wordvec.io import check_save_target
 
     try:
-        check_save_target(output, FORMATS[format])
+        check_save_target(output, format)
     except OSError as exc:
         hint = " (or --format native)" if isinstance(exc, IsADirectoryError) else ""
         fail(f"{exc}{hint}")
@@ -225,4 +232,4 @@ def _save(fitted, output: Path, format: str) -> None:
     else:
         from wordvec.io import save
 
-        save(fitted.wv, output, format=FORMATS[format])
+        save(fitted.wv, output, format=format)

@@ -64,7 +64,7 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
                                                symmetric=cfg.symmetric, memory_mb=cfg.memory_mb,
                                                tmp_dir=tmp_dir, stats=stats)
     settings = {**cfg.to_dict(), "total_words": vocab.total_words, "sentences": stats.get("sentences", 0),
-                "kept_tokens": vocab.retained_words, "spilled_runs": stats.get("runs", 0),
+                "retained_words": vocab.retained_words, "spilled_runs": stats.get("runs", 0),
                 "seconds": time.perf_counter() - t0}
     return Cooccurrence(rows, cols, vals, vocab.index_to_key, np.asarray(vocab.counts), settings)
 
@@ -83,7 +83,7 @@ def cooccurrence_from_encoded(vocab: Vocab, tokens: np.ndarray, offsets: np.ndar
     settings = {"model": "cooccurrence", "window": window, "distance_weighting": distance_weighting,
                 "symmetric": symmetric, "min_count": vocab.min_count, "max_vocab_size": vocab.max_vocab_size,
                 "memory_mb": memory_mb, "total_words": vocab.total_words,
-                "sentences": int(offsets.shape[0] - 1), "kept_tokens": vocab.retained_words,
+                "sentences": int(offsets.shape[0] - 1), "retained_words": vocab.retained_words,
                 "spilled_runs": stats.get("runs", 0)}
     return Cooccurrence(rows, cols, vals, vocab.index_to_key, np.asarray(vocab.counts), settings)
 

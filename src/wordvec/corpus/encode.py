@@ -36,7 +36,7 @@ class EncodedCorpus:
 
     tokens: np.ndarray
     offsets: np.ndarray
-    raw_words: int  # tokens in the source, kept or not
+    total_words: int  # tokens in the source, kept or not (Vocab.total_words)
     n_split: int = 0  # sentences split because they were longer than max_sentence_length
 
     @property
@@ -44,7 +44,8 @@ class EncodedCorpus:
         return int(self.offsets.shape[0] - 1)
 
     @property
-    def n_tokens(self) -> int:
+    def retained_words(self) -> int:
+        """Tokens of kept words: the length of ``tokens`` (Vocab.retained_words)."""
         return int(self.tokens.shape[0])
 
 
@@ -112,7 +113,7 @@ def _finish(chunks, remap: np.ndarray, n_kept: int, max_sentence_length: int) ->
     if n_split:
         log.warning("%d sentences longer than %d tokens were split into pieces (no token dropped)",
                     n_split, max_sentence_length)
-    return EncodedCorpus(tokens, offsets, raw_words=raw, n_split=n_split)
+    return EncodedCorpus(tokens, offsets, total_words=raw, n_split=n_split)
 
 
 def scan_corpus(corpus: Iterable, *, min_count: int = 5, max_vocab_size: int | None = None,

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from wordvec._files import strip_compression
+from wordvec.config import VECTOR_FORMATS
 from wordvec.exceptions import FormatError
 from wordvec.io.fasttext_format import (
     FastTextBin,
@@ -60,7 +61,7 @@ __all__ = [
     "save_word2vec",
 ]
 
-FORMATS = ("native", "word2vec-text", "word2vec-binary", "glove", "fasttext-bin")
+FORMATS = VECTOR_FORMATS
 
 
 def _check_format(format: str) -> None:

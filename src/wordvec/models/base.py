@@ -162,7 +162,8 @@ class CooccurrenceEstimator(Estimator):
     def _corpus_stats(self, matrix: Cooccurrence, **more: int) -> dict[str, int]:
         """The corpus statistics the matrix's settings carry (counting recorded them)."""
         s = matrix.settings
-        return {"raw_words": int(s.get("total_words", 0)), "kept_tokens": int(s.get("kept_tokens", 0)),
+        retained = s.get("retained_words", s.get("kept_tokens", 0))  # kept_tokens: matrices saved by earlier versions
+        return {"total_words": int(s.get("total_words", 0)), "retained_words": int(retained),
                 "sentences": int(s.get("sentences", 0)), "sentences_split": 0,
                 "cooccurrence_entries": matrix.nnz, **more}
 
@@ -173,7 +174,7 @@ class CooccurrenceEstimator(Estimator):
         """One paragraph: the corpus, the vocabulary, what the fit did and how long it took."""
         self._check_fitted()
         cfg, corpus, stats = self.config, self.corpus_stats_, self.training_stats_
-        return (f"Trained {cfg.model_name} ({cfg.vector_size} dimensions) on {corpus['raw_words']:,} tokens: "
+        return (f"Trained {cfg.model_name} ({cfg.vector_size} dimensions) on {corpus['total_words']:,} tokens: "
                 f"{len(self.vocab_):,} words in the vocabulary. {self._summary_detail()}; "
                 f"{stats.get('seconds_total', stats['seconds_train']):.2f} s in all.")
 

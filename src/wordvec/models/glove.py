@@ -1,6 +1,6 @@
 """GloVe (Pennington, Socher, Manning 2014): weighted least squares on log co-occurrences.
 
-Mirrors Stanford glove.c: f(x) = min(1, (x / x_max) ** alpha), AdaGrad from learning_rate
+Mirrors Stanford glove.c: f(x) = min(1, (x / x_max) ** weight_exponent) (glove.c's alpha), AdaGrad from learning_rate
 with gradients clipped at grad_clip, vectors and biases initialised uniform in
 [-0.5/d, 0.5/d), squared-gradient sums starting at 1, the non-zero entries shuffled once
 (glove's ``shuffle`` tool) and cut into jobs that ``workers`` threads train without locks
@@ -13,6 +13,7 @@ entries, in float64; glove.c prints half of J divided by the number of entries.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,7 +46,7 @@ class GloVe(CooccurrenceEstimator):
     """
 
     config_class = GloVeConfig
-    _repr_fields = ("vector_size", "window", "x_max", "alpha", "epochs")
+    _repr_fields = ("vector_size", "window", "x_max", "weight_exponent", "epochs")
 
     def __init__(self, vector_size: int = GloVeConfig.vector_size, *,
                  window: int = GloVeConfig.window,
@@ -55,7 +56,7 @@ class GloVe(CooccurrenceEstimator):
                  max_vocab_size: int | None = GloVeConfig.max_vocab_size,
                  memory_mb: float = GloVeConfig.memory_mb,
                  x_max: float = GloVeConfig.x_max,
-                 alpha: float = GloVeConfig.alpha,
+                 weight_exponent: float = GloVeConfig.weight_exponent,
                  epochs: int = GloVeConfig.epochs,
                  learning_rate: float = GloVeConfig.learning_rate,
                  grad_clip: float = GloVeConfig.grad_clip,
@@ -64,7 +65,12 @@ class GloVe(CooccurrenceEstimator):
                  seed: int = GloVeConfig.seed,
                  tokenizer=None,
                  callbacks: Sequence[Callback] = (),
-                 progress: bool = True):
+                 progress: bool = True,
+                 alpha: float | None = None):
+        if alpha is not None:  # weight_exponent's name in earlier versions (wordvec's alpha is a learning rate)
+            warnings.warn("GloVe(alpha=...) is deprecated: the weighting exponent is now called weight_exponent",
+                          DeprecationWarning, stacklevel=2)
+            weight_exponent = alpha
         self.vector_size = vector_size
         self.window = window
         self.distance_weighting = distance_weighting
@@ -73,7 +79,7 @@ class GloVe(CooccurrenceEstimator):
         self.max_vocab_size = max_vocab_size
         self.memory_mb = memory_mb
         self.x_max = x_max
-        self.alpha = alpha
+        self.weight_exponent = weight_exponent
         self.epochs = epochs
         self.learning_rate = learning_rate
         self.grad_clip = grad_clip
@@ -105,7 +111,7 @@ class GloVe(CooccurrenceEstimator):
         cols = matrix.cols.astype(np.int32, copy=True)
         weight = np.empty(matrix.nnz, dtype=np.float32)
         logx = np.empty(matrix.nnz, dtype=np.float32)
-        glove_weights(matrix.values, float(cfg.x_max), float(cfg.alpha), weight, logx)
+        glove_weights(matrix.values, float(cfg.x_max), float(cfg.weight_exponent), weight, logx)
         # glove's shuffle tool: one shuffle, reused every epoch (in place: 16 bytes an entry in all)
         shuffle_entries(rows, cols, weight, logx, job_seed(cfg.seed, 2**31, 0))
         nnz = matrix.nnz

@@ -19,7 +19,14 @@ from wordvec.torch.classifier import ClassifierConfig, MeanEmbeddingNet, TextCla
 from wordvec.torch.data import LabelledTexts, read_labelled
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
 from wordvec.torch.subword import SubwordEncoder, to_torch_bag
-from wordvec.torch.vocabulary import Vocabulary
+from wordvec.torch.vocabulary import EmbeddingVocab
 
-__all__ = ["ClassifierConfig", "LabelledTexts", "MeanEmbeddingNet", "SubwordEncoder", "TextClassifier",
-           "Vocabulary", "embedding_for", "from_torch", "read_labelled", "to_torch", "to_torch_bag"]
+__all__ = ["ClassifierConfig", "EmbeddingVocab", "LabelledTexts", "MeanEmbeddingNet", "SubwordEncoder",
+           "TextClassifier", "embedding_for", "from_torch", "read_labelled", "to_torch", "to_torch_bag"]
+
+
+def __getattr__(name: str):
+    """``Vocabulary``: the name of :class:`EmbeddingVocab` in earlier versions (deprecated)."""
+    from wordvec.torch import vocabulary
+
+    return getattr(vocabulary, name)

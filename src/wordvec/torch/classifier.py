@@ -26,7 +26,7 @@ from torch import nn
 from wordvec.config import ClassifierConfig
 from wordvec.exceptions import NotFittedError
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
-from wordvec.torch.vocabulary import PAD_INDEX, Vocabulary
+from wordvec.torch.vocabulary import PAD_INDEX, EmbeddingVocab
 
 __all__ = ["ClassifierConfig", "MeanEmbeddingNet", "TextClassifier"]
 
@@ -137,14 +137,14 @@ class TextClassifier:
             embedding, self.vocabulary_ = to_torch(self.vectors, freeze=True, tokenizer=cfg.tokenizer)
             self.pretrained_found_ = len(self.vocabulary_) - 2
         else:
-            self.vocabulary_ = Vocabulary.build(tokenized, min_count=cfg.min_count, tokenizer=cfg.tokenizer)
+            self.vocabulary_ = EmbeddingVocab.build(tokenized, min_count=cfg.min_count, tokenizer=cfg.tokenizer)
             if self.vectors is not None and hasattr(self.vectors, "index_to_key"):
                 # Words never seen in training keep their pre-trained vector (fine-tuned words
                 # start from theirs), so a test text's unseen words are not all <unk>.
                 seen = self.vocabulary_.key_to_index
                 extra = [w for w in self.vectors.index_to_key if w not in seen]
                 counts = self.vocabulary_.counts + [0] * len(extra)
-                self.vocabulary_ = Vocabulary(self.vocabulary_.words + extra, counts=counts, tokenizer=cfg.tokenizer)
+                self.vocabulary_ = EmbeddingVocab(self.vocabulary_.words + extra, counts=counts, tokenizer=cfg.tokenizer)
             embedding, self.pretrained_found_ = embedding_for(
                 self.vocabulary_, None if self.vectors is not None else cfg.embedding_dim, self.vectors,
                 freeze=cfg.freeze, generator=generator)
@@ -190,7 +190,7 @@ class TextClassifier:
             train_idx, val_texts, val_labels = order, [], []
         train_idx = torch.sort(train_idx).values  # shuffled again each epoch
 
-        tokenized = Vocabulary([], tokenizer=cfg.tokenizer).tokenize_batch([texts[i] for i in train_idx.tolist()])
+        tokenized = EmbeddingVocab([], tokenizer=cfg.tokenizer).tokenize_batch([texts[i] for i in train_idx.tolist()])
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             self._build(tokenized, len(self.classes_), generator)
@@ -333,7 +333,7 @@ class TextClassifier:
         clf.history_ = meta.get("history", [])
         clf.best_epoch_ = meta.get("best_epoch", 0)
         clf.pretrained_found_ = meta.get("pretrained_found", 0)
-        clf.vocabulary_ = Vocabulary.from_dict(json.loads((path / VOCAB_FILE).read_text(encoding="utf-8")))
+        clf.vocabulary_ = EmbeddingVocab.from_dict(json.loads((path / VOCAB_FILE).read_text(encoding="utf-8")))
         state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)
         weight = state["embedding.weight"]
         embedding = nn.Embedding(weight.shape[0], weight.shape[1], padding_idx=PAD_INDEX)

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from wordvec.torch.vocabulary import PAD_INDEX, UNK_INDEX, Vocabulary
+from wordvec.torch.vocabulary import PAD_INDEX, UNK_INDEX, EmbeddingVocab
 
 if TYPE_CHECKING:
     from wordvec.vectors.keyed import KeyedVectors
@@ -34,8 +34,8 @@ def _unk_row(vectors: np.ndarray, unk_init: str) -> np.ndarray:
 
 
 def to_torch(kv: KeyedVectors, specials: tuple[str, str] = ("<unk>", "<pad>"), freeze: bool = True,
-             unk_init: str = "mean", tokenizer: str = "regex") -> tuple[nn.Embedding, Vocabulary]:
-    """An ``nn.Embedding`` holding ``kv``'s vectors, and the :class:`Vocabulary` that indexes it.
+             unk_init: str = "mean", tokenizer: str = "regex") -> tuple[nn.Embedding, EmbeddingVocab]:
+    """An ``nn.Embedding`` holding ``kv``'s vectors, and the :class:`EmbeddingVocab` that indexes it.
 
     Row 0 is ``<unk>`` (the mean vector, or zeros with ``unk_init="zeros"``), row 1 ``<pad>`` (a
     zero row, ``padding_idx=1``, which never receives a gradient), then ``kv.index_to_key`` in
@@ -43,7 +43,7 @@ def to_torch(kv: KeyedVectors, specials: tuple[str, str] = ("<unk>", "<pad>"), f
     training the layer leaves ``kv`` untouched.
     """
     vectors = np.asarray(kv.vectors, dtype=np.float32)
-    vocabulary = Vocabulary(kv.index_to_key, specials=specials, counts=kv.counts, tokenizer=tokenizer)
+    vocabulary = EmbeddingVocab(kv.index_to_key, specials=specials, counts=kv.counts, tokenizer=tokenizer)
     weight = np.empty((len(vocabulary), vectors.shape[1]), dtype=np.float32)
     weight[UNK_INDEX] = _unk_row(vectors, unk_init)
     weight[PAD_INDEX] = 0.0
@@ -52,7 +52,7 @@ def to_torch(kv: KeyedVectors, specials: tuple[str, str] = ("<unk>", "<pad>"), f
     return embedding, vocabulary
 
 
-def embedding_for(vocabulary: Vocabulary, dim: int | None = None, vectors=None, *, freeze: bool = False,
+def embedding_for(vocabulary: EmbeddingVocab, dim: int | None = None, vectors=None, *, freeze: bool = False,
                   unk_init: str = "mean", scale: float | None = None,
                   generator: torch.Generator | None = None) -> tuple[nn.Embedding, int]:
     """An ``nn.Embedding`` for ``vocabulary``: rows of words found in ``vectors`` copied from it,
@@ -88,7 +88,7 @@ def embedding_for(vocabulary: Vocabulary, dim: int | None = None, vectors=None, 
     return embedding, len(found_rows)
 
 
-def from_torch(embedding: nn.Embedding | torch.Tensor, vocabulary: Vocabulary, include_specials: bool = False
+def from_torch(embedding: nn.Embedding | torch.Tensor, vocabulary: EmbeddingVocab, include_specials: bool = False
                ) -> KeyedVectors:
     """KeyedVectors from a (trained) embedding and the vocabulary that indexes it.
 

@@ -1,4 +1,4 @@
-"""Vocabulary: token <-> row index for an ``nn.Embedding``, with ``<unk>`` at 0 and ``<pad>`` at 1.
+"""EmbeddingVocab: token <-> row index for an ``nn.Embedding``, with ``<unk>`` at 0 and ``<pad>`` at 1.
 
 Row 0 is the unknown-word token (every word not in the vocabulary maps to it), row 1 the
 padding token (``padding_idx=1``: a zero row that gets no gradient), then the words. The
@@ -7,6 +7,7 @@ layout follows the PyTorch tutorials' ``nn.Embedding(..., padding_idx=...)`` con
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -14,14 +15,20 @@ import torch
 
 from wordvec.corpus.tokenizers import TOKENIZER_NAMES, get_tokenizer, is_batch_tokenizer
 
-__all__ = ["PAD_INDEX", "UNK_INDEX", "Vocabulary"]
+__all__ = ["PAD_INDEX", "UNK_INDEX", "EmbeddingVocab"]
+
+_DEPRECATED = {"Vocabulary": "EmbeddingVocab"}
 
 UNK_INDEX = 0
 PAD_INDEX = 1
 
 
-class Vocabulary:
+class EmbeddingVocab:
     """Keys in row order: ``[unk, pad, word_0, word_1, ...]``.
+
+    The rows of an ``nn.Embedding``, where :class:`wordvec.vocab.Vocab` is the vocabulary a model
+    trains on (words and their counts, no special tokens). Called ``Vocabulary`` in earlier
+    versions; that name still works, with a DeprecationWarning.
 
     Parameters
     ----------
@@ -68,10 +75,16 @@ class Vocabulary:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def build(cls, texts: Iterable[str | Sequence[str]], *, min_count: int = 1, max_size: int | None = None,
-              specials: tuple[str, str] = ("<unk>", "<pad>"), tokenizer: str = "regex") -> Vocabulary:
+    def build(cls, texts: Iterable[str | Sequence[str]], *, min_count: int = 1, max_vocab_size: int | None = None,
+              specials: tuple[str, str] = ("<unk>", "<pad>"), tokenizer: str = "regex",
+              max_size: int | None = None) -> EmbeddingVocab:
         """Count the words of ``texts`` (raw strings are tokenized) and keep those seen at least
-        ``min_count`` times, most frequent first (ties in first-seen order), at most ``max_size``."""
+        ``min_count`` times, most frequent first (ties in first-seen order), at most
+        ``max_vocab_size`` (``max_size``: its deprecated name)."""
+        if max_size is not None:
+            warnings.warn("EmbeddingVocab.build(max_size=...) is deprecated: use max_vocab_size",
+                          DeprecationWarning, stacklevel=2)
+            max_vocab_size = max_size
         if min_count < 1:
             raise ValueError(f"min_count must be >= 1, got {min_count}")
         counter: Counter[str] = Counter()
@@ -80,8 +93,8 @@ class Vocabulary:
         for s in specials:
             counter.pop(s, None)
         items = [(w, c) for w, c in counter.most_common() if c >= min_count]
-        if max_size is not None:
-            items = items[:max_size]
+        if max_vocab_size is not None:
+            items = items[:max_vocab_size]
         if not items:
             raise ValueError(f"no word occurs at least min_count={min_count} times; lower min_count")
         return cls([w for w, _ in items], specials=specials, counts=[c for _, c in items], tokenizer=tokenizer)
@@ -115,10 +128,10 @@ class Vocabulary:
         return key in self.key_to_index
 
     def __repr__(self) -> str:
-        return f"Vocabulary({len(self) - 2} words + {self.specials!r}, tokenizer={self.tokenizer!r})"
+        return f"EmbeddingVocab({len(self) - 2} words + {self.specials!r}, tokenizer={self.tokenizer!r})"
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Vocabulary) and self.index_to_key == other.index_to_key
+        return (isinstance(other, EmbeddingVocab) and self.index_to_key == other.index_to_key
                 and self.tokenizer == other.tokenizer)
 
     def tokenize(self, text: str) -> list[str]:
@@ -171,7 +184,7 @@ class Vocabulary:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> Vocabulary:
+    def from_dict(cls, d: dict) -> EmbeddingVocab:
         try:
             return cls(d["words"], specials=tuple(d["specials"]), counts=d.get("counts"),
                        tokenizer=d.get("tokenizer", "regex"))
@@ -203,3 +216,11 @@ def _tokenize_stream(tok, texts: Iterable[str | Sequence[str]], batch: int = 409
 
 def _tokenize_all(tok, texts: Iterable[str | Sequence[str]]) -> list[Sequence[str]]:
     return list(_tokenize_stream(tok, texts))
+
+
+def __getattr__(name: str):
+    """``Vocabulary``: the name of :class:`EmbeddingVocab` in earlier versions (deprecated)."""
+    if name in _DEPRECATED:
+        warnings.warn(f"wordvec.torch.{name} is now called {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,10 +8,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["require_matplotlib", "require_torch"]
+__all__ = ["require_torch"]
 
 TORCH_HINT = "pip install wordvec[torch]"
-MATPLOTLIB_HINT = "pip install matplotlib"
 
 
 def require_torch() -> ModuleType:
@@ -21,12 +20,3 @@ def require_torch() -> ModuleType:
     except ImportError as exc:
         raise ImportError(
             f"wordvec.torch needs PyTorch, which is not installed: {TORCH_HINT}") from exc
-
-
-def require_matplotlib() -> ModuleType:
-    """Return ``matplotlib.figure`` (figures drawn without pyplot, so no backend is switched)."""
-    try:
-        return importlib.import_module("matplotlib.figure")
-    except ImportError as exc:
-        raise ImportError(
-            f"plotting the training history needs matplotlib, which is not installed: {MATPLOTLIB_HINT}") from exc

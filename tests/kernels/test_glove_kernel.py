@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from wordvec._kernels import reference_glove as ref
-from wordvec._kernels.glove import glove_adagrad, glove_weights
+from wordvec._kernels.glove import glove_adagrad, glove_weights, shuffle_entries
 
 
 def setup(rng, n=9, d=6, nnz=40, scale=1.0):
@@ -71,3 +71,18 @@ def test_loss_is_float64_and_nan_entries_are_skipped(rng):
     loss, done = glove_adagrad(W, C, GW, GC, rows[:1], cols[:1], w, lx, 0, 1, np.float32(0.05), np.float32(100.0))
     assert isinstance(loss, float) and loss == 0.0 and done == 0
     np.testing.assert_array_equal(W, before)
+
+
+def test_shuffle_matches_numpy(rng):
+    *_, rows, cols, vals = setup(rng, nnz=57)
+    weight, logx = prepared(vals, 10.0, 0.75)
+    want = ref.shuffle_entries(rows, cols, weight, logx, 77)
+    state = np.array([77], dtype=np.uint64)
+    got = [a.copy() for a in (rows, cols, weight, logx)]
+    shuffle_entries(*got, state)
+    for g, w in zip(got, want[:4]):
+        np.testing.assert_array_equal(g, w)
+    assert int(state[0]) == want[4]
+    assert not np.array_equal(got[0], rows)  # the entries moved, together:
+    assert sorted(zip(got[0].tolist(), got[1].tolist(), got[2].tolist())) == sorted(
+        zip(rows.tolist(), cols.tolist(), weight.tolist()))

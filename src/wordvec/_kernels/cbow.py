@@ -5,7 +5,9 @@ Mirrors word2vec.c's TrainModelThread (CBOW branch): the hidden vector is the su
 predicts the centre word; the error ``neu1e`` is added back to every context vector in full
 (word2vec.c). With ``cbow_mean=False`` (a sum of context vectors) the error is divided by the
 number of context words first, as gensim does (word2vec_inner.pyx, fast_sentence_cbow_neg:
-``if not cbow_mean: sscal(inv_count, work)``).
+``if not cbow_mean: sscal(inv_count, work)``). The loop around the algorithm (sentences,
+learning rate, subsampling, window) is common.py's. Each kernel returns (loss, examples, words)
+as the skip-gram kernels do (one example per centre word with a non-empty context).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import _JIT, hs_update, ns_update, reduced_window, subsample, zero
+from wordvec._kernels.common import (_JIT, context_window, hs_update, ns_update, sentence_alpha, sentence_buffer,
+                                     subsample, zero)
 
 
 @numba.njit(**_JIT)
@@ -39,6 +42,7 @@ def _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean):
 
 @numba.njit(**_JIT)
 def _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean):
+    """Add the error ``neu1e`` to every context row (divided by ``cw`` first for a summed context)."""
     d = syn0.shape[1]
     if not cbow_mean:
         inv = np.float32(1.0) / np.float32(cw)
@@ -54,32 +58,23 @@ def _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean):
 
 @numba.njit(**_JIT)
 def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, cbow_mean, alpha0, alpha1, rng):
-    """Train CBOW with negative sampling; returns (loss, examples, words)."""
-    d = syn0.shape[1]
-    n_sent = offsets.shape[0] - 1
-    span = max(offsets[n_sent] - offsets[0], 1)
-    maxlen = 0
-    for s in range(n_sent):
-        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
-    buf = np.empty(maxlen, dtype=np.int32)
-    neu1 = np.empty((1, d), dtype=np.float32)
-    neu1e = np.empty(d, dtype=np.float32)
-    loss = 0.0
-    examples = 0
-    words = 0
-    for s in range(n_sent):
-        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+    """Train CBOW with negative sampling on sentences ``offsets[s]:offsets[s+1]``."""
+    buf = sentence_buffer(offsets)
+    neu1 = np.empty((1, syn0.shape[1]), dtype=np.float32)
+    neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
         for i in range(n):
-            b = reduced_window(window, rng)
-            lo = max(0, i - b)
-            hi = min(n, i + b + 1)
+            lo, hi = context_window(i, n, window, rng)
             cw = _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean)
             if cw == 0:
                 continue
+            w = buf[i]
             zero(neu1e)
-            loss += ns_update(neu1, 0, neu1e, syn1neg, buf[i], negative, cum_table, alpha, rng)
+            loss += ns_update(neu1, 0, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
             _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean)
             examples += 1
     return loss, examples, words
@@ -87,27 +82,17 @@ def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, c
 
 @numba.njit(**_JIT)
 def cbow_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, window, cbow_mean, alpha0, alpha1, rng):
-    """Train CBOW with hierarchical softmax; returns (loss, examples, words)."""
-    d = syn0.shape[1]
-    n_sent = offsets.shape[0] - 1
-    span = max(offsets[n_sent] - offsets[0], 1)
-    maxlen = 0
-    for s in range(n_sent):
-        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
-    buf = np.empty(maxlen, dtype=np.int32)
-    neu1 = np.empty((1, d), dtype=np.float32)
-    neu1e = np.empty(d, dtype=np.float32)
-    loss = 0.0
-    examples = 0
-    words = 0
-    for s in range(n_sent):
-        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+    """Train CBOW with hierarchical softmax along the centre word's Huffman path ``code_offsets[w]:[w+1]``."""
+    buf = sentence_buffer(offsets)
+    neu1 = np.empty((1, syn0.shape[1]), dtype=np.float32)
+    neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
         for i in range(n):
-            b = reduced_window(window, rng)
-            lo = max(0, i - b)
-            hi = min(n, i + b + 1)
+            lo, hi = context_window(i, n, window, rng)
             cw = _context_mean(syn0, buf, lo, hi, i, neu1, cbow_mean)
             if cw == 0:
                 continue

@@ -1,8 +1,24 @@
-"""Pieces shared by the training kernels: the RNG, the sigmoid tables, subsampling, sampling.
+"""Pieces shared by the training kernels: the RNG, the sigmoid tables, the opening of every
+kernel's sentence loop (buffer, learning rate, window), subsampling, sampling, and the two
+output-layer steps (negative sampling, hierarchical softmax).
 
 Everything here is pure: arrays and scalars in, arrays out. The RNG is word2vec.c's
 linear congruential generator (``next_random = next_random * 25214903917 + 11``), its
 state an explicit one-element uint64 array owned by the caller.
+
+Every training kernel (skipgram.py, cbow.py, subword.py) has the same skeleton, word2vec.c's
+TrainModelThread::
+
+    buf = sentence_buffer(offsets)
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        for i in range(n):
+            lo, hi = context_window(i, n, window, rng)
+            ...the architecture and the loss...
+
+so that two kernels differ only in their algorithm. LLVM inlines the small helpers; the output
+steps (``ns_update``, ``ns_update_shared``, ``hs_update``) stay calls of their own.
 """
 
 from __future__ import annotations
@@ -42,8 +58,43 @@ def table_index(f):
 
 @numba.njit(**_JIT)
 def zero(buf):
+    """``buf[:] = 0`` for a 1-d buffer (word2vec.c: ``for (c = 0; c < layer1_size; c++) neu1e[c] = 0``)."""
     for k in range(buf.shape[0]):
         buf[k] = 0.0
+
+
+@numba.njit(inline="always", **_JIT)
+def add_to_row(m, row, v):
+    """``m[row] += v``, by index (no row view: see ``binary_logistic``)."""
+    for k in range(m.shape[1]):
+        m[row, k] += v[k]
+
+
+# ------------------------------------------------------------------- the sentence loop
+@numba.njit(**_JIT)
+def sentence_buffer(offsets):
+    """An int32 buffer that holds the longest of the sentences ``offsets[s]:offsets[s+1]``.
+
+    word2vec.c reads one sentence at a time into ``sen[MAX_SENTENCE_LENGTH + 1]``; here a job's
+    sentences are already in memory, and each one's subsampled tokens are copied into this buffer.
+    """
+    longest = 0
+    for s in range(offsets.shape[0] - 1):
+        longest = max(longest, offsets[s + 1] - offsets[s])
+    return np.empty(longest, dtype=np.int32)
+
+
+@numba.njit(**_JIT)
+def sentence_alpha(offsets, s, alpha0, alpha1):
+    """The learning rate of sentence ``s``: linear from ``alpha0`` at the chunk's first token to
+    ``alpha1`` at its end (float32).
+
+    word2vec.c updates ``alpha = starting_alpha * (1 - word_count_actual / (train_words + 1))``
+    every 10,000 words; the trainer gives each job its (alpha0, alpha1) from that linear decay
+    (train/schedules.py) and the kernel interpolates per sentence.
+    """
+    span = max(offsets[offsets.shape[0] - 1] - offsets[0], 1)
+    return np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
 
 
 @numba.njit(**_JIT)
@@ -67,7 +118,13 @@ def subsample(tokens, start, end, keep, buf, rng):
 
 @numba.njit(**_JIT)
 def draw_negative(cum_table, rng):
-    """A word drawn from the unigram^0.75 distribution: binary search in the cumulative table."""
+    """A noise word drawn with probability proportional to its share of ``cum_table``: binary search.
+
+    ``cum_table`` is the cumulative distribution of ``count ** ns_exponent`` (0.75 by default, the
+    exponent of Mikolov et al. 2013) from ``vocab.negative_table``. word2vec.c draws
+    ``table[(next_random >> 16) % table_size]`` from a 1e8-entry table (InitUnigramTable); this is
+    the same distribution from a table of one int64 per word.
+    """
     domain = cum_table[cum_table.shape[0] - 1]
     x = np.int64(next_random(rng)) % domain
     lo = 0
@@ -88,48 +145,98 @@ def reduced_window(window, rng):
 
 
 @numba.njit(**_JIT)
-def ns_update(h, row, neu1e, syn1neg, target, negative, cum_table, alpha, rng):
-    """One negative-sampling step for the hidden vector ``h[row]`` and the true ``target``.
+def context_window(i, n, window, rng):
+    """The positions ``lo:hi`` (``i`` included) of word ``i``'s context in a sentence of ``n`` words.
 
-    For the target (label 1) and ``negative`` draws (label 0, a draw equal to the target is
-    skipped as in word2vec.c): g = (label - sigmoid(h . v)) * alpha; ``neu1e += g v``;
-    ``v += g h``. Scores beyond +-MAX_EXP use the saturated gradient as word2vec.c does.
-    Returns the negative log-likelihood of this example (float64).
+    One draw per word for the reduced window, as word2vec.c (``b = next_random % window``; its loop
+    ``for (a = b; a < window * 2 + 1 - b; a++) if (a != window)`` skips positions outside the sentence).
+    """
+    b = reduced_window(window, rng)
+    return max(0, i - b), min(n, i + b + 1)
+
+
+# ------------------------------------------------------------------- output-layer steps
+@numba.njit(inline="always", **_JIT)
+def binary_logistic(h, row, neu1e, syn1neg, t, positive, alpha):
+    """One SGD step of binary logistic regression of ``h[row]`` on output row ``t``; returns its loss.
+
+    The label is 1 for the true word (``positive``), 0 for a noise word. word2vec.c, NEGATIVE
+    SAMPLING block::
+
+        f = h . syn1neg[t];  g = (label - sigmoid(f)) * alpha   (sigmoid read from the table)
+        neu1e += g * syn1neg[t];  syn1neg[t] += g * h
+
+    with the saturated gradient beyond +-MAX_EXP (``g = (label - 1) * alpha`` or ``label * alpha``).
+    fastText's ``Loss::binaryLogistic`` (src/loss.cc) is the same step. The loss is the negative
+    log-likelihood of the label (float64, from the tables; ``max(0, -+f)`` beyond +-MAX_EXP).
 
     Rows are addressed by index, never sliced: a numba view would update the parent array's
     reference count atomically, and with several threads on the same matrices that count's cache
-    line would bounce between cores on every example.
+    line would bounce between cores on every example. For the same reason the step is inlined
+    (numba keeps the reference counting of a called function's array arguments), and its two updates
+    share one loop, so that all three arrays are last used in the same place, where numba can prune
+    their reference counting (written as two loops, it could not, and skip-gram ran a quarter slower).
+    Each element is updated as in two loops: ``neu1e[k]`` reads ``syn1neg[t, k]`` before it moves.
     """
-    d = h.shape[1]
-    loss = 0.0
-    for s in range(negative + 1):
-        if s == 0:
-            t = target
-            label = np.float32(1.0)
-        else:
-            t = draw_negative(cum_table, rng)
-            if t == target:
-                continue
-            label = np.float32(0.0)
-        f = np.float32(0.0)
-        for k in range(d):
-            f += h[row, k] * syn1neg[t, k]
-        if f >= MAX_EXP:
-            g = (label - np.float32(1.0)) * alpha
-            if s > 0:
-                loss += f
-        elif f <= -MAX_EXP:
-            g = label * alpha
-            if s == 0:
-                loss -= f
-        else:
-            i = table_index(f)
-            g = (label - SIGMOID_TABLE[i]) * alpha
-            loss += NLL_POS_TABLE[i] if s == 0 else NLL_NEG_TABLE[i]
-        for k in range(d):
-            neu1e[k] += g * syn1neg[t, k]
-        for k in range(d):
-            syn1neg[t, k] += g * h[row, k]
+    label = np.float32(1.0) if positive else np.float32(0.0)
+    f = np.float32(0.0)
+    for k in range(h.shape[1]):
+        f += h[row, k] * syn1neg[t, k]
+    if f >= MAX_EXP:
+        g = (label - np.float32(1.0)) * alpha
+        loss = 0.0 if positive else np.float64(f)
+    elif f <= -MAX_EXP:
+        g = label * alpha
+        loss = -np.float64(f) if positive else 0.0
+    else:
+        i = table_index(f)
+        g = (label - SIGMOID_TABLE[i]) * alpha
+        loss = NLL_POS_TABLE[i] if positive else NLL_NEG_TABLE[i]
+    for k in range(h.shape[1]):
+        neu1e[k] += g * syn1neg[t, k]
+        syn1neg[t, k] += g * h[row, k]
+    return loss
+
+
+@numba.njit(**_JIT)
+def ns_update(h, row, neu1e, syn1neg, target, negative, cum_table, alpha, rng):
+    """Negative sampling for the hidden vector ``h[row]`` and the true ``target``; returns the loss.
+
+    ``binary_logistic`` on the target (label 1), then on ``negative`` noise words drawn one before
+    each step (label 0); a draw equal to the target is skipped, as word2vec.c does
+    (``if (target == word) continue``). fastText's ``NegativeSamplingLoss::forward`` (src/loss.cc).
+    (Drawing all the noise words first would consume the same random numbers, but the steps then
+    wait for the binary searches instead of overlapping them: skip-gram ran 7% slower.)
+    """
+    loss = binary_logistic(h, row, neu1e, syn1neg, target, True, alpha)
+    for _ in range(negative):
+        t = draw_negative(cum_table, rng)
+        if t != target:
+            loss += binary_logistic(h, row, neu1e, syn1neg, t, False, alpha)
+    return loss
+
+
+@numba.njit(**_JIT)
+def draw_negatives(cum_table, negs, rng):
+    """Fill ``negs`` with noise words (``draw_negative``), one draw each, in order."""
+    for q in range(negs.shape[0]):
+        negs[q] = draw_negative(cum_table, rng)
+
+
+@numba.njit(**_JIT)
+def ns_update_shared(h, row, neu1e, syn1neg, target, negs, alpha):
+    """``ns_update`` with the noise words drawn beforehand (``negs``; one equal to the target is skipped).
+
+    Used by the batched skip-gram kernels, where one draw of negatives serves every context word of
+    a window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory" — Intel's
+    pWord2Vec / HogBatch): the output rows stay in cache across the window and each word costs
+    ``negative`` draws instead of ``negative`` per context word. Updates stay per example (SGD).
+    """
+    loss = binary_logistic(h, row, neu1e, syn1neg, target, True, alpha)
+    for q in range(negs.shape[0]):
+        t = negs[q]
+        if t != target:
+            loss += binary_logistic(h, row, neu1e, syn1neg, t, False, alpha)
     return loss
 
 
@@ -137,8 +244,9 @@ def ns_update(h, row, neu1e, syn1neg, target, negative, cum_table, alpha, rng):
 def hs_update(h, row, neu1e, syn1, codes, points, start, end, alpha):
     """Hierarchical softmax for ``h[row]`` along the Huffman path ``points[start:end]`` with bits ``codes``.
 
-    word2vec.c: for each inner node, f = sigmoid(h . syn1[node]); g = (1 - code - f) * alpha;
-    nodes whose score is beyond +-MAX_EXP are skipped (word2vec.c does the same).
+    word2vec.c, HIERARCHICAL SOFTMAX block: for each inner node, f = sigmoid(h . syn1[node]);
+    g = (1 - code - f) * alpha; ``neu1e += g * syn1[node]``; ``syn1[node] += g * h``. Nodes whose
+    score is beyond +-MAX_EXP are skipped (word2vec.c does the same).
     Returns the negative log-likelihood of the path (float64).
     """
     d = h.shape[1]
@@ -163,46 +271,4 @@ def hs_update(h, row, neu1e, syn1, codes, points, start, end, alpha):
             neu1e[k] += g * syn1[t, k]
         for k in range(d):
             syn1[t, k] += g * h[row, k]
-    return loss
-
-
-@numba.njit(**_JIT)
-def ns_update_shared(h, row, neu1e, syn1neg, target, negs, n_negs, alpha):
-    """``ns_update`` with negatives drawn beforehand (``negs[:n_negs]``; one equal to the target is skipped).
-
-    Used by the batched skip-gram kernel, where one draw of negatives serves every context word of
-    a window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory" — Intel's
-    pWord2Vec / HogBatch): the output rows stay in cache across the window and each word costs
-    ``negative`` draws instead of ``negative`` per context word. Updates stay per example (SGD).
-    """
-    d = h.shape[1]
-    loss = 0.0
-    for s in range(n_negs + 1):
-        if s == 0:
-            t = target
-            label = np.float32(1.0)
-        else:
-            t = negs[s - 1]
-            if t == target:  # shared draws may hit this example's target: skipped, as word2vec.c does
-                continue
-            label = np.float32(0.0)
-        f = np.float32(0.0)
-        for k in range(d):
-            f += h[row, k] * syn1neg[t, k]
-        if f >= MAX_EXP:
-            g = (label - np.float32(1.0)) * alpha
-            if s > 0:
-                loss += f
-        elif f <= -MAX_EXP:
-            g = label * alpha
-            if s == 0:
-                loss -= f
-        else:
-            i = table_index(f)
-            g = (label - SIGMOID_TABLE[i]) * alpha
-            loss += NLL_POS_TABLE[i] if s == 0 else NLL_NEG_TABLE[i]
-        for k in range(d):
-            neu1e[k] += g * syn1neg[t, k]
-        for k in range(d):
-            syn1neg[t, k] += g * h[row, k]
     return loss

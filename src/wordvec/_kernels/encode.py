@@ -12,7 +12,8 @@ def compact_chunk(prov, lengths, remap, out_tokens, out_offsets, tok_pos, sent_p
 
     ``lengths`` are the raw lengths of the whole sentences in ``prov``. Kept tokens are appended to
     ``out_tokens`` from ``tok_pos``; each non-empty sentence's end is written to
-    ``out_offsets[sent_pos + 1]``. Returns the new (tok_pos, sent_pos).
+    ``out_offsets[sent_pos + 1]``. Returns the new (tok_pos, sent_pos). Twin:
+    ``reference_encode.compact_chunk``.
     """
     i = 0
     for s in range(lengths.shape[0]):

@@ -87,7 +87,11 @@ def glove_adagrad(W, C, GW, GC, rows, cols, weight, logx, start, end, eta, grad_
 
 @numba.njit(nogil=True, cache=True)
 def shuffle_entries(rows, cols, weight, logx, rng):
-    """Fisher-Yates shuffle of the four entry arrays together, in place (no index array)."""
+    """Fisher-Yates shuffle of the four entry arrays together, in place (no index array).
+
+    From the last entry down, entry e swaps with entry ``r % (e + 1)``, ``r`` 64 bits made of two
+    32-bit draws of the LCG in ``rng`` (high bits first). Twin: ``reference_glove.shuffle_entries``.
+    """
     for e in range(rows.shape[0] - 1, 0, -1):
         r = (next_random(rng) << np.uint64(32)) | next_random(rng)
         j = np.int64(r % np.uint64(e + 1))

@@ -44,29 +44,31 @@ def ref_negative(cum_table, rng: RefRNG) -> int:
     return int(np.searchsorted(cum_table, x, side="right"))
 
 
-def ref_ns(h, syn1neg, target, negative, cum_table, alpha, rng):
-    """Returns (neu1e, loss); updates syn1neg rows in place."""
+def ref_negatives(cum_table, negative: int, rng: RefRNG) -> list[int]:
+    return [ref_negative(cum_table, rng) for _ in range(negative)]
+
+
+def ref_ns(h, syn1neg, target, negs, alpha):
+    """Negative sampling: label 1 for ``target``, 0 for each noise word in ``negs`` but the target.
+
+    The one twin of ``ns_update_shared`` and of ``ns_update``, whose draws (one before each step)
+    are the same random numbers as drawing ``negs`` first. Returns (neu1e, loss); updates syn1neg
+    rows in place.
+    """
     neu1e = np.zeros_like(h)
     loss = 0.0
-    for s in range(negative + 1):
-        if s == 0:
-            t, label = target, 1.0
-        else:
-            t = ref_negative(cum_table, rng)
-            if t == target:
-                continue
-            label = 0.0
+    for t, label in [(target, 1.0)] + [(t, 0.0) for t in negs if t != target]:
         f = float(np.dot(h, syn1neg[t]))
         if f >= MAX_EXP:
             g = (label - 1.0) * alpha
-            loss += f if s > 0 else 0.0
+            loss += f if label == 0.0 else 0.0
         elif f <= -MAX_EXP:
             g = label * alpha
-            loss += -f if s == 0 else 0.0
+            loss += -f if label == 1.0 else 0.0
         else:
             i = _sigmoid_index(f)
             g = (label - float(SIGMOID_TABLE[i])) * alpha
-            loss += NLL_POS_TABLE[i] if s == 0 else NLL_NEG_TABLE[i]
+            loss += NLL_POS_TABLE[i] if label == 1.0 else NLL_NEG_TABLE[i]
         neu1e += np.float32(g) * syn1neg[t]
         syn1neg[t] += np.float32(g) * h
     return neu1e, loss
@@ -101,24 +103,37 @@ def _sentences(tokens, offsets, keep, rng):
         yield s, ref_subsample(tokens[offsets[s]:offsets[s + 1]], keep, rng)
 
 
+def _context(sent, i, window, rng):
+    """Positions of word i's context: the reduced window (one draw), word i itself left out."""
+    b = window - rng.next() % window
+    return [j for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
+
+
+def _output_step(h, syn1, target, alpha, rng, cum_table, negative, tree, negs=None):
+    """One example's output layer: hierarchical softmax along ``target``'s path when ``tree`` is
+    given, else negative sampling with ``negs`` (drawn here, per example, when None)."""
+    if tree is not None:
+        return ref_hs(h, syn1, tree.code(target), tree.path(target), alpha)
+    if negs is None:
+        negs = ref_negatives(cum_table, negative, rng)
+    return ref_ns(h, syn1, target, negs, alpha)
+
+
 def ref_skipgram(syn0, syn1, tokens, offsets, keep, window, alpha0, alpha1, rng_state, *,
-                 cum_table=None, negative=0, tree=None):
-    """Skip-gram over one chunk; negative sampling when ``tree`` is None, else hierarchical softmax."""
+                 cum_table=None, negative=0, tree=None, shared=False):
+    """Skip-gram over one chunk: twin of ``skipgram_ns`` (``cum_table``), ``skipgram_ns_batched``
+    (also ``shared``: one draw of negatives per word with a context) and ``skipgram_hs`` (``tree``)."""
     rng = RefRNG(rng_state)
     loss, examples, words = 0.0, 0, 0
     for s, sent in _sentences(tokens, offsets, keep, rng):
         alpha = _alpha(alpha0, alpha1, offsets, s)
         words += len(sent)
         for i, w in enumerate(sent):
-            b = window - rng.next() % window
-            for j in range(max(0, i - b), min(len(sent), i + b + 1)):
-                if j == i:
-                    continue
+            ctx = _context(sent, i, window, rng)
+            negs = ref_negatives(cum_table, negative, rng) if shared and ctx else None
+            for j in ctx:
                 h = syn0[sent[j]].copy()
-                if tree is None:
-                    neu1e, l = ref_ns(h, syn1, w, negative, cum_table, alpha, rng)
-                else:
-                    neu1e, l = ref_hs(h, syn1, tree.code(w), tree.path(w), alpha)
+                neu1e, l = _output_step(h, syn1, w, alpha, rng, cum_table, negative, tree, negs)
                 syn0[sent[j]] += neu1e
                 loss += l
                 examples += 1
@@ -127,24 +142,20 @@ def ref_skipgram(syn0, syn1, tokens, offsets, keep, window, alpha0, alpha1, rng_
 
 def ref_cbow(syn0, syn1, tokens, offsets, keep, window, cbow_mean, alpha0, alpha1, rng_state, *,
              cum_table=None, negative=0, tree=None):
-    """CBOW over one chunk; negative sampling when ``tree`` is None, else hierarchical softmax."""
+    """CBOW over one chunk: twin of ``cbow_ns`` (``cum_table``) and ``cbow_hs`` (``tree``)."""
     rng = RefRNG(rng_state)
     loss, examples, words = 0.0, 0, 0
     for s, sent in _sentences(tokens, offsets, keep, rng):
         alpha = _alpha(alpha0, alpha1, offsets, s)
         words += len(sent)
         for i, w in enumerate(sent):
-            b = window - rng.next() % window
-            ctx = [sent[j] for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
+            ctx = [sent[j] for j in _context(sent, i, window, rng)]
             if not ctx:
                 continue
             h = syn0[ctx].sum(axis=0)
             if cbow_mean:
                 h = h / np.float32(len(ctx))
-            if tree is None:
-                neu1e, l = ref_ns(h, syn1, w, negative, cum_table, alpha, rng)
-            else:
-                neu1e, l = ref_hs(h, syn1, tree.code(w), tree.path(w), alpha)
+            neu1e, l = _output_step(h, syn1, w, alpha, rng, cum_table, negative, tree)
             if not cbow_mean:  # gensim: a summed context spreads the error divided by its size
                 neu1e = neu1e / np.float32(len(ctx))
             for c in ctx:
@@ -185,89 +196,27 @@ def ref_huffman(counts) -> tuple[list[list[int]], list[list[int]]]:
     return codes, paths
 
 
-def ref_skipgram_batched(syn0, syn1, tokens, offsets, keep, window, alpha0, alpha1, rng_state, *, cum_table,
-                         negative):
-    """Skip-gram, negative sampling with the negatives drawn once per word and shared by its window."""
-    rng = RefRNG(rng_state)
-    loss, examples, words = 0.0, 0, 0
-    for s, sent in _sentences(tokens, offsets, keep, rng):
-        alpha = _alpha(alpha0, alpha1, offsets, s)
-        words += len(sent)
-        for i, w in enumerate(sent):
-            b = window - rng.next() % window
-            ctx = [j for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
-            if not ctx:
-                continue
-            negs = [t for t in (ref_negative(cum_table, rng) for _ in range(negative)) if t != w]
-            for j in ctx:
-                h = syn0[sent[j]].copy()
-                neu1e = np.zeros_like(h)
-                for t, label in [(w, 1.0)] + [(t, 0.0) for t in negs]:
-                    f = float(np.dot(h, syn1[t]))
-                    if f >= MAX_EXP:
-                        g = (label - 1.0) * alpha
-                        loss += f if label == 0.0 else 0.0
-                    elif f <= -MAX_EXP:
-                        g = label * alpha
-                        loss += -f if label == 1.0 else 0.0
-                    else:
-                        k = _sigmoid_index(f)
-                        g = (label - float(SIGMOID_TABLE[k])) * alpha
-                        loss += NLL_POS_TABLE[k] if label == 1.0 else NLL_NEG_TABLE[k]
-                    neu1e += np.float32(g) * syn1[t]
-                    syn1[t] += np.float32(g) * h
-                syn0[sent[j]] += neu1e
-                examples += 1
-    return loss, examples, words, rng.state
-
-
-def _ref_target_update(h, syn1, target, negs_or_none, negative, cum_table, alpha, rng, tree):
-    """One example for the subword kernels: HS, per-pair NS, or NS with given shared negatives."""
-    if tree is not None:
-        return ref_hs(h, syn1, tree.code(target), tree.path(target), alpha)
-    if negs_or_none is None:
-        return ref_ns(h, syn1, target, negative, cum_table, alpha, rng)
-    neu1e, loss = np.zeros_like(h), 0.0
-    for t, label in [(target, 1.0)] + [(t, 0.0) for t in negs_or_none if t != target]:
-        f = float(np.dot(h, syn1[t]))
-        if f >= MAX_EXP:
-            g = (label - 1.0) * alpha
-            loss += f if label == 0.0 else 0.0
-        elif f <= -MAX_EXP:
-            g = label * alpha
-            loss += -f if label == 1.0 else 0.0
-        else:
-            k = _sigmoid_index(f)
-            g = (label - float(SIGMOID_TABLE[k])) * alpha
-            loss += NLL_POS_TABLE[k] if label == 1.0 else NLL_NEG_TABLE[k]
-        neu1e += np.float32(g) * syn1[t]
-        syn1[t] += np.float32(g) * h
-    return neu1e, loss
-
-
 def ref_subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, alpha0, alpha1,
                          rng_state, *, cum_table=None, negative=0, shared=False, tree=None):
-    """FastText skip-gram: the centre word's subword mean predicts each context word; after each
-    context word the mean moves by that word's gradient (as fastText's rows do), and the summed
-    gradient is added to each of the centre word's rows at the end of its window."""
+    """FastText skip-gram, twin of ``subword_skipgram_ns``, ``_ns_batched`` (``shared``) and ``_hs`` (``tree``):
+    the centre word's subword mean predicts each context word; after each context word the mean
+    moves by that word's gradient (as fastText's rows do), and the summed gradient is added to each
+    of the centre word's rows at the end of its window."""
     rng = RefRNG(rng_state)
     loss, examples, words = 0.0, 0, 0
     for s, sent in _sentences(tokens, offsets, keep, rng):
         alpha = _alpha(alpha0, alpha1, offsets, s)
         words += len(sent)
         for i, w in enumerate(sent):
-            b = window - rng.next() % window
-            ctx = [j for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
+            ctx = _context(sent, i, window, rng)
             if not ctx:
                 continue
             rows = sub_ids[sub_offsets[w]:sub_offsets[w + 1]]
-            negs = None
-            if shared and tree is None:
-                negs = [ref_negative(cum_table, rng) for _ in range(negative)]
+            negs = ref_negatives(cum_table, negative, rng) if shared else None
             h = syn0[rows].mean(axis=0).astype(np.float32)
             total = np.zeros_like(h)
             for j in ctx:
-                neu1e, l = _ref_target_update(h, syn1, sent[j], negs, negative, cum_table, alpha, rng, tree)
+                neu1e, l = _output_step(h, syn1, sent[j], alpha, rng, cum_table, negative, tree, negs)
                 h = (h + neu1e).astype(np.float32)
                 total += neu1e
                 loss += l
@@ -279,20 +228,20 @@ def ref_subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets
 
 def ref_subword_cbow(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, alpha0, alpha1,
                      rng_state, *, cum_table=None, negative=0, tree=None):
-    """FastText CBOW: the mean of every row of every context word predicts the centre word."""
+    """FastText CBOW, twin of ``subword_cbow_ns`` and ``subword_cbow_hs`` (``tree``): the mean of every
+    row of every context word predicts the centre word."""
     rng = RefRNG(rng_state)
     loss, examples, words = 0.0, 0, 0
     for s, sent in _sentences(tokens, offsets, keep, rng):
         alpha = _alpha(alpha0, alpha1, offsets, s)
         words += len(sent)
         for i, w in enumerate(sent):
-            b = window - rng.next() % window
-            ctx = [sent[j] for j in range(max(0, i - b), min(len(sent), i + b + 1)) if j != i]
+            ctx = [sent[j] for j in _context(sent, i, window, rng)]
             if not ctx:
                 continue
             rows = [r for c in ctx for r in sub_ids[sub_offsets[c]:sub_offsets[c + 1]]]
             h = syn0[rows].mean(axis=0).astype(np.float32)
-            neu1e, l = _ref_target_update(h, syn1, w, None, negative, cum_table, alpha, rng, tree)
+            neu1e, l = _output_step(h, syn1, w, alpha, rng, cum_table, negative, tree)
             for r in rows:
                 syn0[r] += neu1e
             loss += l

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["cooccurrence_dense", "glove_weights", "glove_step", "glove_epoch"]
+from wordvec._kernels.reference import RefRNG
+
+__all__ = ["cooccurrence_dense", "glove_weights", "glove_step", "glove_epoch", "shuffle_entries"]
 
 
 def cooccurrence_dense(sentences, n_words: int, window: int, distance_weighting: bool = True,
@@ -66,3 +68,16 @@ def glove_epoch(W, C, GW, GC, rows, cols, values, x_max, alpha, eta, grad_clip) 
     """glove_step over the entries in order; returns the summed loss."""
     return sum(glove_step(W, C, GW, GC, int(i), int(j), float(x), x_max, alpha, eta, grad_clip)
                for i, j, x in zip(rows, cols, values))
+
+
+def shuffle_entries(rows, cols, weight, logx, rng_state: int):
+    """Twin of the kernel's in-place shuffle: Fisher-Yates from the last entry down, swapping entry e
+    with entry ``r % (e + 1)`` for a 64-bit ``r`` made of two draws of the LCG (high bits first).
+    Returns the four arrays permuted (copies) and the final RNG state."""
+    rng = RefRNG(rng_state)
+    order = list(range(len(rows)))
+    for e in range(len(order) - 1, 0, -1):
+        r = (rng.next() << 32) | rng.next()
+        j = r % (e + 1)
+        order[e], order[j] = order[j], order[e]
+    return rows[order], cols[order], weight[order], logx[order], rng.state

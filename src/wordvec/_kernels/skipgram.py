@@ -1,9 +1,12 @@
 """Skip-gram kernels (Mikolov et al. 2013), one per loss; each trains one chunk of sentences.
 
-Mirrors word2vec.c's TrainModelThread (skip-gram branch): for the word at position i and
-each context word c within the reduced window, the *context* word's input vector
-``syn0[c]`` predicts word i (word2vec.c's l1 = c * layer1_size). Learning rate decays
-linearly from ``alpha0`` at the chunk's first token to ``alpha1`` at its end.
+Mirrors word2vec.c's TrainModelThread (skip-gram branch, ``//train skip-gram``): for the word at
+position i and each context word c within the reduced window, the *context* word's input vector
+``syn0[c]`` predicts word i (word2vec.c's ``l1 = last_word * layer1_size``), and the error is
+added to it after each example (``syn0[c + l1] += neu1e[c]``). The loop around the algorithm
+(sentences, learning rate, subsampling, window) is common.py's. Each kernel returns
+(loss, examples, words): the summed negative log-likelihood (float64), the number of
+(context, word) examples trained, and the number of tokens left after subsampling.
 """
 
 from __future__ import annotations
@@ -11,36 +14,22 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import (_JIT, draw_negative, hs_update, ns_update, ns_update_shared, reduced_window,
-                                     subsample, zero)
+from wordvec._kernels.common import (_JIT, add_to_row, context_window, draw_negatives, hs_update, ns_update,
+                                     ns_update_shared, sentence_alpha, sentence_buffer, subsample, zero)
 
 
 @numba.njit(**_JIT)
 def skipgram_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, alpha0, alpha1, rng):
-    """Train skip-gram with negative sampling on sentences ``offsets[s]:offsets[s+1]``.
-
-    Returns (loss, examples, words): summed negative log-likelihood (float64), the number of
-    (context, word) examples trained, and the number of tokens left after subsampling.
-    """
-    d = syn0.shape[1]
-    n_sent = offsets.shape[0] - 1
-    span = max(offsets[n_sent] - offsets[0], 1)
-    maxlen = 0
-    for s in range(n_sent):
-        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
-    buf = np.empty(maxlen, dtype=np.int32)
-    neu1e = np.empty(d, dtype=np.float32)
-    loss = 0.0
-    examples = 0
-    words = 0
-    for s in range(n_sent):
-        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+    """Train skip-gram with negative sampling on sentences ``offsets[s]:offsets[s+1]``."""
+    buf = sentence_buffer(offsets)
+    neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
         for i in range(n):
-            b = reduced_window(window, rng)
-            lo = max(0, i - b)
-            hi = min(n, i + b + 1)
+            lo, hi = context_window(i, n, window, rng)
             w = buf[i]
             for j in range(lo, hi):
                 if j == i:
@@ -48,43 +37,7 @@ def skipgram_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negativ
                 c = buf[j]
                 zero(neu1e)
                 loss += ns_update(syn0, c, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
-                for k in range(d):
-                    syn0[c, k] += neu1e[k]
-                examples += 1
-    return loss, examples, words
-
-
-@numba.njit(**_JIT)
-def skipgram_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, window, alpha0, alpha1, rng):
-    """Train skip-gram with hierarchical softmax; returns (loss, examples, words) as above."""
-    d = syn0.shape[1]
-    n_sent = offsets.shape[0] - 1
-    span = max(offsets[n_sent] - offsets[0], 1)
-    maxlen = 0
-    for s in range(n_sent):
-        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
-    buf = np.empty(maxlen, dtype=np.int32)
-    neu1e = np.empty(d, dtype=np.float32)
-    loss = 0.0
-    examples = 0
-    words = 0
-    for s in range(n_sent):
-        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
-        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
-        words += n
-        for i in range(n):
-            b = reduced_window(window, rng)
-            lo = max(0, i - b)
-            hi = min(n, i + b + 1)
-            w = buf[i]
-            for j in range(lo, hi):
-                if j == i:
-                    continue
-                c = buf[j]
-                zero(neu1e)
-                loss += hs_update(syn0, c, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
-                for k in range(d):
-                    syn0[c, k] += neu1e[k]
+                add_to_row(syn0, c, neu1e)
                 examples += 1
     return loss, examples, words
 
@@ -93,46 +46,54 @@ def skipgram_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, 
 def skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, alpha0, alpha1, rng):
     """Skip-gram with negative sampling, negatives shared across each word's context window.
 
-    Identical to ``skipgram_ns`` except that the ``negative`` noise words are drawn once per
-    word (draws equal to the word are skipped) and reused for every context word of its window
-    (pWord2Vec's batching of Ji et al. 2016). Returns (loss, examples, words).
+    Identical to ``skipgram_ns`` except that the ``negative`` noise words are drawn once per word
+    with a context and reused for every context word of its window (pWord2Vec's batching of Ji et
+    al. 2016; see ``ns_update_shared``).
     """
-    d = syn0.shape[1]
-    n_sent = offsets.shape[0] - 1
-    span = max(offsets[n_sent] - offsets[0], 1)
-    maxlen = 0
-    for s in range(n_sent):
-        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
-    buf = np.empty(maxlen, dtype=np.int32)
-    negs = np.empty(max(negative, 1), dtype=np.int32)
-    neu1e = np.empty(d, dtype=np.float32)
-    loss = 0.0
-    examples = 0
-    words = 0
-    for s in range(n_sent):
-        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+    buf = sentence_buffer(offsets)
+    neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    negs = np.empty(negative, dtype=np.int32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
         for i in range(n):
-            b = reduced_window(window, rng)
-            lo = max(0, i - b)
-            hi = min(n, i + b + 1)
+            lo, hi = context_window(i, n, window, rng)
             if hi - lo <= 1:
                 continue
             w = buf[i]
-            n_negs = 0
-            for _ in range(negative):
-                t = draw_negative(cum_table, rng)
-                if t != w:
-                    negs[n_negs] = t
-                    n_negs += 1
+            draw_negatives(cum_table, negs, rng)
             for j in range(lo, hi):
                 if j == i:
                     continue
                 c = buf[j]
                 zero(neu1e)
-                loss += ns_update_shared(syn0, c, neu1e, syn1neg, w, negs, n_negs, alpha)
-                for k in range(d):
-                    syn0[c, k] += neu1e[k]
+                loss += ns_update_shared(syn0, c, neu1e, syn1neg, w, negs, alpha)
+                add_to_row(syn0, c, neu1e)
+                examples += 1
+    return loss, examples, words
+
+
+@numba.njit(**_JIT)
+def skipgram_hs(syn0, syn1, tokens, offsets, keep, codes, points, code_offsets, window, alpha0, alpha1, rng):
+    """Train skip-gram with hierarchical softmax along word i's Huffman path ``code_offsets[w]:[w+1]``."""
+    buf = sentence_buffer(offsets)
+    neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        words += n
+        for i in range(n):
+            lo, hi = context_window(i, n, window, rng)
+            w = buf[i]
+            for j in range(lo, hi):
+                if j == i:
+                    continue
+                c = buf[j]
+                zero(neu1e)
+                loss += hs_update(syn0, c, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
+                add_to_row(syn0, c, neu1e)
                 examples += 1
     return loss, examples, words

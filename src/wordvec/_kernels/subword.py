@@ -11,7 +11,10 @@ so here the mean is computed once per centre word, moved by each context word's 
 would be, and the gradient summed over the window is written to the ~20 rows once at the end — the
 same arithmetic (up to n-gram ids repeated within one word, and Hogwild interleaving) without
 re-reading and re-writing the rows for every context word. CBOW: the mean of all the context words'
-rows predicts the centre word.
+rows predicts the centre word. The loop around the algorithm (sentences, learning rate, subsampling,
+window) is common.py's, and each kernel returns (loss, examples, words) as the Word2Vec kernels do.
+One kernel per architecture x loss, as skipgram.py and cbow.py; ``subword_skipgram_ns_batched`` is
+``shared_negatives=True``.
 """
 
 from __future__ import annotations
@@ -19,147 +22,233 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import (_JIT, draw_negative, hs_update, ns_update, ns_update_shared, reduced_window,
-                                     subsample, zero)
+from wordvec._kernels.common import (_JIT, context_window, draw_negatives, hs_update, ns_update, ns_update_shared,
+                                     sentence_alpha, sentence_buffer, subsample, zero)
 
 
+# The helpers are leaves: they call no other numba function, which would make numba keep the
+# reference counting of their array arguments (an atomic increment and decrement per call inside
+# the kernels' loops; see common.binary_logistic).
 @numba.njit(**_JIT)
-def _zero_row(h):
-    for k in range(h.shape[1]):
-        h[0, k] = 0.0
-
-
-@numba.njit(**_JIT)
-def _add_rows(syn0, sub_ids, start, end, h):
-    """h[0] += sum of the rows ``sub_ids[start:end]``; returns how many rows."""
+def _word_mean(syn0, sub_ids, sub_offsets, w, h):
+    """h[0] = the mean of word ``w``'s rows (fastText's ``Model::computeHidden`` over ``getSubwords(w)``)."""
     d = syn0.shape[1]
+    for k in range(d):
+        h[0, k] = 0.0
+    start, end = sub_offsets[w], sub_offsets[w + 1]
     for p in range(start, end):
         r = sub_ids[p]
         for k in range(d):
             h[0, k] += syn0[r, k]
-    return end - start
+    if end > start:
+        inv = np.float32(1.0) / np.float32(end - start)
+        for k in range(d):
+            h[0, k] *= inv
 
 
 @numba.njit(**_JIT)
-def _spread(syn0, sub_ids, start, end, neu1e):
+def _context_mean(syn0, sub_ids, sub_offsets, buf, lo, hi, i, h):
+    """h[0] = the mean of every row of every context word ``buf[lo:hi]`` but ``buf[i]`` (fastText's cbow)."""
     d = syn0.shape[1]
-    for p in range(start, end):
+    for k in range(d):
+        h[0, k] = 0.0
+    rows = 0
+    for j in range(lo, hi):
+        if j != i:
+            c = buf[j]
+            for p in range(sub_offsets[c], sub_offsets[c + 1]):
+                r = sub_ids[p]
+                for k in range(d):
+                    h[0, k] += syn0[r, k]
+            rows += sub_offsets[c + 1] - sub_offsets[c]
+    if rows > 0:
+        inv = np.float32(1.0) / np.float32(rows)
+        for k in range(d):
+            h[0, k] *= inv
+
+
+@numba.njit(inline="always", **_JIT)
+def _follow(h, neu1e, step):
+    """Move the centre word's mean by one context word's gradient, as fastText's rows move, and sum it."""
+    for k in range(h.shape[1]):
+        h[0, k] += step[k]
+        neu1e[k] += step[k]
+
+
+@numba.njit(**_JIT)
+def _spread(syn0, sub_ids, sub_offsets, w, neu1e):
+    """Add ``neu1e`` in full to each of word ``w``'s rows (fastText's ``Model::update``: ``wi_->addVectorToRow``)."""
+    d = syn0.shape[1]
+    for p in range(sub_offsets[w], sub_offsets[w + 1]):
         r = sub_ids[p]
         for k in range(d):
             syn0[r, k] += neu1e[k]
 
 
 @numba.njit(**_JIT)
-def _scale(h, n):
-    if n > 0:
-        inv = np.float32(1.0) / np.float32(n)
-        for k in range(h.shape[1]):
-            h[0, k] *= inv
-
-
-@numba.njit(**_JIT)
-def _longest(offsets):
-    maxlen = 0
-    for s in range(offsets.shape[0] - 1):
-        maxlen = max(maxlen, offsets[s + 1] - offsets[s])
-    return maxlen
-
-
-@numba.njit(**_JIT)
-def subword_skipgram(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, alpha0, alpha1, rng,
-                     cum_table, negative, shared, codes, points, code_offsets, hierarchical):
-    """Skip-gram over subword means; negative sampling, or hierarchical softmax if ``hierarchical``.
-
-    With ``shared`` the ``negative`` noise words are drawn once per centre word and reused for each
-    of its context words (one equal to the context word is skipped), as in the Word2Vec batched
-    kernel. Returns (loss, examples, words) as the Word2Vec kernels do.
-    """
+def _context_spread(syn0, sub_ids, sub_offsets, buf, lo, hi, i, neu1e):
+    """Add ``neu1e`` in full to every row of every context word (fastText normalises only for supervised)."""
     d = syn0.shape[1]
-    n_sent = offsets.shape[0] - 1
-    span = max(offsets[n_sent] - offsets[0], 1)
-    buf = np.empty(_longest(offsets), dtype=np.int32)
+    for j in range(lo, hi):
+        if j != i:
+            c = buf[j]
+            for p in range(sub_offsets[c], sub_offsets[c + 1]):
+                r = sub_ids[p]
+                for k in range(d):
+                    syn0[r, k] += neu1e[k]
+
+
+# ------------------------------------------------------------------------------- skip-gram
+@numba.njit(**_JIT)
+def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, window, negative,
+                        alpha0, alpha1, rng):
+    """Skip-gram over subword means with negative sampling (fastText ``-loss ns``)."""
+    d = syn0.shape[1]
+    buf = sentence_buffer(offsets)
     h = np.empty((1, d), dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
     step = np.empty(d, dtype=np.float32)
-    negs = np.empty(max(negative, 1), dtype=np.int32)
-    loss = 0.0
-    examples = 0
-    words = 0
-    for s in range(n_sent):
-        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
         for i in range(n):
-            b = reduced_window(window, rng)
-            lo = max(0, i - b)
-            hi = min(n, i + b + 1)
+            lo, hi = context_window(i, n, window, rng)
             if hi - lo <= 1:
                 continue
             w = buf[i]
-            if shared and not hierarchical:
-                for q in range(negative):
-                    negs[q] = draw_negative(cum_table, rng)
-            _zero_row(h)
-            _scale(h, _add_rows(syn0, sub_ids, sub_offsets[w], sub_offsets[w + 1], h))
+            _word_mean(syn0, sub_ids, sub_offsets, w, h)
             zero(neu1e)
             for j in range(lo, hi):
                 if j == i:
                     continue
                 c = buf[j]
                 zero(step)
-                if hierarchical:
-                    loss += hs_update(h, 0, step, syn1, codes, points, code_offsets[c], code_offsets[c + 1], alpha)
-                elif shared:
-                    loss += ns_update_shared(h, 0, step, syn1, c, negs, negative, alpha)
-                else:
-                    loss += ns_update(h, 0, step, syn1, c, negative, cum_table, alpha, rng)
-                for k in range(d):  # the rows' mean after this context word's update, as fastText sees it
-                    h[0, k] += step[k]
-                    neu1e[k] += step[k]
+                loss += ns_update(h, 0, step, syn1neg, c, negative, cum_table, alpha, rng)
+                _follow(h, neu1e, step)
                 examples += 1
-            _spread(syn0, sub_ids, sub_offsets[w], sub_offsets[w + 1], neu1e)
+            _spread(syn0, sub_ids, sub_offsets, w, neu1e)
     return loss, examples, words
 
 
 @numba.njit(**_JIT)
-def subword_cbow(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, alpha0, alpha1, rng,
-                 cum_table, negative, codes, points, code_offsets, hierarchical):
-    """CBOW over subword means (the mean of every row of every context word); returns (loss, examples, words)."""
+def subword_skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, window,
+                                negative, alpha0, alpha1, rng):
+    """``subword_skipgram_ns`` with the ``negative`` noise words drawn once per centre word and reused
+    for each of its context words (one equal to the context word is skipped), as the Word2Vec batched
+    kernel does (see ``ns_update_shared``)."""
     d = syn0.shape[1]
-    n_sent = offsets.shape[0] - 1
-    span = max(offsets[n_sent] - offsets[0], 1)
-    buf = np.empty(_longest(offsets), dtype=np.int32)
+    buf = sentence_buffer(offsets)
     h = np.empty((1, d), dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
-    loss = 0.0
-    examples = 0
-    words = 0
-    for s in range(n_sent):
-        alpha = np.float32(alpha0 + (alpha1 - alpha0) * ((offsets[s] - offsets[0]) / span))
+    step = np.empty(d, dtype=np.float32)
+    negs = np.empty(negative, dtype=np.int32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
         for i in range(n):
-            b = reduced_window(window, rng)
-            lo = max(0, i - b)
-            hi = min(n, i + b + 1)
+            lo, hi = context_window(i, n, window, rng)
             if hi - lo <= 1:
                 continue
-            _zero_row(h)
-            rows = 0
-            for j in range(lo, hi):
-                if j != i:
-                    c = buf[j]
-                    rows += _add_rows(syn0, sub_ids, sub_offsets[c], sub_offsets[c + 1], h)
-            _scale(h, rows)
-            zero(neu1e)
             w = buf[i]
-            if hierarchical:
-                loss += hs_update(h, 0, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
-            else:
-                loss += ns_update(h, 0, neu1e, syn1, w, negative, cum_table, alpha, rng)
+            draw_negatives(cum_table, negs, rng)
+            _word_mean(syn0, sub_ids, sub_offsets, w, h)
+            zero(neu1e)
             for j in range(lo, hi):
-                if j != i:
-                    c = buf[j]
-                    _spread(syn0, sub_ids, sub_offsets[c], sub_offsets[c + 1], neu1e)
+                if j == i:
+                    continue
+                c = buf[j]
+                zero(step)
+                loss += ns_update_shared(h, 0, step, syn1neg, c, negs, alpha)
+                _follow(h, neu1e, step)
+                examples += 1
+            _spread(syn0, sub_ids, sub_offsets, w, neu1e)
+    return loss, examples, words
+
+
+@numba.njit(**_JIT)
+def subword_skipgram_hs(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, codes, points, code_offsets, window,
+                        alpha0, alpha1, rng):
+    """Skip-gram over subword means with hierarchical softmax (fastText ``-loss hs``), along each context
+    word's Huffman path ``code_offsets[c]:code_offsets[c+1]``."""
+    d = syn0.shape[1]
+    buf = sentence_buffer(offsets)
+    h = np.empty((1, d), dtype=np.float32)
+    neu1e = np.empty(d, dtype=np.float32)
+    step = np.empty(d, dtype=np.float32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        words += n
+        for i in range(n):
+            lo, hi = context_window(i, n, window, rng)
+            if hi - lo <= 1:
+                continue
+            w = buf[i]
+            _word_mean(syn0, sub_ids, sub_offsets, w, h)
+            zero(neu1e)
+            for j in range(lo, hi):
+                if j == i:
+                    continue
+                c = buf[j]
+                zero(step)
+                loss += hs_update(h, 0, step, syn1, codes, points, code_offsets[c], code_offsets[c + 1], alpha)
+                _follow(h, neu1e, step)
+                examples += 1
+            _spread(syn0, sub_ids, sub_offsets, w, neu1e)
+    return loss, examples, words
+
+
+# ------------------------------------------------------------------------------------ CBOW
+@numba.njit(**_JIT)
+def subword_cbow_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, window, negative,
+                    alpha0, alpha1, rng):
+    """CBOW over subword means (the mean of every row of every context word), negative sampling."""
+    buf = sentence_buffer(offsets)
+    h = np.empty((1, syn0.shape[1]), dtype=np.float32)
+    neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        words += n
+        for i in range(n):
+            lo, hi = context_window(i, n, window, rng)
+            if hi - lo <= 1:
+                continue
+            _context_mean(syn0, sub_ids, sub_offsets, buf, lo, hi, i, h)
+            w = buf[i]
+            zero(neu1e)
+            loss += ns_update(h, 0, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
+            _context_spread(syn0, sub_ids, sub_offsets, buf, lo, hi, i, neu1e)
+            examples += 1
+    return loss, examples, words
+
+
+@numba.njit(**_JIT)
+def subword_cbow_hs(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, codes, points, code_offsets, window,
+                    alpha0, alpha1, rng):
+    """CBOW over subword means, hierarchical softmax along the centre word's Huffman path."""
+    buf = sentence_buffer(offsets)
+    h = np.empty((1, syn0.shape[1]), dtype=np.float32)
+    neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    loss, examples, words = 0.0, 0, 0
+    for s in range(offsets.shape[0] - 1):
+        alpha = sentence_alpha(offsets, s, alpha0, alpha1)
+        n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
+        words += n
+        for i in range(n):
+            lo, hi = context_window(i, n, window, rng)
+            if hi - lo <= 1:
+                continue
+            _context_mean(syn0, sub_ids, sub_offsets, buf, lo, hi, i, h)
+            w = buf[i]
+            zero(neu1e)
+            loss += hs_update(h, 0, neu1e, syn1, codes, points, code_offsets[w], code_offsets[w + 1], alpha)
+            _context_spread(syn0, sub_ids, sub_offsets, buf, lo, hi, i, neu1e)
             examples += 1
     return loss, examples, words

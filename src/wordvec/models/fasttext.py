@@ -6,8 +6,8 @@ import numpy as np
 
 from wordvec.config import FastTextConfig
 from wordvec.models.word2vec import Word2Vec
-from wordvec.vocab import Vocab, build_huffman, negative_table
-from wordvec.vocab.subwords import subword_table
+from wordvec.models._jobs import make_fasttext_job
+from wordvec.vocab import Vocab
 
 __all__ = ["FastText"]
 
@@ -42,6 +42,8 @@ class FastText(Word2Vec):
     """
 
     config_class = FastTextConfig
+    _repr_fields = ("vector_size", "architecture", "loss", "min_n", "max_n", "bucket")
+    _repr_if_changed = ("jamo",)
 
     def __init__(self, vector_size: int = FastTextConfig.vector_size, *,
                  min_n: int = FastTextConfig.min_n, max_n: int = FastTextConfig.max_n,
@@ -56,46 +58,12 @@ class FastText(Word2Vec):
         self.bucket = bucket
         self.jamo = jamo
 
-    @property
-    def config(self) -> FastTextConfig:
-        names = FastTextConfig.__dataclass_fields__
-        return FastTextConfig(**{k: getattr(self, k) for k in names}).validate()
-
-    def __repr__(self) -> str:
-        c = self.config
-        return (f"FastText(vector_size={c.vector_size}, architecture={c.architecture!r}, loss={c.loss!r}, "
-                f"min_n={c.min_n}, max_n={c.max_n}, bucket={c.bucket}{', jamo=True' if c.jamo else ''})")
-
     def _init_weights(self, cfg: FastTextConfig, vocab: Vocab) -> np.ndarray:
         buckets = cfg.bucket if cfg.max_n > 0 else 0
         return init_fasttext_input(len(vocab) + buckets, cfg.vector_size, cfg.seed)
 
     def _make_kernel(self, cfg: FastTextConfig, vocab: Vocab, syn0, tokens, offsets, keep):
-        from wordvec._kernels import subword
-
-        words = vocab.index_to_key
-        if cfg.jamo:  # n-grams of the decomposed spelling; row w is still word w's own
-            from wordvec.corpus.jamo import decompose
-
-            words = [decompose(w) for w in words]
-        sub_ids, sub_offsets = subword_table(words, cfg.min_n, cfg.max_n, cfg.bucket)
-        hierarchical = cfg.loss == "hierarchical"
-        if hierarchical:
-            tree = build_huffman(vocab.counts)
-            syn1 = np.zeros((max(len(vocab) - 1, 1), cfg.vector_size), dtype=np.float32)
-            hs = (tree.codes, tree.points, tree.offsets)
-            cum = np.ones(1, dtype=np.int64)
-        else:
-            syn1 = np.zeros((len(vocab), cfg.vector_size), dtype=np.float32)
-            hs = (np.zeros(0, np.uint8), np.zeros(0, np.int32), np.zeros(1, np.int64))
-            cum = negative_table(vocab.counts, cfg.ns_exponent)
-        if cfg.architecture == "skipgram":
-            fn = subword.subword_skipgram
-            loss_args = (cum, cfg.negative, cfg.shared_negatives, *hs, hierarchical)
-        else:
-            fn = subword.subword_cbow
-            loss_args = (cum, cfg.negative, *hs, hierarchical)
-        return _SubwordKernel(fn, syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, cfg.window, loss_args)
+        return make_fasttext_job(cfg, vocab, syn0, tokens, offsets, keep)
 
     def _build_vectors(self):
         from wordvec.vectors.subword import SubwordVectors
@@ -119,18 +87,4 @@ class FastText(Word2Vec):
                 "t": cfg.sample,
                 "loss": "hs" if cfg.loss == "hierarchical" else "ns",
                 "model": "sg" if cfg.architecture == "skipgram" else "cbow"}
-        save_fasttext_bin(path, self.wv, self.output_vectors_, args, ntokens=self.corpus_stats_["raw_words"])
-
-
-class _SubwordKernel:
-    """A job callable for the subword kernels (see trainer.JobKernel)."""
-
-    def __init__(self, fn, syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets, window, loss_args):
-        self.fn, self.output = fn, syn1
-        self.arrays = (syn0, syn1, tokens)
-        self.offsets, self.keep, self.sub = offsets, keep, (sub_ids, sub_offsets)
-        self.window, self.loss_args = window, loss_args
-
-    def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
-        return self.fn(*self.arrays, self.offsets[s0:s1 + 1], self.keep, *self.sub, self.window, alpha0, alpha1, rng,
-                       *self.loss_args)
+        save_fasttext_bin(path, self.wv, self.output_vectors_, args, ntokens=self.corpus_stats_["total_words"])

@@ -125,11 +125,12 @@ def subword_table(words: Sequence[str], minn: int, maxn: int, bucket: int, *,
                   include_word: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Input rows of each word, flattened: ``ids[offsets[w]:offsets[w+1]]``.
 
-    With ``include_word`` (vocabulary words) the first row is the word's own (its index ``w``);
-    n-gram rows follow as ``len(words) + hash % bucket`` — the layout of fastText's input matrix
-    (``nwords`` word rows, then ``bucket`` n-gram rows). Without it (out-of-vocabulary words)
-    only n-gram rows are listed, offset by ``n_vocab`` (pass it as ``base`` through ``words``'s
-    caller: see :func:`oov_rows`).
+    The first row is the word's own (its index ``w``); its n-gram rows follow as
+    ``len(words) + hash % bucket`` — the layout of fastText's input matrix (``nwords`` word rows,
+    then ``bucket`` n-gram rows; ``Dictionary::getSubwords``). With ``include_word=False`` the
+    word's own row is left out and only the n-gram rows are listed, still offset by
+    ``len(words)``. The rows of an out-of-vocabulary word's n-grams, offset by the size of the
+    trained vocabulary, are :func:`oov_rows`'s.
     """
     if bucket < 1 and maxn > 0:
         raise ValueError(f"bucket must be >= 1 when subwords are on, got {bucket}")

@@ -67,13 +67,13 @@ def test_korean_ngrams_hash_exactly_as_fasttext(word):
     for syllables and for their jamo decomposition alike."""
     inner = pytest.importorskip("gensim.models.fasttext_inner")
     for text in (word, decompose(word)):
-        for minn, maxn in [(1, 3), (2, 4), (3, 6)]:
-            ours = char_ngrams(text, minn, maxn)
-            theirs = inner.compute_ngrams_bytes(text, minn, maxn)
+        for min_n, max_n in [(1, 3), (2, 4), (3, 6)]:
+            ours = char_ngrams(text, min_n, max_n)
+            theirs = inner.compute_ngrams_bytes(text, min_n, max_n)
             assert [g.encode("utf-8") for g in ours] == theirs
             expected = [inner.ft_hash_bytes(g) for g in theirs]
             assert [fasttext_hash(g) for g in ours] == expected
-            assert ngram_hashes(text, minn, maxn).tolist() == expected
+            assert ngram_hashes(text, min_n, max_n).tolist() == expected
 
 
 # ------------------------------------------------------------------------------ training table

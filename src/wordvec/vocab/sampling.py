@@ -1,4 +1,5 @@
-"""Sampling tables: subsampling keep-thresholds and the unigram^0.75 table for negatives."""
+"""Sampling tables: subsampling keep-thresholds and the unigram^ns_exponent table for negatives
+(0.75 by default, as word2vec.c; FastText draws from count^0.5)."""
 
 from __future__ import annotations
 

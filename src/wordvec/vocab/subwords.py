@@ -1,7 +1,7 @@
 """Character n-grams and fastText's hashing of them into buckets.
 
 Mirrors fastText's ``Dictionary::computeSubwords`` and ``Dictionary::hash`` (src/dictionary.cc):
-a word is wrapped as ``<word>``; n-grams of ``minn..maxn`` *characters* are taken at UTF-8
+a word is wrapped as ``<word>``; n-grams of ``min_n..max_n`` *characters* are taken at UTF-8
 character boundaries (the single characters ``<`` and ``>`` alone are skipped); each n-gram's
 UTF-8 bytes are hashed with 32-bit FNV-1a in which every byte is first cast to ``int8_t`` and
 then to ``uint32_t`` — so bytes >= 0x80 are sign-extended to 0xFFFFFFxx, fastText's quirk that
@@ -33,14 +33,14 @@ def fasttext_hash(data: bytes | str) -> int:
     return h
 
 
-def char_ngrams(word: str, minn: int, maxn: int) -> list[str]:
+def char_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     """The character n-grams of ``<word>`` in fastText's order (by start, then by length)."""
     w = BOW + word + EOW
     out = []
-    if maxn <= 0:
+    if max_n <= 0:
         return out
     for i in range(len(w)):
-        for n in range(minn, maxn + 1):
+        for n in range(min_n, max_n + 1):
             if i + n > len(w):
                 break
             if n == 1 and (i == 0 or i + n == len(w)):
@@ -62,18 +62,18 @@ def _hash_range(buf, start, end):
 
 
 @numba.njit(cache=True, nogil=True)
-def _word_ngram_hashes(buf, start, end, minn, maxn, out, pos):
+def _word_ngram_hashes(buf, start, end, min_n, max_n, out, pos):
     """Hashes of the n-grams of the bytes ``buf[start:end]`` (already wrapped in < >) into ``out``."""
     for i in range(start, end):
         if (buf[i] & 0xC0) == 0x80:
             continue
         j = i
         n = 1
-        while j < end and n <= maxn:
+        while j < end and n <= max_n:
             j += 1
             while j < end and (buf[j] & 0xC0) == 0x80:
                 j += 1
-            if n >= minn and not (n == 1 and (i == start or j == end)):
+            if n >= min_n and not (n == 1 and (i == start or j == end)):
                 out[pos] = _hash_range(buf, i, j)
                 pos += 1
             n += 1
@@ -81,12 +81,12 @@ def _word_ngram_hashes(buf, start, end, minn, maxn, out, pos):
 
 
 @numba.njit(cache=True, nogil=True)
-def _table(buf, word_offsets, minn, maxn, bucket, n_words, base):
+def _table(buf, word_offsets, min_n, max_n, bucket, n_words, base):
     n = word_offsets.shape[0] - 1
-    # an upper bound: every character starts at most (maxn - minn + 1) n-grams
+    # an upper bound: every character starts at most (max_n - min_n + 1) n-grams
     total = 0
     for w in range(n):
-        total += (word_offsets[w + 1] - word_offsets[w]) * max(maxn - minn + 1, 0) + 1
+        total += (word_offsets[w + 1] - word_offsets[w]) * max(max_n - min_n + 1, 0) + 1
     ids = np.empty(total, dtype=np.int32)
     offsets = np.zeros(n + 1, dtype=np.int64)
     hashes = np.empty(max(total, 1), dtype=np.uint32)
@@ -95,8 +95,8 @@ def _table(buf, word_offsets, minn, maxn, bucket, n_words, base):
         if n_words > 0:  # vocabulary words lead with their own row
             ids[pos] = w
             pos += 1
-        if maxn > 0:
-            end = _word_ngram_hashes(buf, word_offsets[w], word_offsets[w + 1], minn, maxn, hashes, 0)
+        if max_n > 0:
+            end = _word_ngram_hashes(buf, word_offsets[w], word_offsets[w + 1], min_n, max_n, hashes, 0)
             for k in range(end):
                 ids[pos] = base + np.int32(hashes[k] % np.uint32(bucket))
                 pos += 1
@@ -113,15 +113,15 @@ def _utf8_buffer(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return buf, offsets
 
 
-def ngram_hashes(word: str, minn: int, maxn: int) -> np.ndarray:
+def ngram_hashes(word: str, min_n: int, max_n: int) -> np.ndarray:
     """The FNV-1a hashes (uint32) of ``word``'s n-grams, in ``char_ngrams`` order."""
     buf, off = _utf8_buffer([word])
-    out = np.empty(max(int(off[1]) * max(maxn - minn + 1, 0), 1), dtype=np.uint32)
-    n = _word_ngram_hashes(buf, 0, int(off[1]), minn, maxn, out, 0) if maxn > 0 else 0
+    out = np.empty(max(int(off[1]) * max(max_n - min_n + 1, 0), 1), dtype=np.uint32)
+    n = _word_ngram_hashes(buf, 0, int(off[1]), min_n, max_n, out, 0) if max_n > 0 else 0
     return out[:n].copy()
 
 
-def subword_table(words: Sequence[str], minn: int, maxn: int, bucket: int, *,
+def subword_table(words: Sequence[str], min_n: int, max_n: int, bucket: int, *,
                   include_word: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Input rows of each word, flattened: ``ids[offsets[w]:offsets[w+1]]``.
 
@@ -132,15 +132,15 @@ def subword_table(words: Sequence[str], minn: int, maxn: int, bucket: int, *,
     ``len(words)``. The rows of an out-of-vocabulary word's n-grams, offset by the size of the
     trained vocabulary, are :func:`oov_rows`'s.
     """
-    if bucket < 1 and maxn > 0:
+    if bucket < 1 and max_n > 0:
         raise ValueError(f"bucket must be >= 1 when subwords are on, got {bucket}")
     buf, word_offsets = _utf8_buffer(words)
-    return _table(buf, word_offsets, minn, maxn, max(bucket, 1), len(words) if include_word else 0,
+    return _table(buf, word_offsets, min_n, max_n, max(bucket, 1), len(words) if include_word else 0,
                   np.int32(len(words)))
 
 
-def oov_rows(word: str, n_vocab: int, minn: int, maxn: int, bucket: int) -> np.ndarray:
+def oov_rows(word: str, n_vocab: int, min_n: int, max_n: int, bucket: int) -> np.ndarray:
     """Input-matrix rows of an out-of-vocabulary word's n-grams (``n_vocab + hash % bucket``)."""
-    if maxn <= 0 or bucket < 1:
+    if max_n <= 0 or bucket < 1:
         return np.empty(0, dtype=np.int64)
-    return n_vocab + (ngram_hashes(word, minn, maxn) % np.uint32(bucket)).astype(np.int64)
+    return n_vocab + (ngram_hashes(word, min_n, max_n) % np.uint32(bucket)).astype(np.int64)

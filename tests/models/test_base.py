@@ -78,6 +78,10 @@ def test_cooccurrence_models_record_their_tokenizer_and_reuse_the_matrix_vocabul
 
     out = CliRunner().invoke(app, ["info", str(tmp_path / "m")]).output
     assert "tokenizer:   whitespace (lowercase=False)" in out
+    # a matrix counted from text keeps its tokenizer, so a fit on the saved matrix records it too
+    model.cooccurrence_.save(tmp_path / "c.npz")
+    again = cls(vector_size=3, progress=False).fit_cooccurrence(tmp_path / "c.npz")
+    assert again.tokenizer_ == {"name": "whitespace", "lowercase": False}
 
 
 def test_glove_divergence_names_its_learning_rate(monkeypatch):

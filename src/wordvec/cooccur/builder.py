@@ -48,6 +48,7 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
     (files and lists are). Defaults: :class:`wordvec.config.CooccurrenceConfig`.
     """
     from wordvec.corpus.readers import as_corpus
+    from wordvec.corpus.tokenizers import describe_tokenizer
 
     cfg = CooccurrenceConfig(window=window, distance_weighting=distance_weighting, symmetric=symmetric,
                              min_count=min_count, max_vocab_size=max_vocab_size,
@@ -65,7 +66,7 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
                                                tmp_dir=tmp_dir, stats=stats)
     settings = {**cfg.to_dict(), "total_words": vocab.total_words, "sentences": stats.get("sentences", 0),
                 "retained_words": vocab.retained_words, "spilled_runs": stats.get("runs", 0),
-                "seconds": time.perf_counter() - t0}
+                "seconds": time.perf_counter() - t0, "tokenizer": describe_tokenizer(source)}
     return Cooccurrence(rows, cols, vals, vocab.index_to_key, np.asarray(vocab.counts), settings)
 
 

@@ -15,6 +15,7 @@ from wordvec.cli import (
     cooccur,
     demo,
     docs,
+    elmo,
     evaluate,
     export_projector,
     info,
@@ -48,6 +49,7 @@ app.command("strip")(strip.strip)
 app.command("export-projector")(export_projector.export_projector)
 app.command("serve")(serve.serve)
 app.add_typer(classify.app, name="classify")
+app.add_typer(elmo.app, name="elmo")
 
 
 def _version(value: bool) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 __all__ = ["Word2VecConfig", "FastTextConfig", "GloVeConfig", "PPMISVDConfig", "CooccurrenceConfig",
-           "ClassifierConfig", "MODELS", "MODEL_CONFIGS", "TOKENIZER_NAMES", "config_from_dict", "defaults"]
+           "ClassifierConfig", "ContextualClassifierConfig", "MODELS", "MODEL_CONFIGS", "TOKENIZER_NAMES", "config_from_dict", "defaults"]
 
 #: Tokenizer names :func:`wordvec.corpus.get_tokenizer` understands (``--tokenizer``'s choices).
 TOKENIZER_NAMES = ("regex", "whitespace", "korean")
@@ -336,6 +336,45 @@ class ClassifierConfig(_ConfigDict):
         _check(self.max_len is None or self.max_len >= 1, f"max_len must be >= 1 or None, got {self.max_len}")
         _check(self.tokenizer in TOKENIZER_NAMES, f"tokenizer must be one of "
                f"{', '.join(map(repr, TOKENIZER_NAMES))}, got {self.tokenizer!r}")
+        return self
+
+
+@dataclass(frozen=True)
+class ContextualClassifierConfig(_ConfigDict):
+    """Parameters of :class:`wordvec.torch.ContextualClassifier` (``wordvec classify train --features elmo:DIR``).
+
+    hidden: units of the hidden ReLU layer (Dense(256, relu) on ELMo features).
+    epochs: most epochs (early stopping may end sooner; an epoch is cheap: the features are computed once).
+    batch_size: texts per batch.
+    learning_rate: Adam's learning rate.
+    validation_split: share of the training texts held out for validation (without validation data).
+    patience: epochs without a better validation loss before training stops.
+    max_len: keep the first max_len tokens of each text (None: all; long texts run in windows).
+    embed_batch_size: sentences per batch through the frozen biLM.
+    seed: seeds the split, the shuffles and the initial weights.
+    """
+
+    model_name: ClassVar[str] = "contextual_classifier"
+
+    hidden: int = 256
+    epochs: int = 50
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    validation_split: float = 0.1
+    patience: int = 3
+    max_len: int | None = None
+    embed_batch_size: int = 64
+    seed: int = 0
+
+    def validate(self) -> ContextualClassifierConfig:
+        for name in ("hidden", "epochs", "batch_size", "embed_batch_size"):
+            _check_int(self, name, 1)
+        _check(self.learning_rate > 0, f"learning_rate must be > 0, got {self.learning_rate}")
+        _check(0 <= self.validation_split < 1, f"validation_split must be in [0, 1), got {self.validation_split}")
+        _check_int(self, "patience", 0)
+        _check(self.max_len is None or (isinstance(self.max_len, int) and self.max_len >= 1),
+               f"max_len must be >= 1 or None, got {self.max_len!r}")
+        _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
         return self
 
 

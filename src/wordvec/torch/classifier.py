@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -28,10 +29,12 @@ from wordvec.exceptions import NotFittedError
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
 from wordvec.torch.vocabulary import PAD_INDEX, EmbeddingVocab
 
-__all__ = ["ClassifierConfig", "MeanEmbeddingNet", "TextClassifier"]
+__all__ = ["ClassifierConfig", "MeanEmbeddingNet", "TextClassifier", "LabelPredictor", "TrainingSplit",
+           "meta_json", "read_meta", "split_labelled", "train_epochs"]
 
 FORMAT_VERSION = 1
 CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE = "config.json", "vocab.json", "weights.pt"
+KIND = "wordvec.TextClassifier"
 
 
 _DEFAULTS = ClassifierConfig()
@@ -70,7 +73,39 @@ def _pad(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     return ids, torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)
 
 
-class TextClassifier:
+class LabelPredictor:
+    """``predict``, ``evaluate`` and ``score`` on top of a classifier's ``predict_proba`` and ``classes_``."""
+
+    classes_: list
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def predict(self, texts: Sequence[str]) -> list:
+        """The most probable class of each text."""
+        proba = self.predict_proba(texts)
+        return [self.classes_[i] for i in proba.argmax(axis=1)] if len(proba) else []
+
+    def evaluate(self, texts: Sequence[str], labels: Sequence) -> dict:
+        """Accuracy on labelled texts: ``{"n", "correct", "accuracy", "unknown_labels"}``.
+
+        Rows whose label the model never saw count as wrong (``unknown_labels`` counts them).
+        """
+        labels = list(labels)
+        predicted = self.predict(texts)
+        if len(predicted) != len(labels):
+            raise ValueError(f"{len(predicted)} texts but {len(labels)} labels")
+        known = set(self.classes_)
+        correct = sum(p == y for p, y in zip(predicted, labels))
+        return {"n": len(labels), "correct": correct, "accuracy": correct / len(labels) if labels else float("nan"),
+                "unknown_labels": sum(y not in known for y in labels)}
+
+    def score(self, texts: Sequence[str], labels: Sequence) -> float:
+        """The accuracy on labelled texts (scikit-learn's ``score``)."""
+        return self.evaluate(texts, labels)["accuracy"]
+
+
+class TextClassifier(LabelPredictor):
     """Embedding-average text classifier (scikit-learn style: ``fit`` returns ``self``).
 
     Parameters are those of :class:`ClassifierConfig`, plus ``vectors``: pre-trained vectors
@@ -161,43 +196,18 @@ class TextClassifier:
         """
         cfg = self.config
         texts, labels = list(texts), list(labels)
-        if len(texts) != len(labels):
-            raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
-        if not texts:
-            raise ValueError("no training texts")
-        self.classes_ = sorted(set(labels))
-        if len(self.classes_) < 2:
-            raise ValueError(f"need at least two classes to train, got {self.classes_}")
-        class_index = {c: i for i, c in enumerate(self.classes_)}
-        y_all = torch.as_tensor([class_index[y] for y in labels], dtype=torch.long)
-
         generator = torch.Generator().manual_seed(cfg.seed)
-        order = torch.randperm(len(texts), generator=generator)
-        if validation is not None:
-            val_texts, val_labels = list(validation[0]), list(validation[1])
-            unknown = sorted({str(v) for v in val_labels if v not in class_index})
-            if unknown:
-                raise ValueError(f"validation labels not in the training labels: {', '.join(unknown)}")
-            train_idx = order
-        elif cfg.validation_split > 0:
-            n_val = max(1, round(len(texts) * cfg.validation_split))
-            if n_val >= len(texts):
-                raise ValueError(f"validation_split={cfg.validation_split} leaves no training text")
-            val_idx, train_idx = order[:n_val], order[n_val:]
-            val_texts = [texts[i] for i in val_idx.tolist()]
-            val_labels = [labels[i] for i in val_idx.tolist()]
-        else:
-            train_idx, val_texts, val_labels = order, [], []
-        train_idx = torch.sort(train_idx).values  # shuffled again each epoch
+        split = split_labelled(texts, labels, validation, cfg.validation_split, generator)
+        self.classes_, train_idx, val_texts = split.classes, split.train_idx, split.val_texts
 
         tokenized = EmbeddingVocab([], tokenizer=cfg.tokenizer).tokenize_batch([texts[i] for i in train_idx.tolist()])
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             self._build(tokenized, len(self.classes_), generator)
         train_rows = self._encode(tokenized)
-        train_y = y_all[train_idx]
+        train_y = split.y_train
         val_rows = self._encode(val_texts)
-        val_y = torch.as_tensor([class_index[v] for v in val_labels], dtype=torch.long)
+        val_y = split.y_val
 
         model = self.model_
         # The embedding gets sparse gradients and SparseAdam (Adam's moments updated only on the
@@ -208,44 +218,16 @@ class TextClassifier:
             model.embedding.sparse = True
             optimizers.append(torch.optim.SparseAdam([model.embedding.weight], lr=cfg.learning_rate))
         loss_fn = nn.CrossEntropyLoss()
-        self.history_: list[dict] = []
-        self.best_epoch_ = 0
-        best_loss, best_state, waited = math.inf, None, 0
-        for epoch in range(1, cfg.epochs + 1):
-            t0 = time.perf_counter()
-            model.train()
-            perm = torch.randperm(len(train_rows), generator=generator).tolist()
-            total_loss, correct = 0.0, 0
-            for start in range(0, len(perm), cfg.batch_size):
-                batch = perm[start:start + cfg.batch_size]
-                ids, mask = _pad([train_rows[i] for i in batch])
-                y = train_y[batch]
-                logits = model(ids, mask)
-                loss = loss_fn(logits, y)
-                for optimizer in optimizers:
-                    optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                for optimizer in optimizers:
-                    optimizer.step()
-                total_loss += float(loss.detach()) * len(batch)
-                correct += int((logits.detach().argmax(1) == y).sum())
-            row = {"epoch": epoch, "loss": total_loss / len(perm), "accuracy": correct / len(perm)}
-            if val_rows:
-                row["val_loss"], row["val_accuracy"] = self._loss_accuracy(val_rows, val_y)
-            row["seconds"] = time.perf_counter() - t0
-            self.history_.append(row)
-            if on_epoch is not None:
-                on_epoch(row)
-            monitored = row.get("val_loss", row["loss"])
-            if monitored < best_loss:
-                best_loss, waited, self.best_epoch_ = monitored, 0, epoch
-                best_state = copy.deepcopy(model.state_dict())
-            else:
-                waited += 1
-                if val_rows and waited >= cfg.patience:
-                    break
-        if best_state is not None:
-            model.load_state_dict(best_state)
+
+        def batch_loss(batch: list[int]) -> tuple[torch.Tensor, int]:
+            logits = model(*_pad([train_rows[i] for i in batch]))
+            y = train_y[batch]
+            return loss_fn(logits, y), int((logits.detach().argmax(1) == y).sum())
+
+        self.history_, self.best_epoch_ = train_epochs(
+            model, optimizers, batch_loss, n_train=len(train_rows), epochs=cfg.epochs, batch_size=cfg.batch_size,
+            patience=cfg.patience, generator=generator,
+            validate=(lambda: self._loss_accuracy(val_rows, val_y)) if val_rows else None, on_epoch=on_epoch)
         model.embedding.sparse = False
         model.eval()
         return self
@@ -269,25 +251,6 @@ class TextClassifier:
             raise TypeError("predict_proba() takes a list of texts, not one string")
         return torch.softmax(self._logits(self._encode(list(texts))), dim=1).numpy()
 
-    def predict(self, texts: Sequence[str]) -> list:
-        """The most probable class of each text."""
-        proba = self.predict_proba(texts)
-        return [self.classes_[i] for i in proba.argmax(axis=1)] if len(proba) else []
-
-    def evaluate(self, texts: Sequence[str], labels: Sequence) -> dict:
-        """Accuracy on labelled texts: ``{"n", "correct", "accuracy", "unknown_labels"}``.
-
-        Rows whose label the model never saw count as wrong (``unknown_labels`` counts them).
-        """
-        labels = list(labels)
-        predicted = self.predict(texts)
-        if len(predicted) != len(labels):
-            raise ValueError(f"{len(predicted)} texts but {len(labels)} labels")
-        known = set(self.classes_)
-        correct = sum(p == y for p, y in zip(predicted, labels))
-        return {"n": len(labels), "correct": correct, "accuracy": correct / len(labels) if labels else float("nan"),
-                "unknown_labels": sum(y not in known for y in labels)}
-
     @property
     def wv(self):
         """The learned (or fine-tuned) embedding as KeyedVectors, without the two specials."""
@@ -300,14 +263,11 @@ class TextClassifier:
         from wordvec._files import atomic_directory
 
         self._check_fitted()
-        meta = {"format_version": FORMAT_VERSION, "kind": "wordvec.TextClassifier",
+        meta = {"format_version": FORMAT_VERSION, "kind": KIND,
                 "config": asdict(self.config), "classes": self.classes_, "history": self.history_,
                 "best_epoch": self.best_epoch_, "pretrained_found": self.pretrained_found_,
                 "torch_version": torch.__version__}
-        try:
-            text = json.dumps(meta, indent=2)
-        except TypeError:
-            raise TypeError(f"class labels must be JSON values (str, int, ...), got {self.classes_!r}") from None
+        text = meta_json(meta)
         with atomic_directory(path) as tmp:
             (tmp / CONFIG_FILE).write_text(text + "\n", encoding="utf-8")
             (tmp / VOCAB_FILE).write_text(json.dumps(self.vocabulary_.to_dict()), encoding="utf-8")
@@ -317,16 +277,8 @@ class TextClassifier:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> TextClassifier:
         """Read a directory written by :meth:`save` (weights loaded with ``weights_only=True``)."""
+        meta = read_meta(path)
         path = Path(path)
-        cfg_file = path / CONFIG_FILE
-        if not cfg_file.is_file():
-            raise FileNotFoundError(f"{path}: not a wordvec classifier directory (no {CONFIG_FILE})")
-        meta = json.loads(cfg_file.read_text(encoding="utf-8"))
-        if meta.get("kind") != "wordvec.TextClassifier":
-            raise ValueError(f"{cfg_file}: not a wordvec classifier (kind={meta.get('kind')!r})")
-        if meta.get("format_version", 0) > FORMAT_VERSION:
-            raise ValueError(f"{cfg_file}: format_version {meta['format_version']} is newer than this "
-                             f"wordvec reads ({FORMAT_VERSION}); upgrade wordvec")
         known = {f.name for f in fields(ClassifierConfig)}
         clf = cls(**{k: v for k, v in meta["config"].items() if k in known})
         clf.classes_ = meta["classes"]
@@ -342,3 +294,126 @@ class TextClassifier:
         clf.model_.embedding.weight.requires_grad_(not clf.freeze)
         clf.model_.eval()
         return clf
+
+
+class TrainingSplit(NamedTuple):
+    """What :func:`split_labelled` returns: the classes, the training rows and the validation texts."""
+
+    classes: list
+    train_idx: torch.Tensor  # sorted row numbers of the training texts
+    y_train: torch.Tensor    # their class indices
+    val_texts: list[str]
+    y_val: torch.Tensor
+
+
+def split_labelled(texts: list[str], labels: list, validation: tuple[Sequence[str], Sequence] | None,
+                   validation_split: float, generator: torch.Generator) -> TrainingSplit:
+    """Check labelled training texts and set the validation texts apart (the classifiers' shared start).
+
+    ``classes`` are the sorted distinct labels (two at least). With ``validation=(texts, labels)``
+    every training text trains (their labels must be training labels); otherwise a seeded random
+    ``validation_split`` of them is held out (``generator`` draws it).
+    """
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    if not texts:
+        raise ValueError("no training texts")
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        raise ValueError(f"need at least two classes to train, got {classes}")
+    class_index = {c: i for i, c in enumerate(classes)}
+    y_all = torch.as_tensor([class_index[y] for y in labels], dtype=torch.long)
+    order = torch.randperm(len(texts), generator=generator)
+    if validation is not None:
+        val_texts, val_labels = list(validation[0]), list(validation[1])
+        unknown = sorted({str(v) for v in val_labels if v not in class_index})
+        if unknown:
+            raise ValueError(f"validation labels not in the training labels: {', '.join(unknown)}")
+        train_idx = order
+    elif validation_split > 0:
+        n_val = max(1, round(len(texts) * validation_split))
+        if n_val >= len(texts):
+            raise ValueError(f"validation_split={validation_split} leaves no training text")
+        val_idx, train_idx = order[:n_val], order[n_val:]
+        val_texts = [texts[i] for i in val_idx.tolist()]
+        val_labels = [labels[i] for i in val_idx.tolist()]
+    else:
+        train_idx, val_texts, val_labels = order, [], []
+    train_idx = torch.sort(train_idx).values  # shuffled again each epoch
+    y_val = torch.as_tensor([class_index[v] for v in val_labels], dtype=torch.long)
+    return TrainingSplit(classes, train_idx, y_all[train_idx], val_texts, y_val)
+
+
+def train_epochs(model: nn.Module, optimizers: Sequence[torch.optim.Optimizer],
+                 batch_loss: Callable[[list[int]], tuple[torch.Tensor, int]], *, n_train: int, epochs: int,
+                 batch_size: int, patience: int, generator: torch.Generator,
+                 validate: Callable[[], tuple[float, float]] | None,
+                 on_epoch: Callable[[dict], None] | None) -> tuple[list[dict], int]:
+    """The classifiers' epoch loop; returns the history (a row per epoch) and the best epoch.
+
+    Each epoch shuffles the ``n_train`` training rows with ``generator`` and steps every optimizer
+    on ``batch_loss(rows)`` (the mean loss of a batch and how many it got right). ``validate()``
+    gives ``(val_loss, val_accuracy)``; training stops when the validation loss has not improved
+    for ``patience`` epochs, and the best epoch's weights (by validation loss, else training loss)
+    are restored.
+    """
+    history: list[dict] = []
+    best_epoch, best_loss, best_state, waited = 0, math.inf, None, 0
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        model.train()
+        perm = torch.randperm(n_train, generator=generator).tolist()
+        total_loss, correct = 0.0, 0
+        for start in range(0, len(perm), batch_size):
+            batch = perm[start:start + batch_size]
+            loss, right = batch_loss(batch)
+            for optimizer in optimizers:
+                optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            for optimizer in optimizers:
+                optimizer.step()
+            total_loss += float(loss.detach()) * len(batch)
+            correct += right
+        row = {"epoch": epoch, "loss": total_loss / len(perm), "accuracy": correct / len(perm)}
+        if validate is not None:
+            row["val_loss"], row["val_accuracy"] = validate()
+        row["seconds"] = time.perf_counter() - t0
+        history.append(row)
+        if on_epoch is not None:
+            on_epoch(row)
+        monitored = row.get("val_loss", row["loss"])
+        if monitored < best_loss:
+            best_loss, waited, best_epoch = monitored, 0, epoch
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            waited += 1
+            if validate is not None and waited >= patience:
+                break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history, best_epoch
+
+
+def meta_json(meta: dict) -> str:
+    """A classifier's ``config.json`` text; a TypeError naming the classes when they are no JSON values."""
+    try:
+        return json.dumps(meta, indent=2)
+    except TypeError:
+        raise TypeError(f"class labels must be JSON values (str, int, ...), got {meta.get('classes')!r}") from None
+
+
+def read_meta(path: str | os.PathLike[str], kinds: Sequence[str] = (KIND,)) -> dict:
+    """The ``config.json`` of a classifier directory, checked to be one of ``kinds`` and of a
+    format version this wordvec reads."""
+    path = Path(path)
+    cfg_file = path / CONFIG_FILE
+    if not cfg_file.is_file():
+        raise FileNotFoundError(f"{path}: not a wordvec classifier directory (no {CONFIG_FILE})")
+    meta = json.loads(cfg_file.read_text(encoding="utf-8"))
+    kind = meta.get("kind") if isinstance(meta, dict) else None
+    if kind not in kinds:
+        raise ValueError(f"{cfg_file}: not a wordvec classifier (kind={kind!r})")
+    if meta.get("format_version", 0) > FORMAT_VERSION:
+        raise ValueError(f"{cfg_file}: format_version {meta['format_version']} is newer than this "
+                         f"wordvec reads ({FORMAT_VERSION}); upgrade wordvec")
+    return meta

@@ -92,9 +92,10 @@ def test_atomic_write_gzip_is_reproducible(tmp_path):
 
 
 def test_atomic_directory_replaces_or_keeps_the_old_one(tmp_path):
-    dest = tmp_path / "d"
+    dest = tmp_path / "d"  # a wordvec directory (config.json with a format_version) may be replaced
     with atomic_directory(dest) as tmp:
         (tmp / "x").write_text("1")
+        (tmp / "config.json").write_text('{"format_version": 1}')
     with pytest.raises(RuntimeError), atomic_directory(dest) as tmp:
         (tmp / "x").write_text("2")
         raise RuntimeError
@@ -106,3 +107,26 @@ def test_atomic_directory_replaces_or_keeps_the_old_one(tmp_path):
     with pytest.raises(FileExistsError, match="not a directory"):
         with atomic_directory(tmp_path / "file"):
             pass
+
+
+def test_atomic_directory_never_replaces_unrelated_data(tmp_path):
+    from wordvec._files import atomic_directory, check_replaceable_directory
+
+    unrelated = tmp_path / "documents"
+    unrelated.mkdir()
+    (unrelated / "thesis.txt").write_text("keep me")
+    with pytest.raises(FileExistsError, match="refusing to replace"):
+        with atomic_directory(unrelated) as tmp:
+            (tmp / "config.json").write_text('{"format_version": 1}')
+    assert [p.name for p in unrelated.iterdir()] == ["thesis.txt"]
+    a_file = tmp_path / "f"
+    a_file.write_text("x")
+    with pytest.raises(FileExistsError, match="is a file"):
+        check_replaceable_directory(a_file)
+    model = tmp_path / "model"  # a wordvec directory (config.json with format_version) is replaced
+    for version in ("1", "2"):
+        with atomic_directory(model) as tmp:
+            (tmp / "config.json").write_text('{"format_version": %s}' % version)
+    assert (model / "config.json").read_text() == '{"format_version": 2}'
+    (tmp_path / "empty").mkdir()
+    check_replaceable_directory(tmp_path / "empty")

@@ -25,6 +25,7 @@ import bz2
 import gzip
 import io
 import lzma
+import json
 import os
 import shutil
 import tempfile
@@ -34,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["COMPRESSED_SUFFIXES", "atomic_directory", "atomic_write", "corpus_files", "first_undecodable_line",
+__all__ = ["COMPRESSED_SUFFIXES", "atomic_directory", "atomic_write", "check_replaceable_directory", "corpus_files", "first_undecodable_line",
            "open_binary", "open_counting", "open_text", "strip_compression", "text_read_error"]
 
 # ---------------------------------------------------------------------------------- reading
@@ -206,18 +207,40 @@ def atomic_write(path: str | os.PathLike[str], *, compress: bool = False) -> Ite
     _fsync_dir(_parent(path))
 
 
+def check_replaceable_directory(path: str | os.PathLike[str], kind: str = "wordvec model") -> None:
+    """Raise ``FileExistsError`` unless a directory may be written at ``path``: a new path, an
+    empty directory, or a wordvec directory (``config.json`` with a ``format_version``)."""
+    path = Path(path)
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise FileExistsError(f"{path} exists and is a file, not a directory; a {kind} is a directory")
+    if any(path.iterdir()) and not _is_wordvec_directory(path):
+        raise FileExistsError(f"refusing to replace {path}: it is a non-empty directory without a wordvec "
+                              f"config.json; choose a new path or remove it first")
+
+
+def _is_wordvec_directory(path: Path) -> bool:
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and "format_version" in config
+
+
 @contextmanager
 def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield an empty temporary directory; on a clean exit it becomes ``path``.
 
-    An existing directory at ``path`` is replaced (callers decide whether that is safe);
-    an existing file at ``path`` is an error. Every regular file written into the
-    temporary directory is fsync'ed before the swap. If the body raises, the temporary
-    directory is deleted and ``path`` is left untouched.
+    An existing wordvec directory at ``path`` (one whose ``config.json`` has a
+    ``format_version``, as every directory wordvec writes) or an empty one is replaced; a
+    file, or a non-empty directory that holds no wordvec model, is refused
+    (:func:`check_replaceable_directory`), so a mistyped path never deletes unrelated data.
+    Every regular file written into the temporary directory is fsync'ed before the swap. If
+    the body raises, the temporary directory is deleted and ``path`` is left untouched.
     """
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise FileExistsError(f"{path} exists and is not a directory")
+    check_replaceable_directory(path)
     parent = _check_parent(path)
     tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
     try:

@@ -114,8 +114,9 @@ def train(
             raise ValueError("--checkpoint-every needs --checkpoint DIR")
         if resume and checkpoint is None:
             raise ValueError("--resume needs --checkpoint DIR")
-        if output.exists() and not output.is_dir():
-            raise FileExistsError(f"{output} exists and is not a directory")
+        from wordvec._files import check_replaceable_directory
+
+        check_replaceable_directory(output, "biLM")  # before training, not after it
         from wordvec.contextual import ELMo
 
         model = ELMo(preset.value, device=device, progress=not quiet, **settings)

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from wordvec._files import atomic_directory
+from wordvec._files import atomic_directory, check_replaceable_directory
 from wordvec.exceptions import FormatError
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors
@@ -85,14 +85,6 @@ def _encode_vocab(keys: list[str], counts: np.ndarray | None) -> bytes:
                     f"key #{i} {key!r} cannot be written as UTF-8: {exc.reason}"
                 ) from None
         raise
-
-
-def _is_native_dir(path: Path) -> bool:
-    try:
-        config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(config, dict) and "format_version" in config
 
 
 def save_native(
@@ -147,19 +139,11 @@ def save_native(
 def check_native_target(path: str | os.PathLike[str]) -> None:
     """Raise ``FileExistsError`` if :func:`save_native` would refuse ``path``, without writing.
 
-    A new path, an empty directory and an existing native directory (which a save replaces)
+    A new path, an empty directory and an existing wordvec directory (which a save replaces)
     pass; a file, or a non-empty directory that holds no wordvec model, are refused, so a
     mistyped path never deletes unrelated data. The command line calls this before training.
     """
-    path = Path(path)
-    if path.exists():
-        if not path.is_dir():
-            raise FileExistsError(f"{path} exists and is a file; the native format is a directory")
-        if any(path.iterdir()) and not _is_native_dir(path):
-            raise FileExistsError(
-                f"refusing to replace {path}: it is a non-empty directory without a wordvec "
-                f"{CONFIG_FILE}; choose a new path or remove it first"
-            )
+    check_replaceable_directory(path, "native model")
 
 
 def read_native_config(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import gzip
 import lzma
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -46,8 +47,8 @@ def test_undecodable_text_names_the_first_bad_line(tmp_path):
     with pytest.raises(UnicodeDecodeError) as info, open_text(path) as fh:
         fh.read()
     err = text_read_error(path, "utf-8", info.value, 1)
-    assert re.fullmatch(r".*bad\.txt\.gz, line 3: not valid utf-8 text \(.*\); pass encoding=\.\.\. to read it",
-                        str(err))
+    assert re.fullmatch(r".*bad\.txt\.gz, line 3: not valid utf-8 text \(.*\); to read it in another encoding, "
+                        r"pass --encoding CODEC \(command line\) or encoding=\.\.\. \(Python\)", str(err))
     assert str(text_read_error(path, "utf-8", EOFError("truncated"), 7)).endswith(
         "bad.txt.gz, after line 7: cannot read the file (truncated)")
 
@@ -130,3 +131,111 @@ def test_atomic_directory_never_replaces_unrelated_data(tmp_path):
     assert (model / "config.json").read_text() == '{"format_version": 2}'
     (tmp_path / "empty").mkdir()
     check_replaceable_directory(tmp_path / "empty")
+
+
+# ------------------------------------------------------------------ streams (stdin, FIFOs)
+def fifo_with(tmp_path, name: str, data: bytes):
+    """A FIFO at tmp_path/name that a thread fills with ``data`` once a reader opens it."""
+    import threading
+
+    path = tmp_path / name
+    os.mkfifo(path)
+
+    def write():
+        with open(path, "wb") as fh:
+            fh.write(data)
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return path, thread
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_a_corpus_file_read_once(tmp_path):
+    from wordvec._files import is_stream
+
+    path, thread = fifo_with(tmp_path, "pipe", "one\ncafé\n".encode())
+    assert is_stream(path) and is_stream("-") and not is_stream(tmp_path)
+    assert corpus_files(path) == [path] and corpus_files([path, "-"]) == [path, Path("-")]
+    with pytest.raises(ValueError, match="named twice"):
+        corpus_files(["-", "-"])
+    with open_text(path) as fh:
+        assert fh.read() == "one\ncafé\n"
+    thread.join(5)
+    with pytest.raises(ValueError, match=r"pipe is a stream and was already read: a stream can be read only once"):
+        open_text(path)  # instead of waiting forever for another writer
+    assert first_undecodable_line(path, "utf-8") is None  # a stream is never opened again to look
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_stream_spool_reads_a_stream_many_times(tmp_path):
+    from wordvec._files import StreamSpool
+
+    path, _ = fifo_with(tmp_path, "pipe.gz", gzip.compress(b"a b\nc\n" * 1000))
+    spool = StreamSpool(path, directory=tmp_path)
+    for _ in range(3):  # decompressed by the suffix, from the start every time
+        with spool.open_text() as fh:
+            assert fh.read() == "a b\nc\n" * 1000
+    fh, raw = spool.open_counting("utf-8")
+    with fh, raw:
+        assert sum(1 for _ in fh) == 2000 and raw.tell() == spool.size
+    assert os.listdir(tmp_path) == ["pipe.gz"]  # the copy has no name
+    spool.close()
+
+    bad, _ = fifo_with(tmp_path, "bad", b"ok\n" * 5000 + b"caf\xe9\n")
+    spool = StreamSpool(bad)
+    with pytest.raises(UnicodeDecodeError) as info, spool.open_text() as fh:
+        fh.read()
+    assert str(spool.read_error("utf-8", info.value, 0)).startswith(f"{bad}, line 5001: not valid utf-8 text")
+    assert str(text_read_error(bad, "utf-8", info.value, 4096)).startswith(f"{bad}, after line 4096: not valid")
+
+
+def test_standard_input_is_spooled_once_and_refused_twice():
+    import subprocess
+    import sys
+
+    script = ("from wordvec._files import StreamSpool, open_text\n"
+              "s = StreamSpool('-')\n"
+              "print(repr(s.open_text().read() + s.open_text().read()))\n"
+              "try:\n    open_text('-')\nexcept ValueError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", script], input=b"x y\n", capture_output=True, timeout=60)
+    assert out.stdout.decode().splitlines() == [
+        "'x y\\nx y\\n'", "standard input is a stream and was already read: a stream can be read only once "
+        "(save it to a file and read the file to use it again)"], out.stderr.decode()
+
+
+def test_corpus_files_refuses_what_is_no_file_directory_or_stream(tmp_path):
+    import socket
+
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("no unix sockets here")
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(tmp_path / "s"))
+    except OSError:
+        pytest.skip("cannot bind a unix socket here")
+    with sock, pytest.raises(ValueError, match="is not a file, a directory or a stream"):
+        corpus_files(tmp_path / "s")
+
+
+# ------------------------------------------------------------------ full disk
+def test_a_full_disk_names_the_path_and_leaves_nothing(tmp_path):
+    import errno
+
+    from wordvec.cli._common import describe_error
+
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"old")
+    with pytest.raises(OSError) as info, atomic_write(path) as fh:
+        fh.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert info.value.errno == errno.ENOSPC and info.value.filename == str(path)
+    assert describe_error(info.value) == (f"{path}: No space left on device while saving; nothing was replaced "
+                                          f"(free space on that disk, or save elsewhere, and try again)")
+    assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["v.txt"]
+    model = tmp_path / "model"
+    with pytest.raises(OSError, match=r"No space left on device while saving.*: '.*model'"):
+        with atomic_directory(model) as tmp:
+            (tmp / "config.json").write_text("{}")
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "vectors.npy"))
+    assert os.listdir(tmp_path) == ["v.txt"]

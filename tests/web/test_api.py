@@ -29,7 +29,7 @@ def kv() -> KeyedVectors:
 
 @pytest.fixture(scope="module")
 def client(kv):
-    return TestClient(create_app(kv))
+    return TestClient(create_app(kv), base_url="http://127.0.0.1")
 
 
 def test_page_and_local_assets(client):
@@ -115,7 +115,7 @@ def test_large_vocabulary():
     rng = np.random.default_rng(0)
     n = 100_000
     kv = KeyedVectors([f"w{i}" for i in range(n)], rng.normal(size=(n, 16)).astype(np.float32))
-    client = TestClient(create_app(kv))
+    client = TestClient(create_app(kv), base_url="http://127.0.0.1")
     body = client.get("/api/projection").json()
     assert len(body["words"]) == DEFAULT_LIMIT  # the projection takes the most frequent words
     last = client.get("/api/neighbors", params={"word": f"w{n - 1}", "topn": 3}).json()  # search covers all
@@ -143,7 +143,7 @@ def ko_kv() -> KeyedVectors:
 
 @pytest.fixture(scope="module")
 def ko_client(ko_kv):
-    return TestClient(create_app(ko_kv))
+    return TestClient(create_app(ko_kv), base_url="http://127.0.0.1")
 
 
 def test_korean_search_neighbours_analogy_and_details(ko_client, ko_kv):

@@ -8,23 +8,32 @@ from wordvec.cli._common import VectorsArgument, load_vectors, user_errors
 
 __all__ = ["serve"]
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
 
 def serve(
     model: VectorsArgument,
     host: Annotated[str, typer.Option(help="Address to bind; other than loopback exposes the page.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8000,
     seed: Annotated[int, typer.Option(help="Seed for t-SNE / UMAP.")] = 0,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", metavar="NAME",
+        help="Also answer requests for this host name (repeatable; '*' for any). Others are refused to "
+             "protect against DNS rebinding; localhost, 127.0.0.1, [::1] and --host are always answered.",
+        show_default=False)] = None,
 ) -> None:
     """Serve a projector page for MODEL at http://HOST:PORT (Ctrl+C stops it)."""
     with user_errors():
         kv = load_vectors(model)
-        from wordvec.web.server import create_app
+        from wordvec.web.server import bind, create_app, run
 
-        app = create_app(kv, seed=seed)  # built before printing, so errors come first
-        from wordvec.viz._extras import require
-
-        uvicorn = require("uvicorn", "wordvec serve", extra="web")
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            typer.echo(f"warning: binding {host} makes the page reachable from other machines", err=True)
-        typer.echo(f"Serving {len(kv):,} words at http://{host}:{port} (Ctrl+C to stop)")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # built and bound before printing, so errors (a busy port included) come first, as one line
+        app = create_app(kv, seed=seed, host=host, allowed_hosts=allow_host or ())
+        sock = bind(host, port)
+    bound = sock.getsockname()[1]
+    if host not in _LOOPBACK:
+        typer.echo(f"warning: binding {host} makes the page reachable from other machines", err=True)
+    shown = f"[{host.strip('[]')}]" if ":" in host else host
+    typer.echo(f"Serving {len(kv):,} words at http://{shown}:{bound} (Ctrl+C to stop)")
+    with user_errors():
+        run(app, sock)

@@ -171,7 +171,10 @@ async function main() {
   }
   document.title = state.info.title;
   $("limit").value = state.info.default_limit;
-  $("limit").max = state.info.max_limit;
+  // t-SNE and UMAP take fewer words than PCA: the field's maximum follows the method
+  const maxLimit = () => { $("limit").max = (state.info.max_limits || {})[$("method").value] || state.info.max_limit; };
+  maxLimit();
+  $("method").addEventListener("change", maxLimit);
   $("projection-form").addEventListener("submit", (e) => { e.preventDefault(); loadProjection(); });
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("search").value); });
   $("analogy-form").addEventListener("submit", (e) => { e.preventDefault(); solveAnalogy(); });

@@ -445,3 +445,18 @@ def test_python_dash_m_wordvec(tmp_path):
                             cwd=tmp_path, check=False)
     assert result.returncode == 0, result.stderr
     assert "train" in result.stdout
+
+
+def test_train_reads_standard_input(corpus, tmp_path):
+    # "-" is standard input: read once, spooled for the vocabulary pass and the epochs.
+    out = tmp_path / "from_stdin"
+    result = subprocess.run([sys.executable, "-m", "wordvec", "train", "-", "-o", str(out), "-d", "8",
+                             "--epochs", "1", "--min-count", "1", "--seed", "1"],
+                            input=corpus.read_bytes(), capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    from wordvec import load
+
+    from_file = tmp_path / "from_file"
+    assert invoke("train", str(corpus), "-o", str(from_file), "-d", "8", "--epochs", "1", "--min-count", "1",
+                  "--seed", "1").exit_code == 0
+    assert load(out).index_to_key == load(from_file).index_to_key

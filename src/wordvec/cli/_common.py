@@ -16,8 +16,9 @@ import typer
 
 from wordvec.config import TOKENIZER_NAMES, VECTOR_FORMATS
 
-__all__ = ["APP_SETTINGS", "DEFAULT_TOKENIZER", "DEPRECATED_FORMATS", "FORMAT_CHOICES", "FORMAT_METAVAR", "Format", "RestrictVocab", "TOKENIZER_HELP",
-           "TokenizerName", "VectorsArgument", "choice", "describe_error", "fail", "format_name", "load_vectors", "user_errors"]
+__all__ = ["APP_SETTINGS", "DEFAULT_TOKENIZER", "DEPRECATED_FORMATS", "EncodingOption", "FORMAT_CHOICES", "FORMAT_METAVAR",
+           "ForceOption", "Format", "RestrictVocab", "TOKENIZER_HELP", "TokenizerName", "VectorsArgument", "choice",
+           "describe_error", "fail", "format_name", "load_vectors", "refuse_existing", "user_errors"]
 
 #: The settings of every typer app (``wordvec`` and its command groups).
 APP_SETTINGS = {"no_args_is_help": True, "add_completion": False, "pretty_exceptions_show_locals": False,
@@ -69,6 +70,51 @@ DEFAULT_TOKENIZER = TokenizerName(TOKENIZER_NAMES[0])
 TOKENIZER_HELP = ("regex: words and punctuation apart; whitespace: split on spaces only; korean: kiwipiepy "
                   "morphemes without particles and punctuation (pip install 'wordvec\\[ko]'), tokenized "
                   "once and cached in $WORDVEC_CACHE_DIR (default ~/.cache/wordvec/tokens).")
+
+
+
+def _check_encoding(value: str) -> str:
+    """``--encoding``'s callback: an encoding Python does not know is a usage error."""
+    from wordvec.corpus.encodings import check_encoding
+
+    try:
+        return check_encoding(value)
+    except (TypeError, ValueError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+#: ``--encoding`` of the commands that read text files (corpora, tables, sentences).
+EncodingOption = Annotated[str, typer.Option(
+    "--encoding", metavar="CODEC", callback=_check_encoding,
+    help="Text encoding of the input files: utf-8, cp949 or euc-kr (Korean), latin-1, cp1252, ... "
+         "(any codec name Python knows).")]
+
+#: ``--force`` (alias ``--overwrite``) of the commands that write files.
+ForceOption = Annotated[bool, typer.Option(
+    "--force", "--overwrite", help="Replace outputs that already exist (otherwise they are refused).")]
+
+
+def _holds_something(path: Path) -> bool:
+    """Whether writing ``path`` would replace something: a file (or link), or a non-empty directory."""
+    if path.is_dir():
+        return any(path.iterdir())
+    return os.path.lexists(path)
+
+
+def refuse_existing(*paths: str | os.PathLike[str] | None, force: bool) -> None:
+    """Unless ``force``, exit with one line naming the first of ``paths`` that already holds
+    something (a file, or a non-empty directory; an empty directory holds nothing to lose).
+
+    Commands call it before any work, so a long run is never spent on an output it then
+    refuses, and an existing output (hours of training) is never replaced without ``--force``.
+    None entries (outputs not asked for) are skipped.
+    """
+    if force:
+        return
+    for path in paths:
+        if path is not None and _holds_something(Path(path)):
+            fail(f"{os.fspath(path)} already exists; pass --force to overwrite it")
+
 
 #: Set this environment variable to get the full traceback instead of the one-line error.
 TRACEBACK_ENV = "WORDVEC_TRACEBACK"

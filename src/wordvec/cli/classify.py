@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import APP_SETTINGS, TokenizerName, user_errors
+from wordvec.cli._common import APP_SETTINGS, ForceOption, TokenizerName, refuse_existing, user_errors
 from wordvec.config import ClassifierConfig, ContextualClassifierConfig, defaults
 
 __all__ = ["app", "evaluate", "predict", "train"]
@@ -118,9 +118,11 @@ def train(
     save_vectors: Annotated[Path | None, typer.Option(
         help="(static) Also save the learned embedding as word vectors (native directory), to query, evaluate or convert.",
         show_default=False)] = None,
+    force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print a line per epoch.")] = False,
 ) -> None:
     """Train a classifier on DATA.tsv and save it (the best epoch's weights) to --output."""
+    refuse_existing(output, plot, save_vectors, force=force)
     with user_errors(), _warnings_to_stderr():
         from wordvec.torch import read_labelled
 

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import DEFAULT_TOKENIZER, TOKENIZER_HELP, TokenizerName, fail, user_errors
+from wordvec.cli._common import (
+    DEFAULT_TOKENIZER,
+    TOKENIZER_HELP,
+    EncodingOption,
+    ForceOption,
+    TokenizerName,
+    fail,
+    refuse_existing,
+    user_errors,
+)
 from wordvec.config import CooccurrenceConfig, defaults
 
 __all__ = ["cooccur", "cooccur_summary"]
@@ -39,23 +48,30 @@ def cooccur(
         min=0.001, help="Memory cap of the counting buffers in MiB (sorted runs spill to disk above it).")
     ] = C["memory_mb"],
     tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
+    encoding: EncodingOption = "utf-8",
+    force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Count the co-occurrence matrix of CORPUS and save it to OUTPUT, then print a summary."""
+    if output.is_dir():
+        fail(f"{output} is a directory; the co-occurrence matrix is one .npz file")
+    refuse_existing(output, force=force)
     with user_errors():
         CooccurrenceConfig(window=window, distance_weighting=distance_weighting, symmetric=symmetric,
                            min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory).validate()
         for path in corpus:
             if not path.exists():
                 raise FileNotFoundError(f"corpus file not found: {path}")
-        if output.is_dir():
-            fail(f"{output} is a directory; the co-occurrence matrix is one .npz file")
         from wordvec.cooccur import build_cooccurrence
+        from wordvec.corpus import as_corpus
 
-        matrix = build_cooccurrence(corpus[0] if len(corpus) == 1 else list(corpus), window=window,
+        # opened here, in the encoding asked; build_cooccurrence takes the corpus as it is
+        source = as_corpus(corpus[0] if len(corpus) == 1 else list(corpus), tokenizer.value, encoding=encoding,
+                           progress=not quiet)
+        matrix = build_cooccurrence(source, window=window,
                                     distance_weighting=distance_weighting, symmetric=symmetric,
                                     min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory,
-                                    tokenizer=tokenizer.value, progress=not quiet)
+                                    progress=not quiet)
         if output.parent != Path("") and not output.parent.exists():
             output.parent.mkdir(parents=True)
         matrix.save(output)

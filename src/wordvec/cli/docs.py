@@ -47,10 +47,12 @@ def docs(
 
 
 def format_matches(matches) -> str:
-    """Aligned rows ``rank  score  id  title``."""
+    """Aligned rows ``rank  score  id  title`` (ids padded to one display width: Hangul takes two columns)."""
     if not matches:
         return "  (no other document)"
+    from rich.cells import cell_len
+
     rank_width = len(str(len(matches)))
-    id_width = max(len(m.id) for m in matches)
-    return "\n".join(f"  {i:>{rank_width}}  {m.score:7.4f}  {m.id:<{id_width}}  {m.title}"
+    id_width = max(cell_len(m.id) for m in matches)
+    return "\n".join(f"  {i:>{rank_width}}  {m.score:7.4f}  {m.id}{' ' * (id_width - cell_len(m.id))}  {m.title}"
                      for i, m in enumerate(matches, 1))

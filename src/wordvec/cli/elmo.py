@@ -12,7 +12,16 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import APP_SETTINGS, DEFAULT_TOKENIZER, TokenizerName, choice, user_errors
+from wordvec.cli._common import (
+    APP_SETTINGS,
+    DEFAULT_TOKENIZER,
+    EncodingOption,
+    ForceOption,
+    TokenizerName,
+    choice,
+    refuse_existing,
+    user_errors,
+)
 from wordvec.config import defaults
 from wordvec.contextual.config import PRESETS, BiLMConfig
 
@@ -34,7 +43,7 @@ LayerOption = Annotated[str, typer.Option(
 DeviceOption = Annotated[str | None, typer.Option(help="cpu, cuda, cuda:1, ...", show_default="cuda when available")]
 #: Options of the command, not of the model.
 _COMMAND_OPTIONS = {"corpus", "output", "preset", "validation", "device", "checkpoint", "checkpoint_every",
-                    "resume", "quiet"}
+                    "resume", "encoding", "force", "quiet"}
 
 
 def _preset_note(name: str) -> str:
@@ -62,6 +71,7 @@ def train(
     tokenizer: Annotated[TokenizerName, typer.Option(
         metavar="NAME", help="regex, whitespace or korean (morphemes: pip install 'wordvec\\[ko]'; "
                              "tokenized once, cached in $WORDVEC_CACHE_DIR).")] = DEFAULT_TOKENIZER,
+    encoding: EncodingOption = "utf-8",
     projection_dim: Annotated[int, typer.Option(
         min=1, help=f"Token and LSTM output size per direction{_preset_note('projection_dim')}.")
     ] = D["projection_dim"],
@@ -95,9 +105,11 @@ def train(
         min=1, show_default=False, help="Also checkpoint every N batches.")] = None,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue from the checkpoint in --checkpoint, if there is one.")] = False,
+    force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Train an ELMo biLM on CORPUS and save it to --output; print the held-out perplexity."""
+    refuse_existing(output, force=force)
     with user_errors():
         settings = {name: (value.value if isinstance(value, Enum) else value)
                     for name, value in ctx.params.items()
@@ -121,7 +133,7 @@ def train(
 
         model = ELMo(preset.value, device=device, progress=not quiet, **settings)
         model.fit(corpus[0] if len(corpus) == 1 else list(corpus), validation=validation,
-                  checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume)
+                  checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume, encoding=encoding)
         output.parent.mkdir(parents=True, exist_ok=True)
         model.save(output)
         typer.echo(f"{model.summary()} Saved to {output}.")
@@ -137,17 +149,24 @@ def embed(
     layer: LayerOption = "average",
     batch_size: Annotated[int, typer.Option(min=1, help="Sentences per batch.")] = 64,
     device: DeviceOption = None,
+    encoding: EncodingOption = "utf-8",
+    force: ForceOption = False,
 ) -> None:
     """Write the mean-pooled vector of every line of TEXTFILE (float32 .npy; an empty line gives zeros)."""
+    refuse_existing(output, force=force)
     with user_errors():
         import numpy as np
 
-        from wordvec._files import atomic_write, open_text
+        from wordvec._files import atomic_write, open_text, text_read_error
         from wordvec.contextual import ELMo
 
         elmo = ELMo.load(model, device=device)
-        with open_text(text) as fh:
-            lines = [line.rstrip("\n") for line in fh]
+        lines: list[str] = []
+        try:
+            with open_text(text, encoding) as fh:
+                lines.extend(line.rstrip("\n") for line in fh)
+        except (UnicodeDecodeError, EOFError) as exc:
+            raise text_read_error(text, encoding, exc, len(lines)) from None
         out = elmo.embed(lines, layer=_layer(layer), batch_size=batch_size)
         with atomic_write(output) as fh:
             np.save(fh, out.sentences)
@@ -167,14 +186,20 @@ def similar(
     max_sentences: Annotated[int, typer.Option(
         min=1, help="Compare the first N sentences holding WORD.")] = 10_000,
     device: DeviceOption = None,
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """Show the uses of WORD in CORPUS closest to its use in SENTENCE ("bank" of a river or of money)."""
     with user_errors():
         from wordvec.contextual import ELMo, nearest_occurrences
+        from wordvec.corpus import as_corpus
 
         elmo = ELMo.load(model, device=device)
-        found = nearest_occurrences(elmo, sentence, word, corpus[0] if len(corpus) == 1 else list(corpus),
-                                    topn=topn, layer=_layer(layer), max_sentences=max_sentences)
+        # the files are opened here, in the encoding asked, with the model's tokenizer (as
+        # nearest_occurrences would open them); it takes the opened corpus as it is
+        source = as_corpus(corpus[0] if len(corpus) == 1 else list(corpus), (elmo.tokenizer_ or {}).get("name"),
+                           encoding=encoding, progress=False)
+        found = nearest_occurrences(elmo, sentence, word, source, topn=topn, layer=_layer(layer),
+                                    max_sentences=max_sentences)
         typer.echo(f"Uses of {word!r} closest to {sentence!r} (cosine similarity, sentence number in CORPUS):")
         for o in found:
             marked = " ".join(f"[{t}]" if i == o.position else t for i, t in enumerate(o.tokens))
@@ -192,8 +217,10 @@ def from_allennlp(
     tokenizer: Annotated[TokenizerName, typer.Option(
         help="How 'embed' and 'similar' split text (the published models are cased: whitespace keeps case).")
     ] = TokenizerName("whitespace"),
+    force: ForceOption = False,
 ) -> None:
     """Convert AllenNLP's published ELMo files into a model directory the other commands read."""
+    refuse_existing(output, force=force)
     with user_errors():
         from wordvec.contextual import ELMo
 

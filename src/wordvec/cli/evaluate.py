@@ -10,7 +10,8 @@ import typer
 from wordvec.cli._common import choice, load_vectors, user_errors
 from wordvec.cli.analogy import DEFAULT_METHOD, Method
 
-__all__ = ["ANALOGY_DEFAULT", "LANGUAGES", "Language", "NONE", "SIMILARITY_DEFAULT", "SUITES", "evaluate"]
+__all__ = ["ANALOGY_DEFAULT", "ANALOGY_RESTRICT_VOCAB", "LANGUAGES", "Language", "NONE", "SIMILARITY_DEFAULT", "SUITES",
+           "evaluate"]
 
 #: Bundled sets used when no option is given, by ``--lang``: (analogy set, word-pair sets).
 #: The same as ``wordvec.evaluate.SUITES`` (a test checks), written out here so that this
@@ -22,6 +23,8 @@ SUITES: dict[str, tuple[str, tuple[str, ...]]] = {
 LANGUAGES = tuple(SUITES)
 Language = choice("Language", LANGUAGES)
 ANALOGY_DEFAULT, SIMILARITY_DEFAULT = SUITES["en"]
+#: ``--restrict-vocab``'s default: ``wordvec.evaluate.evaluate_analogies``'s (a test checks they agree).
+ANALOGY_RESTRICT_VOCAB = 30_000
 #: The value that turns a benchmark off.
 NONE = "none"
 
@@ -54,10 +57,9 @@ def evaluate(
         "--oov/--no-oov", help="Give words outside the vocabulary vectors built from their character n-grams "
                                "(FastText models only) instead of skipping their questions and pairs; those "
                                "words of the analogy set then also count as answer candidates.")] = False,
-    restrict_vocab: Annotated[int | None, typer.Option(
+    restrict_vocab: Annotated[int, typer.Option(
         min=0, help="Analogies: only the first N keys (the most frequent) are questions and answers; "
-                    "0 for all keys.",
-        show_default="evaluate_analogies' default")] = None,
+                    "0 for all keys.")] = ANALOGY_RESTRICT_VOCAB,
     method: Annotated[Method, typer.Option(help="How analogies are answered.")] = DEFAULT_METHOD,
     case_sensitive: Annotated[bool, typer.Option(
         "--case-sensitive", help="Compare words as they are spelled (default: ignore case, as gensim).")
@@ -75,9 +77,8 @@ def evaluate(
         case_insensitive = not case_sensitive
         analogy_result = None
         if analogies.lower() != NONE:
-            options = {} if restrict_vocab is None else {"restrict_vocab": restrict_vocab or None}
-            analogy_result = evaluate_analogies(kv, analogies, method=method.value,
-                                                case_insensitive=case_insensitive, oov=oov, **options)
+            analogy_result = evaluate_analogies(kv, analogies, method=method.value, restrict_vocab=restrict_vocab or None,
+                                                case_insensitive=case_insensitive, oov=oov)
         similarity_results = [evaluate_similarity(kv, name, case_insensitive=case_insensitive, oov=oov)
                               for name in sets if name.lower() != NONE]
         if as_json:

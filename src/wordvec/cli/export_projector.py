@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import VectorsArgument, load_vectors, user_errors
+from wordvec.cli._common import ForceOption, VectorsArgument, load_vectors, refuse_existing, user_errors
 
 __all__ = ["export_projector"]
 
@@ -19,11 +19,15 @@ def export_projector(
     counts: Annotated[bool, typer.Option(
         help="Add a 'count' column to meta.tsv (when the vectors have counts).")] = True,
     name: Annotated[str, typer.Option(help="Tensor name shown by the projector.")] = "wordvec",
+    force: ForceOption = False,
 ) -> None:
     """Write OUTDIR/vecs.tsv, meta.tsv, projector_config.pbtxt (TensorBoard) and projector_config.json."""
     with user_errors():
+        from wordvec.io.projector import CONFIG_JSON, CONFIG_PBTXT, META_TSV, VECS_TSV, save_projector
+
+        # other files in OUTDIR are left alone: only those the export would replace are refused
+        refuse_existing(*(outdir / file for file in (VECS_TSV, META_TSV, CONFIG_PBTXT, CONFIG_JSON)), force=force)
         kv = load_vectors(model)
-        from wordvec.io.projector import save_projector
 
         metadata = ("count",) if counts and kv.counts is not None else ()
         paths = save_projector(kv, outdir, limit=limit, metadata=metadata, tensor_name=name)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import VectorsArgument, choice, fail, load_vectors, user_errors
+from wordvec.cli._common import ForceOption, VectorsArgument, choice, fail, load_vectors, refuse_existing, user_errors
 
 __all__ = ["parse_words", "plot", "read_groups"]
 
@@ -53,6 +53,7 @@ def plot(
         "--output", "-o", help="Image to write: .png, .svg or .pdf.", show_default=False)] = None,
     html: Annotated[Path | None, typer.Option(
         "--html", help="Interactive page to write (self-contained, works offline).", show_default=False)] = None,
+    force: ForceOption = False,
 ) -> None:
     """Plot WORDS (or the TOP most frequent words) of MODEL after PCA, t-SNE or UMAP."""
     method = Method(method).value
@@ -65,6 +66,7 @@ def plot(
         fail("--dims 3 is for --html only; images are 2-D")
     if groups is not None and clusters is not None:
         fail("give --groups or --clusters, not both")
+    refuse_existing(output, html, force=force)
     with user_errors():
         group_map = read_groups(groups) if groups is not None else None
         kv = load_vectors(model)

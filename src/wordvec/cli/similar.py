@@ -26,9 +26,16 @@ def similar(
 
 
 def format_neighbours(pairs: list[tuple[str, float]]) -> str:
-    """Aligned plain-text rows ``rank  word  similarity`` (easy to read and to pipe)."""
+    """Aligned plain-text rows ``rank  word  similarity`` (easy to read and to pipe).
+
+    Words are padded to the same display width, not the same number of characters: a Hangul
+    syllable (or any East Asian wide character) takes two terminal columns.
+    """
     if not pairs:
         return "  (no neighbours: the vocabulary holds no other word)"
-    width = max(len(w) for w, _ in pairs)
+    from rich.cells import cell_len
+
+    width = max(cell_len(w) for w, _ in pairs)
     rank_width = len(str(len(pairs)))
-    return "\n".join(f"  {i:>{rank_width}}  {w:<{width}}  {s:7.4f}" for i, (w, s) in enumerate(pairs, 1))
+    return "\n".join(f"  {i:>{rank_width}}  {w}{' ' * (width - cell_len(w))}  {s:7.4f}"
+                     for i, (w, s) in enumerate(pairs, 1))

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import VectorsArgument, load_vectors, user_errors
+from wordvec.cli._common import ForceOption, VectorsArgument, load_vectors, refuse_existing, user_errors
 
 __all__ = ["strip"]
 
@@ -19,8 +19,10 @@ def strip(
         min=1, help="Show only the first N dimensions.", show_default="all")] = None,
     normalize: Annotated[bool, typer.Option(help="Draw unit-length vectors.")] = False,
     title: Annotated[str | None, typer.Option(help="Picture title.", show_default=False)] = None,
+    force: ForceOption = False,
 ) -> None:
     """Draw the vectors of WORD... as a colour strip (as in The Illustrated Word2vec)."""
+    refuse_existing(output, force=force)
     with user_errors():
         kv = load_vectors(model)
         from wordvec.viz import plot_strip

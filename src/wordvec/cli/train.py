@@ -18,6 +18,8 @@ import typer
 from wordvec.cli._common import (
     DEFAULT_TOKENIZER,
     FORMAT_CHOICES,
+    EncodingOption,
+    ForceOption,
     FORMAT_METAVAR,
     TOKENIZER_HELP,
     Format,
@@ -25,6 +27,7 @@ from wordvec.cli._common import (
     choice,
     fail,
     format_name,
+    refuse_existing,
     user_errors,
 )
 from wordvec.config import (
@@ -60,7 +63,7 @@ _DEFAULT_GLOVE_OUTPUT = GloVeOutput(G["output"])
 _DEFAULT_SVD = SVDSolver(P["svd"])
 
 #: Options of the command itself, not of a model (GloVe has a parameter called output too).
-_COMMAND_OPTIONS = {"corpus", "output", "format", "model", "tokenizer", "quiet"}
+_COMMAND_OPTIONS = {"corpus", "output", "format", "model", "tokenizer", "encoding", "force", "quiet"}
 #: Options named otherwise than the model parameter they set. GloVe's learning rate is --alpha,
 #: as for Word2Vec; --glove-alpha is the hidden, deprecated name of --weight-exponent.
 _RENAMED = {
@@ -131,6 +134,7 @@ def train(
         help="Skip-gram with negative sampling draws the negatives once per word for its whole window "
              "(faster).")] = D["shared_negatives"],
     tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
+    encoding: EncodingOption = "utf-8",
     min_n: Annotated[int, typer.Option(min=1, help="fasttext: shortest character n-gram.")] = F["min_n"],
     max_n: Annotated[int, typer.Option(
         min=0, help="fasttext: longest character n-gram (0 turns subwords off).")] = F["max_n"],
@@ -166,26 +170,33 @@ def train(
     ] = P["eig"],
     svd: Annotated[SVDSolver, typer.Option(help="ppmi-svd: randomized SVD, or exact ARPACK (needs scipy).")
     ] = _DEFAULT_SVD,
+    force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
     model, format = model.value, format_name(format)
     if jamo and model != "fasttext":
         fail("--jamo applies to --model fasttext only (n-grams over jamo)")
+    if format == "fasttext-bin" and model != "fasttext":
+        fail(f"--format fasttext-bin holds a FastText model (with its n-gram rows), not {model} vectors; "
+             f"use --model fasttext, or --format word2vec-text for a .vec file")
     if glove_alpha is not None:
         typer.echo("note: --glove-alpha is now called --weight-exponent; the old name will be removed", err=True)
+    from wordvec._files import is_stream
+
     with user_errors():
         # Check everything that can be checked before a long training run.
         params = _parameters(model, ctx)
         MODEL_CONFIGS[model](**params).validate()
         for path in corpus:
-            if not path.exists():
+            if not (path.exists() or is_stream(path)):
                 raise FileNotFoundError(f"corpus file not found: {path}")
-        _check_output(output, format, jamo=jamo)
+        _check_output(output, format, jamo=jamo)  # what --force cannot help first
+        refuse_existing(output, force=force)
         from wordvec.models import fit_model
 
         fitted = fit_model(model, corpus[0] if len(corpus) == 1 else list(corpus), **params,
-                           tokenizer=tokenizer.value, progress=not quiet)
+                           tokenizer=tokenizer.value, encoding=encoding, progress=not quiet)
         _save(fitted, output, format)
         typer.echo(f"{fitted.summary()} Saved as {format} "
                    f"to {os.fspath(output)}.")

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from wordvec._files import atomic_directory
+from wordvec._files import atomic_directory, recover_interrupted_save
 from wordvec._progress import ProgressBar
 from wordvec.contextual import io
 from wordvec.contextual.bilm import BiLM
@@ -102,7 +102,8 @@ class ELMo:
 
     # ------------------------------------------------------------------ training
     def fit(self, corpus, *, validation=None, checkpoint: str | os.PathLike | None = None,
-            checkpoint_every: int | None = None, resume: bool = False, callbacks: Sequence = ()) -> ELMo:
+            checkpoint_every: int | None = None, resume: bool = False, callbacks: Sequence = (),
+            encoding: str | None = None) -> ELMo:
         """Train the biLM on ``corpus`` and return ``self``.
 
         ``corpus``: a path (file or directory; ``.gz``/``.bz2``/``.xz`` read on the fly), a list
@@ -113,7 +114,8 @@ class ELMo:
         checkpoint found there (the corpus and settings must be the same) and starts afresh
         when there is none. ``callbacks``: :class:`wordvec.train.Callback` objects
         (``on_epoch_end`` after every epoch, True stops; ``on_batch_end(model, step)`` too, if
-        they define it).
+        they define it). ``encoding``: that of the text files, ``validation`` included (None:
+        UTF-8; ``"latin-1"``, ``"cp949"``, ...).
         """
         cfg = self.config
         device = resolve_device(self.device)
@@ -125,8 +127,9 @@ class ELMo:
                 raise FileExistsError(f"checkpoint {checkpoint} exists and is not a directory")
             Path(checkpoint).parent.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        source = as_corpus(corpus, cfg.tokenizer, progress=progress)
-        held = None if validation is None else as_corpus(validation, cfg.tokenizer, progress=progress)
+        source = as_corpus(corpus, cfg.tokenizer, encoding=encoding, progress=progress)
+        held = None if validation is None else as_corpus(validation, cfg.tokenizer, encoding=encoding,
+                                                         progress=progress)
         with ProgressBar(0, "reading corpus", enabled=progress, unit="tokens") as bar:
             data = encode_training_data(source, held, validation_split=cfg.validation_split, min_count=cfg.min_count,
                                         max_vocab_size=cfg.max_vocab_size, max_sentence_length=cfg.max_sentence_length,
@@ -237,6 +240,7 @@ class ELMo:
     @classmethod
     def load(cls, path: str | os.PathLike, *, device: str | None = None) -> ELMo:
         """Load a model (or a checkpoint) saved by :meth:`save`; malformed files raise FormatError naming them."""
+        recover_interrupted_save(path)  # a save killed between its renames is finished or undone first
         path = io.model_files(path)
         meta_file = path / io.CONFIG_FILE
         meta = io.read_json(meta_file, "an ELMo model directory (config.json missing)")

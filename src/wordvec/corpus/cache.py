@@ -10,8 +10,10 @@ made of), then one sentence per line, tokens separated by single spaces; lines w
 are not written, exactly as :class:`~wordvec.corpus.LineCorpus` skips them. They are written
 atomically (a temporary file renamed into place), so an interrupted or failed run leaves no
 partial cache. The key is a SHA-256 of the file's resolved path, size and modification time,
-the encoding, ``tokenizer.describe()`` and :data:`CACHE_FORMAT`: editing the file or changing
-any tokenizer option makes a new cache file (old ones are left for you to delete).
+the encoding (its canonical codec name: ``"latin-1"`` and ``"latin1"`` are one), ``tokenizer.describe()``
+and :data:`CACHE_FORMAT`: editing the file, reading it in another encoding or changing any
+tokenizer option makes a new cache file (old ones are left for you to delete). Cache files
+themselves are always UTF-8.
 
 The cache directory is ``cache_dir``, else ``$WORDVEC_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/wordvec/tokens`` (``~/.cache/wordvec/tokens``).
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from wordvec._files import atomic_write, corpus_files, open_counting, text_read_error
 from wordvec._progress import ProgressBar
+from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding, encoding_key
 from wordvec.exceptions import CacheWriteError
 
 __all__ = ["CachedCorpus", "CACHE_FORMAT", "CACHE_DIR_ENV", "default_cache_dir"]
@@ -68,6 +71,9 @@ class CachedCorpus:
     paths:
         A text file (``.gz``, ``.bz2``, ``.xz`` too; one sentence per line), a directory (its
         files, sorted by name) or a list of them. Each file has its own cache file.
+    encoding:
+        The files' text encoding (default UTF-8; ``"cp949"``, ``"euc-kr"``, ``"latin-1"`` ...).
+        It is part of the cache key: the same file read in another encoding is tokenized again.
     tokenizer:
         An object with ``tokenize_many(lines) -> iterator of token lists`` (in order, one per
         line) and, for caching, ``describe() -> dict`` naming every setting that changes the
@@ -86,7 +92,7 @@ class CachedCorpus:
     """
 
     def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike], tokenizer, *,
-                 encoding: str = "utf-8", cache: bool = True, cache_dir: str | os.PathLike | None = None,
+                 encoding: str = DEFAULT_ENCODING, cache: bool = True, cache_dir: str | os.PathLike | None = None,
                  progress: bool | None = None):
         if not callable(getattr(tokenizer, "tokenize_many", None)):
             raise TypeError(f"CachedCorpus needs a tokenizer with tokenize_many(lines); "
@@ -96,7 +102,7 @@ class CachedCorpus:
                             f"describe() method; pass cache=False")
         self.files = corpus_files(paths)
         self.tokenizer = tokenizer
-        self.encoding = encoding
+        self.encoding = check_encoding(encoding)
         self.cache = bool(cache)
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
         self.progress = progress
@@ -109,7 +115,7 @@ class CachedCorpus:
     def _key(self, path: Path) -> tuple[str, dict]:
         st = path.stat()
         parts = {"format": CACHE_FORMAT, "path": str(path.resolve()), "size": st.st_size,
-                 "mtime_ns": st.st_mtime_ns, "encoding": self.encoding, "tokenizer": self.tokenizer.describe()}
+                 "mtime_ns": st.st_mtime_ns, "encoding": encoding_key(self.encoding), "tokenizer": self.tokenizer.describe()}
         text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest(), parts
 
@@ -221,7 +227,8 @@ class CachedCorpus:
     def __repr__(self) -> str:
         names = [str(f) for f in self.files]
         where = repr(names[0]) if len(names) == 1 else repr(names)
-        return f"CachedCorpus({where}, {self.tokenizer!r}, cache={self.cache})"
+        enc = "" if self.encoding == DEFAULT_ENCODING else f", encoding={self.encoding!r}"
+        return f"CachedCorpus({where}, {self.tokenizer!r}{enc}, cache={self.cache})"
 
 
 def _write(sink, buffer: list[str]) -> None:

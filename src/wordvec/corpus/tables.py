@@ -6,11 +6,12 @@ classifier) and :func:`wordvec.documents.read_documents` (``id``, ``title``, ``t
 * the delimiter is a comma for ``*.csv`` (``*.csv.gz`` ... too) and a tab otherwise, unless given;
 * TSV is read without quoting, one record per line (as SST-2 ships), ``"\\r\\n"`` stripped;
   CSV with the :mod:`csv` module's quoting rules, so a quoted field may span lines;
-* the text is UTF-8 (a byte-order mark is dropped); ``.gz``, ``.bz2`` and ``.xz`` files are
-  decompressed on the fly (:func:`wordvec._files.open_text`);
+* the text is UTF-8 (a byte-order mark is dropped) unless another ``encoding`` is given
+  (``"cp949"``, ``"latin-1"``, ...); ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on
+  the fly (:func:`wordvec._files.open_text`);
 * blank records are skipped; the first record is the header, its names stripped of spaces;
 * every error names the file and the line: a missing column (the header's line), a record with
-  too few fields, text that is not UTF-8, malformed CSV.
+  too few fields, text that does not decode, malformed CSV.
 
 What the columns mean, and what makes a record invalid beyond that, is the caller's business.
 """
@@ -24,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from wordvec._files import open_text, strip_compression
+from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding, encoding_key
 
 __all__ = ["Table", "table_delimiter"]
 
@@ -60,13 +62,18 @@ class Table:
     header: :attr:`header` (the names), :attr:`header_line` (its line number). Look columns up
     with :meth:`column` or :meth:`guess_column`, then iterate :meth:`records`.
     ``expected`` completes the message for an empty file: ``"<path>: empty file (expected ...)"``.
+    ``encoding``: the file's (UTF-8 by default, a byte-order mark dropped).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, expected: str, delimiter: str | None = None):
+    def __init__(self, path: str | os.PathLike[str], *, expected: str, delimiter: str | None = None,
+                 encoding: str = DEFAULT_ENCODING):
         self.path = Path(path)
+        self.encoding = check_encoding(encoding)
         if not self.path.is_file():
             raise FileNotFoundError(f"{self.path}: no such file")
-        self._fh = open_text(self.path, "utf-8-sig", newline="")  # csv handles line ends in quoted fields
+        # UTF-8 drops a byte-order mark; the csv module handles line ends inside quoted fields
+        codec = "utf-8-sig" if encoding_key(self.encoding) == "utf-8" else self.encoding
+        self._fh = open_text(self.path, codec, newline="")
         try:
             self._rows = self._read(_records(self._fh, table_delimiter(self.path, delimiter)))
             first = next(self._rows, None)
@@ -128,6 +135,7 @@ class Table:
                 last = lineno
         except UnicodeDecodeError as exc:
             after = f" after line {last}" if last else ""
-            raise ValueError(f"{self.path}: not UTF-8 text{after} ({exc.reason})") from None
+            name = "UTF-8" if encoding_key(self.encoding) == "utf-8" else self.encoding
+            raise ValueError(f"{self.path}: not {name} text{after} ({exc.reason})") from None
         except csv.Error as exc:
             raise ValueError(f"{self.path}: malformed CSV: {exc}") from None

@@ -57,9 +57,10 @@ class Estimator:
             raise NotFittedError(f"this {type(self).__name__} model is not trained yet: "
                                  f"call {self._fit_hint} first")
 
-    def _open_corpus(self, corpus):
-        """``corpus`` as a restartable corpus read with this model's tokenizer (recorded as ``tokenizer_``)."""
-        source = as_corpus(corpus, self.tokenizer, progress=self.progress)
+    def _open_corpus(self, corpus, encoding: str | None = None):
+        """``corpus`` as a restartable corpus read with this model's tokenizer (recorded as ``tokenizer_``);
+        files are read as ``encoding`` (None: UTF-8)."""
+        source = as_corpus(corpus, self.tokenizer, encoding=encoding, progress=self.progress)
         self.tokenizer_ = describe_tokenizer(source)
         return source
 
@@ -122,14 +123,17 @@ class CooccurrenceEstimator(Estimator):
 
     _fit_hint = "fit(corpus) or fit_cooccurrence(matrix)"
 
-    def fit(self, corpus):
+    def fit(self, corpus, *, encoding: str | None = None):
         """Count co-occurrences in ``corpus`` (a path, paths or token lists; read twice), then fit;
-        returns ``self``."""
+        returns ``self``.
+
+        ``encoding``: the text files' encoding (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...).
+        """
         from wordvec.cooccur.builder import build_cooccurrence
 
         cfg = self.config
         t0 = time.perf_counter()
-        source = self._open_corpus(corpus)
+        source = self._open_corpus(corpus, encoding)
         matrix = build_cooccurrence(source, **dataclasses.asdict(cfg.counting()), progress=self.progress)
         self.cooccurrence_ = matrix
         self._fit_matrix(cfg, matrix)

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.corpus.readers import as_corpus
 from wordvec.models.base import CooccurrenceEstimator, Estimator
 from wordvec.models.fasttext import FastText
 from wordvec.models.glove import GloVe
@@ -33,16 +34,23 @@ def get_estimator(name: str) -> type[Estimator]:
         raise ValueError(f"unknown model {name!r}; choose one of {', '.join(ESTIMATORS)}") from None
 
 
-def fit_model(name: str, corpus, **options) -> Estimator:
+def fit_model(name: str, corpus, *, encoding: str | None = None, **options) -> Estimator:
     """Build the estimator called ``name`` with ``options`` (its ``__init__`` parameters) and fit it.
 
     ``corpus`` is what the estimator's ``fit`` takes; GloVe and PPMI+SVD also take a
     :class:`~wordvec.cooccur.Cooccurrence` or the path of a saved one (``.npz``), which they
     fit with ``fit_cooccurrence``. Options left out take the model's own defaults (its config's).
+    ``encoding``: that of the text files (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...); a matrix
+    has none.
     """
     model = get_estimator(name)(**options)
-    if isinstance(model, CooccurrenceEstimator) and _is_matrix(corpus):
-        return model.fit_cooccurrence(corpus)
+    if isinstance(model, CooccurrenceEstimator):
+        return model.fit_cooccurrence(corpus) if _is_matrix(corpus) else model.fit(corpus, encoding=encoding)
+    if encoding is not None:
+        # Word2Vec.fit (FastText's too) reads files as UTF-8: open them here in the encoding asked,
+        # with the model's tokenizer, as its fit would; fit takes the opened corpus as it is.
+        model.config  # invalid parameters fail first, as in fit
+        corpus = as_corpus(corpus, model.tokenizer, encoding=encoding, progress=model.progress)
     return model.fit(corpus)
 
 

@@ -184,3 +184,13 @@ def test_files_that_are_not_elmo_files(elmo_files, tmp_path):
         ELMo.from_allennlp(bad_options, weight_file)
     with pytest.raises(FileNotFoundError, match="nowhere.hdf5"):
         ELMo.from_allennlp(options_file, tmp_path / "nowhere.hdf5")
+
+
+def test_options_without_a_real_projection_are_refused(elmo_files):
+    # wordvec reads lstm_dim == projection_dim as "no projection"; bilm-tf would still project.
+    options_file, weight_file, _ = elmo_files
+    options = json.loads(options_file.read_text())
+    options["lstm"]["dim"] = options["lstm"]["projection_dim"]
+    options_file.write_text(json.dumps(options))
+    with pytest.raises(FormatError, match=r"must be larger than lstm\.projection_dim"):
+        ELMo.from_allennlp(options_file, weight_file)

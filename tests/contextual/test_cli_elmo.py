@@ -76,15 +76,15 @@ def test_checkpoint_and_resume(text_file, tmp_path):
     args = ["elmo", "train", text_file, "-o", out, *TINY_OPTIONS, "--epochs", "1", "--checkpoint", ckpt]
     assert invoke(*args, "--checkpoint-every", "2").exit_code == 0
     assert (ckpt / "trainer.json").is_file()
-    result = invoke(*args, "--resume")  # the run had finished: nothing left to train
+    result = invoke(*args, "--resume", "--force")  # the run had finished: nothing left to train
     assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("args, message", [
     (["elmo", "embed", "nowhere", "x.txt", "-o", "y.npy"], "ELMo model not found: nowhere"),
     (["elmo", "train", "missing.txt", "-o", "m"], "corpus file not found: missing.txt"),
-    (["elmo", "train", "{text}", "-o", "m", "--lstm-dim", "8", "--projection-dim", "8"],
-     "lstm_dim must be larger than projection_dim"),
+    (["elmo", "train", "{text}", "-o", "m", "--lstm-dim", "4", "--projection-dim", "8"],
+     "lstm_dim must be at least projection_dim=8"),
     (["elmo", "train", "{text}", "-o", "m", "--resume"], "--resume needs --checkpoint DIR"),
     (["elmo", "embed", "{model}", "{text}", "-o", "y.npy", "--layer", "top"], "layer must be an index"),
     (["elmo", "similar", "{model}", "a river", "bank", "{text}"], "'bank' is not a token of 'a river'"),

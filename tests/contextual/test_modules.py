@@ -87,15 +87,23 @@ def test_the_cnn_short_cut_equals_the_full_width_computation():
         torch.testing.assert_close(grad_a, grad_b, rtol=1e-4, atol=1e-5)
 
 
-def test_the_step_loop_equals_the_fused_lstm_without_clipping():
+@pytest.mark.parametrize("cells, out", [(12, 4), (6, 6)], ids=["projected", "no projection"])
+def test_the_step_loop_equals_the_fused_lstm_without_clipping(cells, out):
     torch.manual_seed(0)
-    layer = ProjectedLSTM(5, 12, 4)
+    layer = ProjectedLSTM(5, cells, out)
+    assert (layer.lstm.proj_size == 0) == (cells == out)  # equal sizes: a plain LSTM, no projection
     x = torch.randn(3, 7, 5)
     fused = layer(x)
+    assert fused.shape == (3, 7, out)
     assert not layer.clipped
     torch.testing.assert_close(layer._loop(x), fused, rtol=1e-5, atol=1e-6)
     layer.cell_clip = 0.05
     assert not torch.allclose(layer(x), fused)  # the clip does something
+
+
+def test_a_projection_wider_than_the_cells_is_refused():
+    with pytest.raises(ValueError, match="projection_dim \\(8\\) cannot exceed lstm_dim \\(4\\)"):
+        ProjectedLSTM(3, 4, 8)
 
 
 def test_reverse_padded_reverses_within_each_length():

@@ -69,6 +69,10 @@ def config_from_options(options: dict, *, path: str | os.PathLike = "options.jso
         if not lstm.get("use_skip_connections"):
             raise FormatError(path, "lstm.use_skip_connections is false; only biLMs with residual "
                                     "connections are supported (as in AllenNLP)")
+        if int(lstm["dim"]) <= int(lstm["projection_dim"]):
+            # bilm-tf projects whatever the sizes; wordvec reads equal sizes as "no projection".
+            raise FormatError(path, f"lstm.dim ({lstm['dim']}) must be larger than lstm.projection_dim "
+                                    f"({lstm['projection_dim']}) in an ELMo options file")
         cfg = BiLMConfig(
             char_embedding_dim=int(cnn["embedding"]["dim"]),
             filters=tuple((int(w), int(n)) for w, n in cnn["filters"]),

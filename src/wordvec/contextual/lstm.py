@@ -4,7 +4,11 @@ One :class:`ProjectedLSTM` is one layer of one direction: ``c`` has ``lstm_dim``
 ``h = W_P (o * tanh(c))`` has ``projection_dim`` (Sak et al. 2014's LSTMP, TensorFlow's
 ``LSTMCell(num_proj=...)``, AllenNLP's ``LstmCellWithProjection``). The parameters are those of
 ``torch.nn.LSTM(input, lstm_dim, proj_size=projection_dim)`` (gate order input, forget, cell,
-output). Without clipping the layer runs as that fused ``nn.LSTM``; with ``cell_clip`` or
+output). When ``lstm_dim == projection_dim`` there is no projection (a square one would add
+nothing): the layer is a plain ``nn.LSTM(input, lstm_dim)`` and ``h = o * tanh(c)``. That runs
+on PyTorch's fused oneDNN kernel on a CPU, about four times the throughput of the projected
+kernel at the same cost (benchmarks/RESULTS.md), which is why the "small" preset uses it.
+Without clipping the layer runs as that fused ``nn.LSTM``; with ``cell_clip`` or
 ``proj_clip`` (the published ELMo models clip both to +-3) it runs a step loop with the same
 weights, clipping ``c`` after each update and ``h`` after the projection, as bilm-tf does.
 
@@ -33,7 +37,10 @@ class ProjectedLSTM(nn.Module):
     def __init__(self, input_size: int, lstm_dim: int, projection_dim: int,
                  cell_clip: float | None = None, proj_clip: float | None = None):
         super().__init__()
-        self.lstm = nn.LSTM(input_size, lstm_dim, proj_size=projection_dim, batch_first=True)
+        if projection_dim > lstm_dim:
+            raise ValueError(f"projection_dim ({projection_dim}) cannot exceed lstm_dim ({lstm_dim})")
+        proj = projection_dim if projection_dim < lstm_dim else 0
+        self.lstm = nn.LSTM(input_size, lstm_dim, proj_size=proj, batch_first=True)
         self.cell_clip = cell_clip
         self.proj_clip = proj_clip
         with torch.no_grad():  # forget gate bias 1 (Jozefowicz et al. 2015), as TensorFlow's forget_bias
@@ -57,7 +64,8 @@ class ProjectedLSTM(nn.Module):
         batch, steps, _ = x.shape
         # the input half of every gate for all steps at once; the recurrent half step by step
         gates_x = torch.nn.functional.linear(x, lstm.weight_ih_l0, lstm.bias_ih_l0 + lstm.bias_hh_l0)
-        h = x.new_zeros(batch, lstm.proj_size)
+        out_size = lstm.proj_size or n_cells
+        h = x.new_zeros(batch, out_size)
         c = x.new_zeros(batch, n_cells)
         outputs = []
         for t in range(steps):
@@ -66,12 +74,14 @@ class ProjectedLSTM(nn.Module):
             c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
             if self.cell_clip:
                 c = c.clamp(-self.cell_clip, self.cell_clip)
-            h = (torch.sigmoid(o) * torch.tanh(c)) @ lstm.weight_hr_l0.T
+            h = torch.sigmoid(o) * torch.tanh(c)
+            if lstm.proj_size:
+                h = h @ lstm.weight_hr_l0.T
             if self.proj_clip:
                 h = h.clamp(-self.proj_clip, self.proj_clip)
             outputs.append(h)
         if not outputs:
-            return x.new_zeros(batch, 0, lstm.proj_size)
+            return x.new_zeros(batch, 0, out_size)
         return torch.stack(outputs, dim=1)
 
 

@@ -25,7 +25,8 @@ import torch
 from torch import nn
 
 from wordvec.config import ClassifierConfig
-from wordvec.exceptions import NotFittedError
+from wordvec._files import recover_interrupted_save
+from wordvec.exceptions import FormatError, NotFittedError
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
 from wordvec.torch.vocabulary import PAD_INDEX, EmbeddingVocab
 
@@ -405,11 +406,17 @@ def meta_json(meta: dict) -> str:
 def read_meta(path: str | os.PathLike[str], kinds: Sequence[str] = (KIND,)) -> dict:
     """The ``config.json`` of a classifier directory, checked to be one of ``kinds`` and of a
     format version this wordvec reads."""
+    recover_interrupted_save(path)  # a save killed between its renames is finished or undone first
     path = Path(path)
     cfg_file = path / CONFIG_FILE
     if not cfg_file.is_file():
         raise FileNotFoundError(f"{path}: not a wordvec classifier directory (no {CONFIG_FILE})")
-    meta = json.loads(cfg_file.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(cfg_file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise FormatError(cfg_file, "not UTF-8 text", offset=exc.start) from None
+    except json.JSONDecodeError as exc:
+        raise FormatError(cfg_file, f"not JSON ({exc.msg})", line=exc.lineno) from None
     kind = meta.get("kind") if isinstance(meta, dict) else None
     if kind not in kinds:
         raise ValueError(f"{cfg_file}: not a wordvec classifier (kind={kind!r})")

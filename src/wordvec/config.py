@@ -8,6 +8,8 @@ defaults without loading NumPy.
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -27,6 +29,24 @@ SVD_SOLVERS = ("randomized", "arpack")
 def _check(cond: bool, msg: str) -> None:
     if not cond:
         raise ValueError(msg)
+
+
+def _check_finite(c) -> None:
+    """Every float field of ``c`` (annotated ``float`` or ``float | None``) holds a finite real number.
+
+    Runs first in every ``validate``: NaN compares false to everything, so a range check such as
+    ``x > 0`` written as ``not x <= 0`` would let it through, and inf passes ``x > 0``; either would
+    train a whole run and fail only when the vectors are saved.
+    """
+    for f in fields(c):
+        kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        if "float" not in kind:
+            continue
+        value = getattr(c, f.name)
+        if value is None and "None" in kind:
+            continue
+        _check(isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value),
+               f"{f.name} must be a finite number, got {value!r}")
 
 
 def _check_int(c, name: str, low: int) -> None:
@@ -124,6 +144,7 @@ class Word2VecConfig(_ConfigDict):
     shared_negatives: bool = True
 
     def validate(self) -> Word2VecConfig:
+        _check_finite(self)
         _check_vector_size(self)
         _check(self.architecture in ARCHITECTURES,
                f"architecture must be one of {ARCHITECTURES}, got {self.architecture!r}")
@@ -132,6 +153,8 @@ class Word2VecConfig(_ConfigDict):
         _check(isinstance(self.negative, int) and self.negative >= (1 if self.loss == "negative" else 0),
                f"negative must be >= 1 with loss='negative', got {self.negative!r}")
         _check(self.sample >= 0, f"sample must be >= 0, got {self.sample!r}")
+        # count ** ns_exponent must stay finite in float64 for counts up to 1e30
+        _check(-10 <= self.ns_exponent <= 10, f"ns_exponent must be in [-10, 10], got {self.ns_exponent!r}")
         _check_vocab(self)
         _check_int(self, "epochs", 1)
         _check(0 < self.alpha < 10, f"alpha must be in (0, 10), got {self.alpha!r}")
@@ -206,6 +229,7 @@ class CooccurrenceConfig(_ConfigDict):
     memory_mb: float = 1024.0
 
     def validate(self) -> CooccurrenceConfig:
+        _check_finite(self)
         _check_int(self, "window", 1)
         _check_vocab(self)
         _check(self.memory_mb > 0, f"memory_mb must be > 0, got {self.memory_mb!r}")
@@ -328,12 +352,14 @@ class ClassifierConfig(_ConfigDict):
     seed: int = 0
 
     def validate(self) -> ClassifierConfig:
+        _check_finite(self)
         for name in ("embedding_dim", "hidden", "epochs", "batch_size", "min_count"):
-            _check(getattr(self, name) >= 1, f"{name} must be >= 1, got {getattr(self, name)}")
+            _check_int(self, name, 1)
         _check(self.learning_rate > 0, f"learning_rate must be > 0, got {self.learning_rate}")
         _check(0 <= self.validation_split < 1, f"validation_split must be in [0, 1), got {self.validation_split}")
-        _check(self.patience >= 0, f"patience must be >= 0, got {self.patience}")
-        _check(self.max_len is None or self.max_len >= 1, f"max_len must be >= 1 or None, got {self.max_len}")
+        _check_int(self, "patience", 0)
+        _check(self.max_len is None or (isinstance(self.max_len, int) and self.max_len >= 1),
+               f"max_len must be >= 1 or None, got {self.max_len!r}")
         _check(self.tokenizer in TOKENIZER_NAMES, f"tokenizer must be one of "
                f"{', '.join(map(repr, TOKENIZER_NAMES))}, got {self.tokenizer!r}")
         return self
@@ -367,6 +393,7 @@ class ContextualClassifierConfig(_ConfigDict):
     seed: int = 0
 
     def validate(self) -> ContextualClassifierConfig:
+        _check_finite(self)
         for name in ("hidden", "epochs", "batch_size", "embed_batch_size"):
             _check_int(self, name, 1)
         _check(self.learning_rate > 0, f"learning_rate must be > 0, got {self.learning_rate}")

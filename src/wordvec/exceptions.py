@@ -63,7 +63,8 @@ class EmptyVocabularyError(ValueError):
 
 
 class TrainingDivergedError(RuntimeError):
-    """The loss or the vectors became NaN or infinite."""
+    """The loss or the vectors became NaN or infinite, or the loss exploded: its running mean rose
+    past ``wordvec.train.trainer.DIVERGENCE_RATIO`` times its value at the start of training."""
 
 
 class CacheWriteError(OSError):

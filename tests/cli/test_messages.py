@@ -305,3 +305,17 @@ def test_format_neighbours_and_format_matches_pad_by_cells():
     Match = namedtuple("Match", "id score title")
     rows = format_matches([Match("문서1", 0.9, "제목"), Match("doc-2", 0.5, "title")]).splitlines()
     assert rows == ["  1   0.9000  문서1  제목", "  2   0.5000  doc-2  title"]
+
+
+def test_docs_and_classify_read_tables_in_the_encoding_given(tmp_path):
+    from wordvec.documents import read_documents
+    from wordvec.torch import read_labelled
+
+    table = tmp_path / "t.tsv"
+    table.write_bytes("id\ttitle\ttext\tlabel\n1\tcaf\u00e9\tun caf\u00e9 cr\u00e8me\tpos\n".encode("latin-1"))
+    assert read_documents(table, encoding="latin-1")[0].title == "caf\u00e9"
+    assert read_labelled(table, encoding="latin-1").texts == ["un caf\u00e9 cr\u00e8me"]
+    with pytest.raises(ValueError, match="--encoding"):
+        read_labelled(table)
+    for command in (["docs"], ["classify", "train"], ["classify", "evaluate"]):
+        assert "--encoding" in invoke(*command, "--help").stdout

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import APP_SETTINGS, ForceOption, TokenizerName, refuse_existing, user_errors
+from wordvec.cli._common import APP_SETTINGS, EncodingOption, ForceOption, TokenizerName, refuse_existing, user_errors
 from wordvec.config import ClassifierConfig, ContextualClassifierConfig, defaults
 
 __all__ = ["app", "evaluate", "predict", "train"]
@@ -118,6 +118,7 @@ def train(
     save_vectors: Annotated[Path | None, typer.Option(
         help="(static) Also save the learned embedding as word vectors (native directory), to query, evaluate or convert.",
         show_default=False)] = None,
+    encoding: EncodingOption = "utf-8",
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print a line per epoch.")] = False,
 ) -> None:
@@ -139,10 +140,10 @@ def train(
                 elmo, hidden=_or(hidden, E["hidden"]), epochs=_or(epochs, E["epochs"]), batch_size=batch_size,
                 learning_rate=learning_rate, validation_split=validation_split, patience=_or(patience, E["patience"]),
                 max_len=max_len, seed=seed, progress=False if quiet else None)
-        train_data = read_labelled(data, text_column=text_column, label_column=label_column)
+        train_data = read_labelled(data, text_column=text_column, label_column=label_column, encoding=encoding)
         val = None
         if validation is not None:
-            v = read_labelled(validation, text_column=text_column, label_column=label_column)
+            v = read_labelled(validation, text_column=text_column, label_column=label_column, encoding=encoding)
             val = (v.texts, v.labels)
         if elmo_dir is None:
             clf = _static_classifier(vectors, freeze, embedding_dim, _or(hidden, C["hidden"]), _or(epochs, C["epochs"]),
@@ -226,6 +227,7 @@ def evaluate(
     data: Annotated[Path, typer.Argument(metavar="TEST.tsv", help="Labelled test data.", show_default=False)],
     text_column: TextColumn = None,
     label_column: LabelColumn = None,
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """Print the accuracy of MODEL on TEST.tsv (labels the model never saw count as errors, with a warning)."""
     with user_errors(), _warnings_to_stderr():
@@ -233,7 +235,7 @@ def evaluate(
         from wordvec.torch.data import check_labels
 
         clf = load_classifier(model)
-        test = read_labelled(data, text_column=text_column, label_column=label_column)
+        test = read_labelled(data, text_column=text_column, label_column=label_column, encoding=encoding)
         check_labels(test, clf.classes_)
         result = clf.evaluate(test.texts, test.labels)
         typer.echo(f"accuracy {result['accuracy']:.4f}  ({result['correct']:,} of {result['n']:,} texts in {data})")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import VectorsArgument, choice, load_vectors, user_errors
+from wordvec.cli._common import EncodingOption, VectorsArgument, choice, load_vectors, user_errors
 
 __all__ = ["docs", "format_matches"]
 
@@ -27,6 +27,7 @@ def docs(
     id_column: Annotated[str, typer.Option(help="Name of the id column.")] = "id",
     title_column: Annotated[str, typer.Option(help="Name of the title column (the id if absent).")] = "title",
     text_column: Annotated[str, typer.Option(help="Name of the text column.")] = "text",
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """Print the TOPN documents of DOCS.tsv most similar (cosine of mean word vectors) to --query or --id."""
     with user_errors():
@@ -35,7 +36,8 @@ def docs(
         from wordvec.documents import DocumentIndex, read_documents
 
         kv = load_vectors(model)
-        records = read_documents(documents, id_column=id_column, title_column=title_column, text_column=text_column)
+        records = read_documents(documents, id_column=id_column, title_column=title_column, text_column=text_column,
+                                 encoding=encoding)
         index = DocumentIndex(kv, records, weighting=str(weighting))
         matches = index.most_similar(doc_id, text=query, topn=topn)
         target = f"document {doc_id!r}" if doc_id is not None else f"{query!r}"

@@ -136,6 +136,7 @@ class Table:
         except UnicodeDecodeError as exc:
             after = f" after line {last}" if last else ""
             name = "UTF-8" if encoding_key(self.encoding) == "utf-8" else self.encoding
-            raise ValueError(f"{self.path}: not {name} text{after} ({exc.reason})") from None
+            raise ValueError(f"{self.path}: not {name} text{after} ({exc.reason}); to read it in another "
+                             f"encoding, pass --encoding CODEC (command line) or encoding=... (Python)") from None
         except csv.Error as exc:
             raise ValueError(f"{self.path}: malformed CSV: {exc}") from None

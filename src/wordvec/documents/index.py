@@ -137,13 +137,13 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- reading
 
 def read_documents(path: str | os.PathLike[str], *, id_column: str = "id", title_column: str | None = "title",
-                   text_column: str = "text") -> list[Document]:
+                   text_column: str = "text", encoding: str = "utf-8") -> list[Document]:
     """Read ``(id, title, text)`` records from a TSV (no quoting) or CSV (``*.csv[.gz]``) file
     with a header (see :class:`wordvec.corpus.tables.Table`). Without a title column
     (``title_column=None`` or absent from the header) the title is the id. Errors name the file
-    and line."""
+    and line. ``encoding`` is the file's (``"cp949"``, ``"latin-1"``, ...)."""
     docs: list[Document] = []
-    with Table(path, expected=f"a header with {id_column!r} and {text_column!r}") as table:
+    with Table(path, expected=f"a header with {id_column!r} and {text_column!r}", encoding=encoding) as table:
         path = table.path
         ii = table.column(id_column, "id")
         xi = table.column(text_column, "text")

@@ -6,43 +6,105 @@ kernel for the configuration (architecture x loss, shared negatives) and build w
 besides the corpus: the output matrix — ``syn1neg`` with one row per word for negative
 sampling, ``syn1`` with one row per inner node of the Huffman tree for hierarchical softmax
 (word2vec.c's InitNet) — the noise table or the tree, and for FastText the subword table.
+
+``check_memory`` refuses, before they are allocated, arrays that the machine cannot hold: every
+estimator calls it where the vocabulary size and the dimensions are known.
 """
 
 from __future__ import annotations
+
+import math
+import os
 
 import numpy as np
 
 from wordvec.config import FastTextConfig, Word2VecConfig
 from wordvec.vocab import Vocab, build_huffman, negative_table
+from wordvec.vocab.sampling import THRESHOLD_ONE
 from wordvec.vocab.subwords import subword_table
 
-__all__ = ["KernelJob", "make_word2vec_job", "make_fasttext_job"]
+__all__ = ["KernelJob", "make_word2vec_job", "make_fasttext_job", "word2vec_memory", "check_memory",
+           "available_memory"]
+
+_GIB = 1 << 30
+
+
+def available_memory() -> int | None:
+    """Bytes of memory a new allocation can get now: Linux's MemAvailable, else the physical memory
+    (``os.sysconf``); None where neither is known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_memory(needed: int, what: str, hint: str) -> None:
+    """A ValueError if ``needed`` bytes (described by ``what``) exceed the memory available now.
+
+    ``hint`` says which settings to lower. Called before the arrays are allocated, so a size that
+    cannot fit is one clear line instead of a MemoryError (or the OOM killer) after the corpus scan.
+    """
+    available = available_memory()
+    if available is not None and needed > available:
+        raise ValueError(f"{what} need {_size(needed)} of memory, but this machine has {_size(available)} "
+                         f"available: {hint}")
+
+
+def _size(n: int) -> str:
+    return f"{n / _GIB:,.1f} GiB" if n >= _GIB else f"{n / (1 << 20):,.1f} MiB"
+
+
+def word2vec_memory(cfg: Word2VecConfig, vocab_size: int, input_rows: int | None = None) -> int:
+    """Bytes of a Word2Vec/FastText run's float32 matrices: the input (``input_rows``, default one row
+    per word) and the output layer (one row per word, or per inner Huffman node)."""
+    input_rows = vocab_size if input_rows is None else input_rows
+    output_rows = vocab_size if cfg.loss == "negative" else max(vocab_size - 1, 1)
+    return 4 * cfg.vector_size * (input_rows + output_rows)
 
 
 class KernelJob:
     """``job(s0, s1, alpha0, alpha1, rng)`` runs ``fn(*before, tokens, offsets[s0:s1 + 1], *after, alpha0, alpha1, rng)``.
 
     ``output`` is the output matrix the kernel trains; ``sub`` the (ids, offsets) subword table a
-    FastText kernel reads (None for Word2Vec).
+    FastText kernel reads (None for Word2Vec); ``start_loss`` the loss per example at the start.
     """
 
     def __init__(self, fn, output: np.ndarray, before: tuple, after: tuple, tokens: np.ndarray,
-                 offsets: np.ndarray, sub: tuple | None = None):
+                 offsets: np.ndarray, sub: tuple | None = None, start_loss: float | None = None):
         self.fn, self.output, self.before, self.after = fn, output, before, after
         self.tokens, self.offsets, self.sub = tokens, offsets, sub
+        #: The loss per example before any update (the trainer's divergence check compares with it).
+        self.start_loss = start_loss
 
     def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
         return self.fn(*self.before, self.tokens, self.offsets[s0:s1 + 1], *self.after, alpha0, alpha1, rng)
 
 
-def _output_layer(cfg: Word2VecConfig, vocab: Vocab) -> tuple[np.ndarray, tuple, tuple]:
-    """(output matrix, the loss's tables, the loss's arguments after ``window``) for ``cfg.loss``."""
+def _output_layer(cfg: Word2VecConfig, vocab: Vocab, keep: np.ndarray) -> tuple[np.ndarray, tuple, tuple, float]:
+    """(output matrix, the loss's tables, the loss's arguments after ``window``, the loss per example
+    at the start) for ``cfg.loss``.
+
+    The output layer starts at zero (word2vec.c's InitNet), so every logistic step starts at
+    log 2: negative sampling at (1 + negative) * log 2 per example, hierarchical softmax at
+    log 2 per node of the target's code, averaged here over the tokens subsampling keeps.
+    """
     if cfg.loss == "negative":
         syn1neg = np.zeros((len(vocab), cfg.vector_size), dtype=np.float32)
-        return syn1neg, (negative_table(vocab.counts, cfg.ns_exponent),), (cfg.negative,)
+        return (syn1neg, (negative_table(vocab.counts, cfg.ns_exponent),), (cfg.negative,),
+                (1 + cfg.negative) * math.log(2))
     tree = build_huffman(vocab.counts)
     syn1 = np.zeros((max(len(vocab) - 1, 1), cfg.vector_size), dtype=np.float32)
-    return syn1, (tree.codes, tree.points, tree.offsets), ()
+    kept = vocab.counts * np.minimum(keep / THRESHOLD_ONE, 1.0)
+    lengths = np.diff(tree.offsets)
+    start = math.log(2) * float(kept @ lengths / kept.sum()) if kept.sum() > 0 else None
+    return syn1, (tree.codes, tree.points, tree.offsets), (), start
 
 
 def make_word2vec_job(cfg: Word2VecConfig, vocab: Vocab, syn0: np.ndarray, tokens: np.ndarray,
@@ -50,7 +112,7 @@ def make_word2vec_job(cfg: Word2VecConfig, vocab: Vocab, syn0: np.ndarray, token
     """The job for a Word2Vec run: a skipgram.py or cbow.py kernel on ``syn0`` and a new output matrix."""
     from wordvec._kernels import cbow, skipgram
 
-    syn1, tables, loss_args = _output_layer(cfg, vocab)
+    syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep)
     negative = cfg.loss == "negative"
     if cfg.architecture == "skipgram":
         if negative:
@@ -61,7 +123,7 @@ def make_word2vec_job(cfg: Word2VecConfig, vocab: Vocab, syn0: np.ndarray, token
     else:
         fn = cbow.cbow_ns if negative else cbow.cbow_hs
         after = (keep, *tables, cfg.window, *loss_args, cfg.cbow_mean)
-    return KernelJob(fn, syn1, (syn0, syn1), after, tokens, offsets)
+    return KernelJob(fn, syn1, (syn0, syn1), after, tokens, offsets, start_loss=start)
 
 
 def make_fasttext_job(cfg: FastTextConfig, vocab: Vocab, syn0: np.ndarray, tokens: np.ndarray,
@@ -76,7 +138,7 @@ def make_fasttext_job(cfg: FastTextConfig, vocab: Vocab, syn0: np.ndarray, token
 
         words = [decompose(w) for w in words]
     sub = subword_table(words, cfg.min_n, cfg.max_n, cfg.bucket)
-    syn1, tables, loss_args = _output_layer(cfg, vocab)
+    syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep)
     if cfg.loss == "negative":
         if cfg.architecture == "skipgram":
             fn = subword.subword_skipgram_ns_batched if cfg.shared_negatives else subword.subword_skipgram_ns
@@ -85,4 +147,4 @@ def make_fasttext_job(cfg: FastTextConfig, vocab: Vocab, syn0: np.ndarray, token
     else:
         fn = subword.subword_skipgram_hs if cfg.architecture == "skipgram" else subword.subword_cbow_hs
     return KernelJob(fn, syn1, (syn0, syn1), (keep, *sub, *tables, cfg.window, *loss_args), tokens, offsets,
-                     sub=sub)
+                     sub=sub, start_loss=start)

@@ -6,7 +6,7 @@ import numpy as np
 
 from wordvec.config import FastTextConfig
 from wordvec.models.word2vec import Word2Vec
-from wordvec.models._jobs import make_fasttext_job
+from wordvec.models._jobs import check_memory, make_fasttext_job, word2vec_memory
 from wordvec.vocab import Vocab
 
 __all__ = ["FastText"]
@@ -57,6 +57,15 @@ class FastText(Word2Vec):
         self.max_n = max_n
         self.bucket = bucket
         self.jamo = jamo
+
+    def _check_memory(self, cfg: FastTextConfig, n_words: int | None) -> None:
+        buckets = cfg.bucket if cfg.max_n > 0 else 0
+        n = 1 if n_words is None else n_words
+        words = "" if n_words is None else f"{n:,} words and "
+        check_memory(word2vec_memory(cfg, n, n + buckets),
+                     f"{words}{buckets:,} n-gram buckets x {cfg.vector_size:,} dimensions "
+                     f"(input and output float32 matrices)",
+                     "lower bucket (--bucket) or vector_size (-d), or shrink the vocabulary with min_count")
 
     def _init_weights(self, cfg: FastTextConfig, vocab: Vocab) -> np.ndarray:
         buckets = cfg.bucket if cfg.max_n > 0 else 0

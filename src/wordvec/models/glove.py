@@ -21,6 +21,7 @@ import numpy as np
 from wordvec.config import GloVeConfig
 from wordvec.cooccur.matrix import Cooccurrence
 from wordvec.corpus.encode import cpu_count
+from wordvec.models._jobs import check_memory
 from wordvec.models.base import CooccurrenceEstimator
 from wordvec.train.callbacks import Callback
 from wordvec.train.trainer import run_epochs
@@ -101,6 +102,12 @@ class GloVe(CooccurrenceEstimator):
             raise ValueError("co-occurrence values must be positive (GloVe fits their logarithm)")
         workers = cfg.workers or cpu_count()
         n, d = len(matrix.keys), cfg.vector_size
+        # W, C and their AdaGrad sums: four (n, d + 1) float32 arrays; per entry, int32 row and
+        # column copies, f(x) and log x in float32
+        check_memory(16 * n * (d + 1) + 16 * matrix.nnz,
+                     f"{n:,} words x {d:,} dimensions and {matrix.nnz:,} co-occurrences (GloVe's vectors, "
+                     f"AdaGrad sums and entries)",
+                     "lower vector_size (-d), or shrink the vocabulary with min_count or max_vocab_size")
         rng = np.random.default_rng(cfg.seed)
         # glove.c: W[a] = (rand() / RAND_MAX - 0.5) / vector_size for vectors and biases alike
         W = ((rng.random((n, d + 1), dtype=np.float32) - 0.5) / d).astype(np.float32)
@@ -112,6 +119,7 @@ class GloVe(CooccurrenceEstimator):
         weight = np.empty(matrix.nnz, dtype=np.float32)
         logx = np.empty(matrix.nnz, dtype=np.float32)
         glove_weights(matrix.values, float(cfg.x_max), float(cfg.weight_exponent), weight, logx)
+        start_loss = _start_loss(weight, logx)
         # glove's shuffle tool: one shuffle, reused every epoch (in place: 16 bytes an entry in all)
         shuffle_entries(rows, cols, weight, logx, job_seed(cfg.seed, 2**31, 0))
         nnz = matrix.nnz
@@ -131,7 +139,8 @@ class GloVe(CooccurrenceEstimator):
             kernel, offsets=blocks, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
             workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
             description="glove", check_finite=lambda: bool(np.isfinite(W).all() and np.isfinite(C).all()),
-            job_words=_JOB_ENTRIES, unit="entries", rate_name="learning_rate",
+            job_words=_JOB_ENTRIES, unit="entries", rate_name="learning_rate", rate_option="--alpha",
+            start_loss=start_loss, loss_unit="entry",
         )
         seconds = time.perf_counter() - t0
         self._record(history, self._corpus_stats(matrix), seconds=seconds, workers=workers,
@@ -154,3 +163,13 @@ class GloVe(CooccurrenceEstimator):
                 f"{corpus['cooccurrence_entries']:,} co-occurrences took {stats['seconds_train']:.2f} s "
                 f"({workers} worker{'s' if workers != 1 else ''}); final loss "
                 f"{logs[-1].mean_loss:.4f} per entry (sum of f(x) * error^2: {logs[-1].loss:,.1f})")
+
+
+def _start_loss(weight: np.ndarray, logx: np.ndarray, chunk: int = 1 << 20) -> float:
+    """The loss per entry before training, mean f(x) * log(x)^2: the vectors and biases start
+    within 1/vector_size of zero (float64, a chunk at a time)."""
+    total = 0.0
+    for s in range(0, weight.shape[0], chunk):
+        lx = logx[s:s + chunk].astype(np.float64)
+        total += float(np.dot(weight[s:s + chunk].astype(np.float64), lx * lx))
+    return total / max(weight.shape[0], 1)

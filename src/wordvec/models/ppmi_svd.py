@@ -18,6 +18,7 @@ import numpy as np
 
 from wordvec.config import PPMISVDConfig
 from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.models._jobs import check_memory
 from wordvec.models.base import CooccurrenceEstimator
 from wordvec.vectors.keyed import KeyedVectors
 
@@ -90,6 +91,10 @@ class PPMISVD(CooccurrenceEstimator):
         if cfg.vector_size >= n:
             raise ValueError(f"vector_size={cfg.vector_size} must be smaller than the vocabulary "
                              f"({n} words): lower vector_size or min_count")
+        l = min(cfg.vector_size + _OVERSAMPLES, n)
+        # the randomized SVD holds about six (n, l) float64 arrays at once (Q, products, QR's work)
+        check_memory(6 * 8 * n * l, f"{n:,} words x {l:,} dimensions (the SVD's float64 work arrays)",
+                     "lower vector_size (-d), or shrink the vocabulary with min_count or max_vocab_size")
         t0 = time.perf_counter()
         rows, cols, vals = ppmi(matrix, cfg.cds, cfg.shift)
         if vals.size == 0:
@@ -100,7 +105,11 @@ class PPMISVD(CooccurrenceEstimator):
         else:
             u, s = _svd_randomized(rows, cols, vals, n, cfg.vector_size, cfg.seed)
         self.singular_values_ = s
-        self._vectors = np.ascontiguousarray(u * s ** cfg.eig, dtype=np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._vectors = np.ascontiguousarray(u * s ** cfg.eig, dtype=np.float32)
+        if not np.isfinite(self._vectors).all():
+            raise ValueError(f"eig={cfg.eig} raises the singular values (up to {s.max():.4g}) beyond float32's "
+                             f"range: lower eig")
         self.vocab_ = matrix.vocab  # the matrix's own vocabulary: its rows are these words
         self.ppmi_entries_ = int(vals.size)
         self._record([], self._corpus_stats(matrix, ppmi_entries=int(vals.size)),

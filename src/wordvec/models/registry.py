@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 from wordvec.cooccur.matrix import Cooccurrence
-from wordvec.corpus.readers import as_corpus
 from wordvec.models.base import CooccurrenceEstimator, Estimator
 from wordvec.models.fasttext import FastText
 from wordvec.models.glove import GloVe
@@ -44,14 +43,9 @@ def fit_model(name: str, corpus, *, encoding: str | None = None, **options) -> E
     has none.
     """
     model = get_estimator(name)(**options)
-    if isinstance(model, CooccurrenceEstimator):
-        return model.fit_cooccurrence(corpus) if _is_matrix(corpus) else model.fit(corpus, encoding=encoding)
-    if encoding is not None:
-        # Word2Vec.fit (FastText's too) reads files as UTF-8: open them here in the encoding asked,
-        # with the model's tokenizer, as its fit would; fit takes the opened corpus as it is.
-        model.config  # invalid parameters fail first, as in fit
-        corpus = as_corpus(corpus, model.tokenizer, encoding=encoding, progress=model.progress)
-    return model.fit(corpus)
+    if isinstance(model, CooccurrenceEstimator) and _is_matrix(corpus):
+        return model.fit_cooccurrence(corpus)
+    return model.fit(corpus, encoding=encoding)
 
 
 def _is_matrix(corpus) -> bool:

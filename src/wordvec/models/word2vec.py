@@ -16,7 +16,7 @@ from wordvec.train.callbacks import Callback
 from wordvec.train.progress import TrainingProgress
 from wordvec.train.trainer import run_epochs
 from wordvec.vectors.keyed import KeyedVectors
-from wordvec.models._jobs import make_word2vec_job
+from wordvec.models._jobs import check_memory, make_word2vec_job, word2vec_memory
 from wordvec.vocab import Vocab, keep_thresholds
 
 __all__ = ["Word2Vec", "NotFittedError"]
@@ -90,15 +90,17 @@ class Word2Vec(Estimator):
         self.progress = progress
 
     # -------------------------------------------------------------------- fit
-    def fit(self, corpus) -> Word2Vec:
+    def fit(self, corpus, *, encoding: str | None = None) -> Word2Vec:
         """Build the vocabulary from ``corpus`` and train; returns ``self``.
 
         ``corpus``: a path to a text file (one sentence per line, ``.gz`` too) or a directory,
         a list of paths, a list of token lists, or any restartable iterable of token lists.
+        ``encoding``: the text files' encoding (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...).
         """
         cfg = self.config
         t0 = time.perf_counter()
-        source = self._open_corpus(corpus)
+        source = self._open_corpus(corpus, encoding)
+        self._check_memory(cfg, None)  # what no vocabulary can make smaller (FastText's buckets)
         with TrainingProgress(0, "reading corpus", enabled=self.progress, unit="tokens") as bar:
             vocab, encoded = scan_corpus(source, min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
                                          max_sentence_length=cfg.max_sentence_length,
@@ -109,6 +111,7 @@ class Word2Vec(Estimator):
 
     def _train(self, cfg: Word2VecConfig, vocab: Vocab, encoded: EncodedCorpus) -> None:
         workers = cfg.workers or cpu_count()
+        self._check_memory(cfg, len(vocab))
         syn0 = self._init_weights(cfg, vocab)
         keep = keep_thresholds(vocab.counts, cfg.sample)
         tokens, offsets = encoded.tokens, encoded.offsets
@@ -124,10 +127,19 @@ class Word2Vec(Estimator):
             workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
             description=f"{cfg.architecture}/{cfg.loss}",
             check_finite=lambda: bool(np.isfinite(syn0).all()),
+            rate_option="--alpha", start_loss=kernel.start_loss,
         )
         self._record(history, {"total_words": encoded.total_words, "retained_words": encoded.retained_words,
                                "sentences": encoded.n_sentences, "sentences_split": encoded.n_split},
                      seconds=time.perf_counter() - t0, workers=workers, words=encoded.total_words)
+
+    def _check_memory(self, cfg: Word2VecConfig, n_words: int | None) -> None:
+        """Refuse (ValueError) input and output matrices larger than the memory available, for a
+        vocabulary of ``n_words`` (None: before the corpus is read, one word)."""
+        n = 1 if n_words is None else n_words
+        check_memory(word2vec_memory(cfg, n),
+                     f"{n:,} words x {cfg.vector_size:,} dimensions (input and output float32 matrices)",
+                     "lower vector_size (-d), or shrink the vocabulary with min_count or max_vocab_size")
 
     def _init_weights(self, cfg: Word2VecConfig, vocab: Vocab) -> np.ndarray:
         return init_input_vectors(len(vocab), cfg.vector_size, cfg.seed)

@@ -43,10 +43,12 @@ class LabelledTexts:
 
 
 def read_labelled(path: str | os.PathLike[str], *, text_column: str | None = None,
-                  label_column: str | None = None, delimiter: str | None = None) -> LabelledTexts:
+                  label_column: str | None = None, delimiter: str | None = None,
+                  encoding: str = "utf-8") -> LabelledTexts:
     """Read a TSV/CSV file (``.gz``, ``.bz2``, ``.xz`` accepted) with a header line into :class:`LabelledTexts`.
 
     ``delimiter`` defaults to a comma for ``*.csv[.gz]`` and a tab otherwise. Raises
+    ``encoding`` is the file's (``"cp949"``, ``"latin-1"``, ...). Raises
     ValueError naming the file and line for a missing column, a short row or an empty label;
     warns (and skips the row) for an empty text; raises if no row is left.
     """
@@ -54,7 +56,8 @@ def read_labelled(path: str | os.PathLike[str], *, text_column: str | None = Non
     labels: list[str] = []
     lines: list[int] = []
     empty: list[int] = []
-    with Table(path, expected="a header naming the text and label columns", delimiter=delimiter) as table:
+    with Table(path, expected="a header naming the text and label columns", delimiter=delimiter,
+               encoding=encoding) as table:
         path = table.path
         ti = _column(table, text_column, TEXT_COLUMNS, "text", "--text-column / text_column")
         li = _column(table, label_column, LABEL_COLUMNS, "label", "--label-column / label_column")

@@ -6,6 +6,11 @@ shared arrays (Hogwild, Recht et al. 2011). The corpus is cut into jobs of whole
 (about ``job_words`` tokens each). Every job's learning rate and RNG stream are fixed by its
 position in the run, not by which thread takes it, so ``workers=1`` with a seed is exactly
 reproducible.
+
+Divergence is caught two ways: a loss or vectors that become NaN or infinite, and a loss that
+explodes while staying finite (a learning rate too high for the data: Word2Vec at alpha=0.5 can
+reach 10^5 per example and still save nonsense, GloVe at a learning rate of 1 10^9 per entry).
+See :data:`DIVERGENCE_RATIO`.
 """
 
 from __future__ import annotations
@@ -23,9 +28,39 @@ from wordvec.train.callbacks import Callback, EpochLogs
 from wordvec.train.progress import TrainingProgress
 from wordvec.train.schedules import job_seed, linear_alpha
 
-__all__ = ["TrainingDivergedError", "make_jobs", "run_epochs", "JOB_WORDS"]
+__all__ = ["TrainingDivergedError", "make_jobs", "run_epochs", "JOB_WORDS", "DIVERGENCE_RATIO",
+           "DIVERGENCE_FLOOR"]
 
 JOB_WORDS = 10_000
+
+#: Training stops as diverged when the mean loss per example of the epoch so far (checked after
+#: every job, so within an epoch and at its end) passes DIVERGENCE_RATIO times the loss at the
+#: start, or DIVERGENCE_RATIO * DIVERGENCE_FLOOR where the start is below the floor. The start is
+#: what the model knows before training (``start_loss``: Word2Vec/FastText's output layer starts at
+#: zero, so negative sampling starts at exactly (1 + negative) * log 2 per example and hierarchical
+#: softmax at log 2 per node of the target's code; GloVe starts at mean f(x) * log(x)^2 per entry),
+#: else the first job's mean. Healthy training only lowers the loss from there.
+#:
+#: Measured (ratio = the largest job mean or epoch-so-far mean over the start; 63 healthy runs, mostly
+#: workers=1): on 0.7-2.6M-token samples of corpora/en/running.txt.gz, dictionary.txt.gz,
+#: ko/nsmc_reviews.txt.gz (whitespace tokens), the bundled demo corpus and a 200-line corpus
+#: (min_count=1, 50 epochs) -- skip-gram and CBOW with negative sampling and hierarchical softmax at
+#: alpha 0.025 to 0.2, CBOW sums, negative 1 to 20, 300 dimensions, 2 workers, FastText in all four
+#: combinations at alpha 0.05 and 0.1, GloVe at learning rates 0.05 to 0.2, x_max 10, without
+#: distance weighting -- the largest was 1.05 (hierarchical softmax, whose first jobs have longer
+#: codes than the corpus average); negative sampling never passed 1.0, GloVe 1.0. Diverging runs
+#: (nonsense neighbours, saved before this check): CBOW alpha=0.3 377 (the mildest); skip-gram
+#: alpha=0.5 d=20 17,700 (7.4e4 per example; the issue's 713,171 on its corpus); hierarchical
+#: softmax alpha 0.3 to 2: 2,200 to 2.8e6; FastText alpha=0.3 8e15; GloVe learning rate 0.5 to 9:
+#: 2.6e8 to 2.2e14. Hierarchical softmax at alpha >= 0.5 and GloVe at >= 2 explode inside the first
+#: job (only 1.6 to 43 times its mean), hence the models' own start. Skip-gram alpha=0.3 d=20 stays
+#: at 0.6 with sane neighbours and is not flagged. 10 leaves a factor of 9.5 above the healthiest
+#: run and 38 below the mildest divergence.
+DIVERGENCE_RATIO = 10.0
+#: Starts below this (GloVe on counts near 1, whose log is near 0) are compared as if they were
+#: this, so that noise around a loss near zero is never read as an explosion. Word2Vec starts at
+#: log 2 per example or more.
+DIVERGENCE_FLOOR = 1.0
 
 # kernel(first_sentence, end_sentence, alpha_start, alpha_end, rng) -> (loss, examples, words)
 JobKernel = Callable[[int, int, float, float, np.ndarray], tuple[float, int, int]]
@@ -60,12 +95,21 @@ def run_epochs(
     job_words: int = JOB_WORDS,
     unit: str = "words",
     rate_name: str = "alpha",
+    rate_option: str | None = None,
+    start_loss: float | None = None,
+    loss_unit: str = "example",
 ) -> list[EpochLogs]:
     """Run ``epochs`` passes of ``kernel`` over the jobs; returns one EpochLogs per epoch.
 
     ``unit`` names what ``offsets`` count on the progress bar (GloVe's jobs cut co-occurrence
     entries, not words); ``rate_name`` is the model's option for the learning rate, named by
-    the divergence errors (Word2Vec's ``alpha``, GloVe's ``learning_rate``).
+    the divergence errors (Word2Vec's ``alpha``, GloVe's ``learning_rate``), and ``rate_option``
+    the command-line option that sets it (``--alpha`` for both), if any.
+
+    ``start_loss`` is the loss per example (``loss_unit``) before any update, when the model
+    knows it; without it the first job's mean stands in. A mean loss per example of the epoch so
+    far above :data:`DIVERGENCE_RATIO` times it raises :class:`TrainingDivergedError`, as NaN or
+    infinite losses and vectors (``check_finite``) do.
     """
     cuts = make_jobs(offsets, job_words)
     starts, ends = cuts[:-1], cuts[1:]
@@ -78,6 +122,8 @@ def run_epochs(
         cb.on_train_begin(model)
     done_words = 0
     window = max(2 * workers, 2)
+    cli = f", {rate_option} on the command line" if rate_option else ""
+    start = start_loss if start_loss is not None and math.isfinite(start_loss) else None
     with TrainingProgress(total, description, enabled=progress, unit=unit) as bar, \
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wordvec") as pool:
         for epoch in range(epochs):
@@ -88,17 +134,27 @@ def run_epochs(
             pending: deque = deque()
 
             def collect(fut, n_raw):
-                nonlocal loss, examples, words, done_words
+                nonlocal loss, examples, words, done_words, start
                 l, e, w = fut.result()
                 if not math.isfinite(l):
                     raise TrainingDivergedError(
                         f"the loss became {l} in epoch {epoch + 1}: training diverged; "
-                        f"lower {rate_name} (now {alpha}) or check the corpus")
+                        f"lower {rate_name} (now {alpha}){cli}, or check the corpus")
                 loss += l
                 examples += e
                 words += w
                 done_words += n_raw
-                bar.update(done_words, loss / examples if examples else None)
+                mean = loss / examples if examples else None
+                if start is None and e:
+                    start = l / e
+                if mean is not None and mean > DIVERGENCE_RATIO * max(start, DIVERGENCE_FLOOR):
+                    ratio = mean / start if start > 0 else math.inf
+                    times = "" if ratio == math.inf else (
+                        f", {ratio:,.0f} times as much" if ratio < 1e6 else f", {ratio:.2g} times as much")
+                    raise TrainingDivergedError(
+                        f"training diverged: the loss per {loss_unit} rose from {start:.3g} at the start "
+                        f"to {mean:.4g} in epoch {epoch + 1}{times}; lower {rate_name} (now {alpha}){cli}")
+                bar.update(done_words, mean)
 
             base = epoch * epoch_tokens
             for j in range(len(starts)):
@@ -113,7 +169,7 @@ def run_epochs(
             if check_finite is not None and not check_finite():
                 raise TrainingDivergedError(
                     f"the vectors hold NaN or infinite values after epoch {epoch + 1}: training "
-                    f"diverged; lower {rate_name} (now {alpha})")
+                    f"diverged; lower {rate_name} (now {alpha}){cli}")
             logs = EpochLogs(epoch=epoch, loss=loss, mean_loss=loss / examples if examples else 0.0,
                              examples=examples, words=words, seconds=time.perf_counter() - t0,
                              alpha=linear_alpha(alpha, min_alpha, (epoch + 1) / epochs))

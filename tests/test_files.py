@@ -1,4 +1,4 @@
-"""wordvec._files: opening plain and compressed text, listing a corpus's files, atomic writes."""
+"""wordvec._files and wordvec._saving: opening plain and compressed text and streams, listing a corpus's files, atomic saves."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from wordvec._files import (atomic_directory, atomic_write, corpus_files, first_undecodable_line, open_binary,
-                            open_counting, open_text, strip_compression, text_read_error)
+from wordvec._files import corpus_files, first_undecodable_line, open_binary, open_counting, open_text, strip_compression, text_read_error
+
+from wordvec._saving import atomic_directory, atomic_write
 
 COMPRESSORS = {"": lambda b: b, ".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress, ".GZ": gzip.compress}
 
@@ -111,7 +112,7 @@ def test_atomic_directory_replaces_or_keeps_the_old_one(tmp_path):
 
 
 def test_atomic_directory_never_replaces_unrelated_data(tmp_path):
-    from wordvec._files import atomic_directory, check_replaceable_directory
+    from wordvec._saving import atomic_directory, check_replaceable_directory
 
     unrelated = tmp_path / "documents"
     unrelated.mkdir()

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 import wordvec
-from wordvec import _files
-from wordvec._files import atomic_directory, atomic_write, recover_interrupted_save
+from wordvec import _saving as _files
+from wordvec._saving import atomic_directory, atomic_write, recover_interrupted_save
 from wordvec.vectors.keyed import KeyedVectors
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="kills a process with SIGKILL; owners are checked on POSIX")

@@ -25,6 +25,10 @@ LOSSES = ("negative", "hierarchical")
 GLOVE_OUTPUTS = ("sum", "word")
 SVD_SOLVERS = ("randomized", "arpack")
 
+#: The longest character n-gram (max_n) a FastText model may use; the loaders refuse longer ones
+#: as damage (a real model uses 3-6).
+MAX_NGRAM_LENGTH = 64
+
 
 def _check(cond: bool, msg: str) -> None:
     if not cond:
@@ -200,6 +204,8 @@ class FastTextConfig(Word2VecConfig):
         _check_int(self, "min_n", 1)
         _check(isinstance(self.max_n, int) and (self.max_n == 0 or self.max_n >= self.min_n),
                f"max_n must be 0 (no subwords) or >= min_n={self.min_n}, got {self.max_n!r}")
+        _check(self.max_n <= MAX_NGRAM_LENGTH,
+               f"max_n must be at most {MAX_NGRAM_LENGTH} (what the loaders accept), got {self.max_n!r}")
         _check(isinstance(self.bucket, int) and (self.bucket >= 1 or self.max_n == 0),
                f"bucket must be >= 1, got {self.bucket!r}")
         return self

@@ -151,7 +151,7 @@ def test_failed_save_keeps_previous_directory(tmp_path, kv, monkeypatch):
 
 
 def test_failed_swap_restores_previous_directory(tmp_path, kv, monkeypatch):
-    from wordvec import _files
+    from wordvec import _saving as _files
 
     save_native(kv, tmp_path / "v")
     real_rename = os.rename

@@ -126,7 +126,7 @@ def train(
             raise ValueError("--checkpoint-every needs --checkpoint DIR")
         if resume and checkpoint is None:
             raise ValueError("--resume needs --checkpoint DIR")
-        from wordvec._files import check_replaceable_directory
+        from wordvec._saving import check_replaceable_directory
 
         check_replaceable_directory(output, "biLM")  # before training, not after it
         from wordvec.contextual import ELMo
@@ -157,7 +157,9 @@ def embed(
     with user_errors():
         import numpy as np
 
-        from wordvec._files import atomic_write, open_text, text_read_error
+        from wordvec._files import open_text, text_read_error
+
+        from wordvec._saving import atomic_write
         from wordvec.contextual import ELMo
 
         elmo = ELMo.load(model, device=device)

@@ -17,7 +17,7 @@ far and a fingerprint of the corpus); a checkpoint loads as a model too.
 
 ``weights.safetensors`` is the safetensors format (a JSON header and raw little-endian tensors:
 no code runs on load, unlike ``torch.load`` of a pickle). Directories are swapped in with
-:func:`wordvec._files.atomic_directory`: a reader, or a run killed while saving, sees the old
+:func:`wordvec._saving.atomic_directory`: a reader, or a run killed while saving, sees the old
 directory or the new one, never half of one. Every malformed file raises
 :class:`~wordvec.exceptions.FormatError` naming it.
 """

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from wordvec._files import atomic_directory, recover_interrupted_save
+from wordvec._saving import atomic_directory, recover_interrupted_save
 from wordvec._progress import ProgressBar
 from wordvec.contextual import io
 from wordvec.contextual.bilm import BiLM

@@ -9,13 +9,18 @@ as extra uint8/int64 arrays, which scipy ignores. No pickle is written or read.
 from __future__ import annotations
 
 import json
+import math
 import os
+import struct
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from wordvec._files import atomic_write
+from wordvec._saving import atomic_write
+from wordvec.exceptions import FormatError
 from wordvec.vocab import Vocab
 
 __all__ = ["Cooccurrence", "COOCCURRENCE_FORMAT_VERSION"]
@@ -98,21 +103,137 @@ class Cooccurrence:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Cooccurrence:
-        """Read a file written by :meth:`save` (allow_pickle=False)."""
-        with np.load(path, allow_pickle=False) as z:
-            missing = {"row", "col", "data", "wordvec_key_bytes", "wordvec_key_offsets",
-                       "wordvec_counts", "wordvec_meta"} - set(z.files)
-            if missing:
-                raise ValueError(f"{os.fspath(path)} is not a wordvec co-occurrence file "
-                                 f"(missing {', '.join(sorted(missing))})")
-            meta = json.loads(z["wordvec_meta"].tobytes().decode("utf-8"))
-            if meta.get("format_version", 0) > COOCCURRENCE_FORMAT_VERSION:
-                raise ValueError(f"{os.fspath(path)}: co-occurrence format version "
-                                 f"{meta['format_version']} is newer than this wordvec reads "
-                                 f"({COOCCURRENCE_FORMAT_VERSION}); upgrade wordvec")
-            raw = z["wordvec_key_bytes"].tobytes()
-            offs = z["wordvec_key_offsets"]
-            keys = [raw[offs[i]:offs[i + 1]].decode("utf-8") for i in range(len(offs) - 1)]
-            return cls(rows=z["row"].astype(np.int32, copy=False), cols=z["col"].astype(np.int32, copy=False),
-                       values=z["data"], keys=keys, counts=z["wordvec_counts"],
-                       settings=meta.get("settings", {}))
+        """Read a file written by :meth:`save` (allow_pickle=False).
+
+        A file that is not one, or is damaged or truncated, raises :class:`FormatError` naming
+        the file and, for a damaged member, its byte offset in the archive: every member's
+        ``.npy`` header is checked (dtype, shape, and a size the member can hold) before its data
+        is read, and the vocabulary, settings and entries are checked against each other.
+        """
+        with open(path, "rb") as fh:  # a missing file stays a FileNotFoundError
+            size = os.fstat(fh.fileno()).st_size
+            try:
+                with zipfile.ZipFile(fh) as archive:
+                    return cls._from_archive(path, archive, size)
+            except FormatError:
+                raise
+            except _ARCHIVE_ERRORS as exc:
+                raise FormatError(path, f"not a readable co-occurrence file (.npz): {type(exc).__name__}: {exc}",
+                                  offset=0) from None
+
+    @classmethod
+    def _from_archive(cls, path, archive: zipfile.ZipFile, size: int) -> Cooccurrence:
+        names = {n[:-4] for n in archive.namelist() if n.endswith(".npy")}
+        missing = set(_MEMBERS) - names
+        if missing:
+            raise FormatError(path, f"not a wordvec co-occurrence file (missing {', '.join(sorted(missing))})")
+        arrays = {name: _read_member(path, archive, name, size) for name in _MEMBERS}
+        at = {name: archive.getinfo(name + ".npy").header_offset for name in _MEMBERS}
+
+        def fail(name: str, reason: str) -> FormatError:
+            return FormatError(path, f"member {name!r}: {reason}", offset=at[name])
+
+        for name, kinds in _MEMBERS.items():
+            array = arrays[name]
+            if array.ndim != 1 or array.dtype.kind not in kinds:
+                raise fail(name, f"expected a 1-D array of {_KIND_NAMES[kinds]}, found {array.dtype} {array.shape}")
+        try:
+            meta = json.loads(arrays["wordvec_meta"].tobytes().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise fail("wordvec_meta", f"not UTF-8 JSON ({exc})") from None
+        if not isinstance(meta, dict) or not isinstance(meta.get("settings", {}), dict):
+            raise fail("wordvec_meta", "expected a JSON object with a 'settings' object")
+        version = meta.get("format_version", 0)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise fail("wordvec_meta", f"invalid format_version {version!r}")
+        if version > COOCCURRENCE_FORMAT_VERSION:
+            raise FormatError(path, f"co-occurrence format version {version} is newer than this wordvec reads "
+                                    f"({COOCCURRENCE_FORMAT_VERSION}); upgrade wordvec")
+        raw = arrays["wordvec_key_bytes"].tobytes()
+        offs = arrays["wordvec_key_offsets"].astype(np.int64)  # uint64 would hide a decrease
+        if offs.size == 0 or offs[0] != 0 or offs[-1] != len(raw) or (np.diff(offs) < 0).any():
+            raise fail("wordvec_key_offsets", f"not the offsets of {len(raw)} bytes of keys")
+        keys = []
+        for i in range(len(offs) - 1):
+            try:
+                keys.append(raw[offs[i]:offs[i + 1]].decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise fail("wordvec_key_bytes", f"key #{i} is not valid UTF-8 ({exc.reason})") from None
+        if len(set(keys)) != len(keys):
+            seen: dict[str, int] = {}
+            for i, key in enumerate(keys):
+                first = seen.setdefault(key, i)
+                if first != i:
+                    raise fail("wordvec_key_bytes", f"key #{i} {key!r} repeats key #{first}")
+        n = len(keys)
+        rows, cols, values = arrays["row"], arrays["col"], arrays["data"]
+        if arrays["wordvec_counts"].shape != (n,):
+            raise fail("wordvec_counts", f"{arrays['wordvec_counts'].shape[0]} counts for {n} keys")
+        if not rows.shape == cols.shape == values.shape:
+            raise fail("data", f"row, col and data differ in length ({rows.size}, {cols.size}, {values.size})")
+        if rows.size:
+            for name, index in (("row", rows), ("col", cols)):
+                if index.min() < 0 or index.max() >= n:
+                    raise fail(name, f"indexes must lie in [0, {n})")
+            order = rows.astype(np.int64) * n + cols.astype(np.int64)
+            if (np.diff(order) <= 0).any():
+                raise fail("row", "entries are not sorted by (row, col) without repeats")
+            if not np.isfinite(values).all() or (values < 0).any():
+                raise fail("data", "values must be finite and non-negative counts")
+        return cls(rows=rows.astype(np.int32, copy=False), cols=cols.astype(np.int32, copy=False),
+                   values=values, keys=keys, counts=arrays["wordvec_counts"].astype(np.int64, copy=False),
+                   settings=meta.get("settings", {}))
+
+
+_MEMBERS = {"row": "iu", "col": "iu", "data": "fiu", "wordvec_key_bytes": "u", "wordvec_key_offsets": "iu",
+            "wordvec_counts": "iu", "wordvec_meta": "u"}
+_KIND_NAMES = {"iu": "integers", "fiu": "numbers", "u": "bytes (uint8)"}
+# What zipfile and numpy raise on a damaged archive or member.
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+                   RuntimeError, KeyError, zlib.error, struct.error, UnicodeDecodeError)
+# deflate cannot expand data more than about 1032 times
+_MAX_DEFLATE_RATIO = 1100
+
+
+def _read_member(path, archive: zipfile.ZipFile, name: str, size: int) -> np.ndarray:
+    """One ``.npy`` member: header and sizes checked before numpy allocates what it announces."""
+    info = archive.getinfo(name + ".npy")
+
+    def fail(reason: str) -> FormatError:
+        return FormatError(path, f"member {name!r}: {reason}", offset=info.header_offset)
+
+    if info.compress_type == zipfile.ZIP_STORED:
+        limit = info.compress_size
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        limit = info.compress_size * _MAX_DEFLATE_RATIO
+    else:
+        raise fail(f"unsupported zip compression {info.compress_type} (numpy writes stored or deflated members)")
+    if info.compress_size > size or info.file_size > limit:
+        raise fail(f"the archive's directory claims {info.file_size} bytes in a {size}-byte file: it is damaged")
+    with archive.open(info) as fh:
+        try:
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
+            else:
+                raise fail(f"unsupported .npy version {version}")
+        except FormatError:
+            raise
+        except zipfile.BadZipFile as exc:  # a CRC or size mismatch
+            raise fail(f"damaged ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - numpy parses the header with ast/tokenize: any failure
+            # there (ValueError, SyntaxError, TokenError, RecursionError, ...) is a corrupt header
+            raise fail(f"corrupt .npy header ({type(exc).__name__}: {exc})") from None
+        if dtype.hasobject:
+            raise fail("holds Python objects; wordvec never reads pickled data")
+        need = math.prod(shape) * dtype.itemsize
+        if need > info.file_size:
+            raise fail(f"the header announces {shape} {dtype} ({need} bytes), the member holds {info.file_size}: "
+                       "it is truncated or damaged")
+        fh.seek(0)
+        try:
+            return np.lib.format.read_array(fh, allow_pickle=False)
+        except _ARCHIVE_ERRORS as exc:
+            raise fail(f"damaged or truncated ({type(exc).__name__}: {exc})") from None

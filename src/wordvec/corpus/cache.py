@@ -32,7 +32,9 @@ import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from wordvec._files import atomic_write, corpus_files, open_counting, text_read_error
+from wordvec._files import corpus_files, open_counting, text_read_error
+
+from wordvec._saving import atomic_write
 from wordvec._progress import ProgressBar
 from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding, encoding_key
 from wordvec.exceptions import CacheWriteError

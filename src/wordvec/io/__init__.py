@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from wordvec._files import strip_compression
+from wordvec._saving import recover_interrupted_save
 from wordvec.config import VECTOR_FORMATS
 from wordvec.exceptions import FormatError
 from wordvec.io.fasttext_format import (
@@ -74,7 +75,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     4 bytes are fastText's magic number is ``fasttext-bin``; any other name ending in ``.bin``
     (optionally ``.gz``/``.bz2``/``.xz``) is ``word2vec-binary``; a file whose first line is
     ``"<int> <int>"`` is word2vec (text, or binary if the data after the header is not
-    decimal text); anything else is ``glove``."""
+    decimal text); anything else is ``glove`` (whose loader reports a file that does not
+    look like vectors at all). A compressed file that cannot be decompressed is left to the
+    loader too, which reports where it is damaged."""
     p = Path(path)
     if p.is_dir():
         return "native"
@@ -135,8 +138,16 @@ def load(
 
     ``limit=N`` reads only the first N keys. ``options`` go to the format's function
     (``mmap=`` for native; ``unicode_errors=``, ``duplicates=``, ``vocab_path=``,
-    ``encoding=`` for the text and binary formats; ``encoding=`` for fasttext-bin).
+    ``encoding=`` for the text and binary formats; ``encoding=`` for fasttext-bin), and so
+    does ``allow_nonfinite=True``, which every format takes: by default vectors holding NaN or
+    infinity are refused, naming the first bad row.
+
+    Every malformed, truncated or damaged file (compressed or not) raises
+    :class:`FormatError` naming the file and the line or byte offset; a file that is not a
+    vectors file at all (a text corpus, say) is detected as ``glove`` and reported as not
+    looking like a vectors file.
     """
+    recover_interrupted_save(path)  # a save killed between its renames is finished or undone first
     if format is None:
         format = detect_format(path)
     _check_format(format)

@@ -2,34 +2,45 @@
 
 * keys: :func:`check_keys` refuses what a space-separated format cannot store, :func:`encode_keys`
   encodes them, naming the key that fails;
-* reading: :func:`decode_word` and :func:`parse_values` (decimal -> float64 -> float32, as gensim's
-  ``np.float32(str)``) name the line or byte offset of a bad field; :class:`KeyCollector` gathers the
-  words in file order under the duplicate-word policy; :func:`check_limit` checks ``limit=``;
+* reading: :func:`open_source` opens a file and turns a damaged or truncated compressed stream into
+  a :class:`FormatError` at the line or byte reached; :func:`decode_word` and :func:`parse_values`
+  (decimal -> float64 -> float32, as gensim's ``np.float32(str)``) name the line or byte offset of a
+  bad field; :func:`check_line_end` refuses a last line that may have been cut; :class:`KeyCollector`
+  gathers the words in file order under the duplicate-word policy; :class:`RowBuffer` collects the
+  rows without trusting a header's count; :func:`check_finite` refuses NaN and infinity, naming the
+  first bad row; :func:`check_limit` checks ``limit=``;
 * writing: :func:`write_text_rows` writes ``word v1 ... vd`` lines with the shortest decimal that
   round-trips each float32 (what gensim writes); :func:`is_compressed` says whether to gzip;
 * vocabulary files: ``word count`` lines (word2vec.c ``-save-vocab``, gensim's ``fvocab``), read by
   :func:`read_vocab_file` / :func:`attach_counts` and written by :func:`write_vocab_file`.
 
-Files are opened with :func:`wordvec._files.open_binary` (``.gz``, ``.bz2``, ``.xz`` decompressed)
-and written with :func:`wordvec._files.atomic_write`.
+Files are opened with :func:`open_source` over :func:`wordvec._files.open_binary` (``.gz``, ``.bz2``,
+``.xz`` decompressed) and written with :func:`wordvec._saving.atomic_write`.
 """
 
 from __future__ import annotations
 
+import lzma
 import operator
 import os
+import stat
 import warnings
+import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import BinaryIO, Literal
 
 import numpy as np
 
-from wordvec._files import atomic_write, open_binary
+from wordvec._files import COMPRESSED_SUFFIXES, open_binary
+
+from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
 
-__all__ = ["Duplicates", "KeyCollector", "attach_counts", "check_keys", "check_limit", "decode_word",
-           "encode_keys", "format_vector", "is_compressed", "parse_values", "read_vocab_file",
+__all__ = ["DECOMPRESS_ERRORS", "Duplicates", "KeyCollector", "RowBuffer", "Source", "attach_counts", "check_finite",
+           "check_keys", "check_limit", "check_line_end", "decode_word", "encode_keys", "first_nonfinite_row",
+           "format_vector", "is_compressed", "nonfinite_hint", "open_source", "parse_values", "read_vocab_file",
            "write_text_rows", "write_vocab_file"]
 
 Duplicates = Literal["warn", "error"]
@@ -106,20 +117,196 @@ def decode_word(raw: bytes, encoding: str, errors: str, path, *, line=None, offs
 
 
 def parse_values(fields: list[bytes], path, line: int, first_field: int) -> np.ndarray:
-    """Parse decimal fields to float32 via float64 (as gensim does); name the bad field."""
+    """Parse decimal fields to float32 via float64 (as gensim does); name the bad field.
+
+    Values beyond float32's range become infinity here (no warning); :func:`check_finite` then
+    refuses them, unless the caller allows non-finite values.
+    """
     try:
-        return np.array(fields, dtype=np.float64).astype(np.float32)
-    except ValueError:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.array(fields, dtype=np.float64).astype(np.float32)
+    except (ValueError, OverflowError):
         for j, field in enumerate(fields):
             try:
-                float(field)
-            except ValueError:
+                np.float64(field)
+            except (ValueError, OverflowError):
                 raise FormatError(
                     path,
-                    f"field {first_field + j} is not a number: {field.decode('latin-1')!r}",
+                    f"field {first_field + j} is not a number: {field[:40].decode('latin-1')!r}",
                     line=line,
                 ) from None
-        raise
+        raise FormatError(path, "the values are not numbers", line=line) from None
+
+
+# ------------------------------------------------------------------------ reading: the stream
+# What a decompressor raises for damaged or truncated input (gzip: BadGzipFile, an OSError, or
+# zlib.error, EOFError; bz2: OSError, EOFError; xz: LZMAError, EOFError).
+DECOMPRESS_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
+
+
+class Source:
+    """A binary stream over a vector file. For a compressed file it counts what it has handed out,
+    ``lines`` (text readers use :meth:`readline` and iteration) and ``offset`` (decompressed
+    bytes), so that a damaged or truncated stream becomes a :class:`FormatError` naming the next
+    line (``unit="line"``) or the decompressed byte offset (``unit="byte"``) where reading stopped.
+
+    ``size`` is the file's size in bytes for a plain regular file (a bound on what a header may
+    announce), ``None`` for a compressed file or a stream.
+    """
+
+    def __init__(self, f: BinaryIO, path, unit: str, size: int | None, compressed: bool):
+        self._f, self.path, self.unit, self.size, self.compressed = f, path, unit, size, compressed
+        self.lines = 0
+        self.offset = 0
+
+    def _fail(self, exc: BaseException):
+        kind = os.path.splitext(os.fspath(self.path))[1] or "compressed"
+        where = {"line": self.lines + 1} if self.unit == "line" else {"offset": self.offset}
+        raise FormatError(self.path, f"the {kind} data is damaged or truncated ({exc})", **where) from None
+
+    def readline(self, size: int = -1) -> bytes:
+        try:
+            raw = self._f.readline(size)
+        except DECOMPRESS_ERRORS as exc:
+            if not self.compressed:
+                raise
+            self._fail(exc)
+        if raw:
+            self.lines += 1
+            self.offset += len(raw)
+        return raw
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            raw = self._f.read(size)
+        except DECOMPRESS_ERRORS as exc:
+            if not self.compressed:
+                raise
+            self._fail(exc)
+        self.offset += len(raw)
+        return raw
+
+    def __iter__(self) -> Iterator[bytes]:
+        if not self.compressed:  # nothing to translate: the file's own (faster) line iterator
+            return iter(self._f)
+        return self._counted_lines()
+
+    def _counted_lines(self) -> Iterator[bytes]:
+        while True:
+            raw = self.readline()
+            if not raw:
+                return
+            yield raw
+
+
+@contextmanager
+def open_source(path, unit: str) -> Iterator[Source]:
+    """Open ``path`` for reading (``.gz``, ``.bz2``, ``.xz`` decompressed) as a :class:`Source`."""
+    compressed = os.fspath(path).lower().endswith(COMPRESSED_SUFFIXES)
+    with open_binary(path) as f:
+        size = None
+        if not compressed:
+            st = os.fstat(f.fileno())
+            # a pipe's or standard input's size says nothing: no bound, like a compressed file
+            size = st.st_size if stat.S_ISREG(st.st_mode) else None
+        yield Source(f, path, unit, size, compressed)
+
+
+def check_line_end(raw: bytes, path, line: int) -> None:
+    """Refuse a last line (one without ``\\n``) whose last value is not followed by whitespace.
+
+    Such a file may have been cut inside its last number, and a cut number ("0.2318" from
+    "0.23180827") still parses: it cannot be told from a shorter number, so it is refused. A last
+    line ending in whitespace (word2vec.c writes ``"%lf "`` per value) has all its values whole;
+    the caller still checks that it has as many as the other lines.
+    """
+    if raw[-1:].isspace():
+        return
+    raise FormatError(
+        path,
+        "the file ends inside this line (no line end after its last value), so the last value may "
+        "have been cut short: the file looks truncated. Every writer (word2vec.c, gensim, glove.c, "
+        "fastText) ends each line with a newline; if the file is complete, add one",
+        line=line,
+    )
+
+
+class RowBuffer:
+    """Collects ``want`` rows of ``dim`` float32 values without trusting ``want``.
+
+    With ``trusted=True`` (the caller has checked that the file is large enough to hold ``want``
+    rows) one ``(want, dim)`` matrix is allocated up front; otherwise blocks of at most 16 MiB are
+    allocated as rows arrive, so a header announcing 10^12 rows fails when the data runs out,
+    not with an allocation of terabytes.
+    """
+
+    _BLOCK_BYTES = 1 << 24
+
+    def __init__(self, want: int, dim: int, trusted: bool):
+        self.want, self.dim = want, dim
+        self._blocks: list[np.ndarray] = []
+        self._fill = 0
+        self.rows = 0
+        if trusted:
+            self._blocks.append(np.empty((want, dim), dtype=np.float32))
+
+    def slot(self) -> np.ndarray:
+        """The (writable) row for the next vector."""
+        block = self._blocks[-1] if self._blocks else None
+        if block is None or self._fill == block.shape[0]:
+            size = max(1, min(self.want - self.rows, self._BLOCK_BYTES // (4 * self.dim)))
+            block = np.empty((size, self.dim), dtype=np.float32)
+            self._blocks.append(block)
+            self._fill = 0
+        self._fill += 1
+        self.rows += 1
+        return block[self._fill - 1]
+
+    def result(self) -> np.ndarray:
+        if not self._blocks:
+            return np.empty((0, self.dim), dtype=np.float32)
+        last = self._blocks[-1]
+        if self._fill < last.shape[0]:
+            self._blocks[-1] = last[: self._fill]
+        if len(self._blocks) > 1:
+            return np.concatenate(self._blocks)
+        block = self._blocks[0]
+        return block if block.base is None else block.copy()
+
+
+def nonfinite_hint() -> str:
+    return "pass allow_nonfinite=True to load it anyway (queries then skip such rows)"
+
+
+def first_nonfinite_row(vectors: np.ndarray) -> int | None:
+    """Index of the first row holding NaN or infinity (read in blocks: fine on a memory map)."""
+    n, dim = vectors.shape
+    step = max(1, (1 << 22) // max(dim, 1))
+    for start in range(0, n, step):
+        bad = ~np.isfinite(vectors[start : start + step]).all(axis=1)
+        if bad.any():
+            return start + int(np.argmax(bad))
+    return None
+
+
+def check_finite(vectors: np.ndarray, path, where: Callable[[int], dict], *, text: bool = False) -> None:
+    """Refuse NaN and infinity: a :class:`FormatError` at ``where(row)`` (``{"line": ...}`` or
+    ``{"offset": ...}``) for the first row that holds one. ``text``: the values were decimals, so
+    an infinity may be a number beyond float32's range."""
+    row = first_nonfinite_row(vectors)
+    if row is None:
+        return
+    values = vectors[row]
+    bad = values[~np.isfinite(values)]
+    kind = "NaN" if np.isnan(bad).any() else "infinity"
+    if text and kind == "infinity":
+        kind = "infinity (or a number beyond float32's range, about 3.4e38)"
+    raise FormatError(
+        path,
+        f"the vector holds {kind} (value {int(np.flatnonzero(~np.isfinite(values))[0]) + 1} of {len(values)}); "
+        f"{nonfinite_hint()}",
+        **where(row),
+    )
 
 
 class KeyCollector:
@@ -191,7 +378,7 @@ def check_limit(limit: int | None) -> int | None:
 def read_vocab_file(vocab_path, encoding: str, errors: str) -> dict[str, tuple[int, int]]:
     """gensim-style ``fvocab`` / word2vec.c ``-save-vocab``: ``word count`` per line."""
     counts: dict[str, tuple[int, int]] = {}
-    with open_binary(vocab_path) as f:
+    with open_source(vocab_path, "line") as f:
         for line_no, raw in enumerate(f, start=1):
             fields = raw.split()
             if not fields:

@@ -21,7 +21,11 @@ flags; they are read too. gensim's ``gensim/models/_fasttext_bin.py`` documents 
 
 Only unsupervised models are supported: supervised models (labels), quantized (``.ftz``) and
 pruned models raise :class:`FormatError`, as does a truncated or malformed file (with the byte
-offset of the field that could not be read).
+offset of the field that could not be read). The header is checked against sane bounds before
+anything is allocated: loss and model names fastText knows, non-negative counts, character
+n-gram lengths ``0 <= maxn <= 64`` (``1 <= minn <= maxn`` when on), a finite ``t``, and an
+n-gram matrix and a dictionary that fit in the file's size. A repeated word, and NaN or
+infinity in the matrices (unless ``allow_nonfinite=True``), are refused too.
 
 Words are decoded with ``encoding`` (UTF-8 by default); n-grams are hashed from the word's
 UTF-8 bytes (:mod:`wordvec.vocab.subwords`), which is what fastText hashes for UTF-8 models.
@@ -29,6 +33,7 @@ UTF-8 bytes (:mod:`wordvec.vocab.subwords`), which is what fastText hashes for U
 
 from __future__ import annotations
 
+import math
 import mmap
 import os
 import struct
@@ -38,8 +43,10 @@ from typing import Any
 
 import numpy as np
 
-from wordvec._files import atomic_write
+from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
+from wordvec.io._text import first_nonfinite_row, nonfinite_hint
+from wordvec.io.native import MAX_NGRAM_LENGTH
 from wordvec.vectors.subword import SubwordVectors
 
 __all__ = [
@@ -115,7 +122,9 @@ class _Reader:
         self.pos = end + 1
         return out
 
-    def matrix(self, what: str, legacy: bool) -> np.ndarray:
+    def matrix(self, what: str, legacy: bool, shape: tuple[int, int], expected: str) -> tuple[np.ndarray, int]:
+        """The next matrix, which must have ``shape`` (``expected`` says why), and the byte offset
+        of its data. The shape is checked before anything is allocated."""
         start = self.pos
         if not legacy:
             (quant,) = self.unpack("?", f"the {what} quantization flag")
@@ -123,31 +132,78 @@ class _Reader:
                 self.fail(f"the {what} matrix is quantized (a .ftz model); quantized models are not supported",
                           start)
         m, n = self.unpack("2q", f"the {what} matrix shape")
-        if m < 0 or n < 0:
-            self.fail(f"invalid {what} matrix shape ({m}, {n})", self.pos - 16)
+        if (m, n) != shape:
+            self.fail(f"{what} matrix has shape ({m}, {n}), expected {expected}", self.pos - 16)
         offset = self.pos
         if offset + m * n * 4 > len(self.buf):
             self.fail(f"file is truncated: the {what} matrix ({m} x {n} float32) needs {m * n * 4} bytes, "
                       f"{len(self.buf) - offset} left (file is {len(self.buf)} bytes)")
         self.pos += m * n * 4
         data = np.frombuffer(self.buf, dtype="<f4", count=m * n, offset=offset)
-        out = data.astype(np.float32).reshape(m, n)
-        del data  # release the export so the map can be closed
-        return out
+        try:
+            return data.astype(np.float32).reshape(m, n), offset
+        finally:
+            del data  # release the export so the map can be closed, even on an error
 
 
-def load_fasttext_bin(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> FastTextBin:
-    """Read an unsupervised fastText ``.bin`` model (see the module docstring for the layout)."""
+def load_fasttext_bin(path: str | os.PathLike[str], *, encoding: str = "utf-8",
+                      allow_nonfinite: bool = False) -> FastTextBin:
+    """Read an unsupervised fastText ``.bin`` model (see the module docstring for the layout).
+
+    NaN or infinity in the input or output matrix is refused (a :class:`FormatError` with the
+    offset of the first bad row) unless ``allow_nonfinite=True``.
+    """
     path = Path(path)
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         if size == 0:
             raise FormatError(path, "file is empty; not a fastText model", offset=0)
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-            return _parse(_Reader(path, buf), encoding)
+            return _parse(_Reader(path, buf), encoding, allow_nonfinite)
 
 
-def _parse(r: _Reader, encoding: str) -> FastTextBin:
+# Bounds on the model arguments: fastText accepts any int, but these are far beyond any model
+# trained and stop a damaged header from asking for absurd tables (checked before anything is
+# allocated; the matrices are also checked against the file's size).
+_NONNEGATIVE_ARGS = ("ws", "epoch", "minCount", "neg", "wordNgrams", "lrUpdateRate")
+
+
+def _check_args(r: _Reader, args: dict[str, Any], legacy: bool, start: int) -> None:
+    def bad(detail: str):
+        r.fail(f"not a fastText model (no magic number, and {detail})" if legacy
+               else f"invalid model arguments ({detail})", start)
+
+    if args["loss"] not in _LOSSES or args["model"] not in _MODELS or args["dim"] <= 0 or args["bucket"] < 0:
+        bad(f"dim={args['dim']}, loss={args['loss']}, model={args['model']}, bucket={args['bucket']}")
+    negative = [name for name in _NONNEGATIVE_ARGS if args[name] < 0]
+    if negative:
+        bad("negative " + ", ".join(f"{k}={args[k]}" for k in negative))
+    minn, maxn = args["minn"], args["maxn"]
+    if maxn < 0 or maxn > MAX_NGRAM_LENGTH or (maxn > 0 and not 1 <= minn <= maxn):
+        bad(f"character n-gram lengths minn={minn}, maxn={maxn}: need 0 <= maxn <= {MAX_NGRAM_LENGTH} and, "
+            "when maxn > 0, 1 <= minn <= maxn")
+    if not (math.isfinite(args["t"]) and args["t"] >= 0):
+        bad(f"sampling threshold t={args['t']}")
+    need = args["bucket"] * args["dim"] * 4
+    if need > len(r.buf):
+        bad(f"bucket={args['bucket']} and dim={args['dim']} need an n-gram matrix of {need} bytes, but the file "
+            f"is {len(r.buf)} bytes")
+
+
+def _check_finite(r: _Reader, matrix: np.ndarray, at: int, what: str, words: list[str]) -> None:
+    row = first_nonfinite_row(matrix)
+    if row is None:
+        return
+    name = f"row {row}"
+    if what == "output" or row < len(words):
+        name += f" (word {words[row]!r})"
+    elif what == "input":
+        name += f" (n-gram bucket {row - len(words)})"
+    kind = "NaN" if np.isnan(matrix[row]).any() else "infinity"
+    r.fail(f"{name} of the {what} matrix holds {kind}; {nonfinite_hint()}", at + row * matrix.shape[1] * 4)
+
+
+def _parse(r: _Reader, encoding: str, allow_nonfinite: bool = False) -> FastTextBin:
     head = r.unpack("2i", "the header")
     legacy = head[0] != FASTTEXT_MAGIC
     if legacy:  # pre-magic fastText: the args start at byte 0
@@ -158,10 +214,7 @@ def _parse(r: _Reader, encoding: str) -> FastTextBin:
     values = r.unpack("12id", "the model arguments")
     args: dict[str, Any] = dict(zip(_INT_ARGS, values[:12], strict=True))
     args["t"] = values[12]
-    if args["loss"] not in _LOSSES or args["model"] not in _MODELS or args["dim"] <= 0 or args["bucket"] < 0:
-        what = "not a fastText model (no magic number and" if legacy else "invalid model arguments ("
-        r.fail(f"{what} dim={args['dim']}, loss={args['loss']}, model={args['model']}, bucket={args['bucket']})",
-               start)
+    _check_args(r, args, legacy, start)
     args["loss"], args["model"] = _LOSSES[args["loss"]], _MODELS[args["model"]]
     if args["model"] == "sup":
         r.fail("a supervised (classification) model; only unsupervised models are supported", start)
@@ -173,12 +226,17 @@ def _parse(r: _Reader, encoding: str) -> FastTextBin:
         r.fail(f"a supervised model ({nlabels} labels); only unsupervised models are supported", start)
     if n_entries < 0 or nwords != n_entries or nlabels < 0:
         r.fail(f"invalid dictionary sizes: size={n_entries}, nwords={nwords}, nlabels={nlabels}", start)
+    # every entry takes at least 10 bytes (a NUL, an int64 count, an int8 type), every word a row
+    if n_entries * (10 + 4 * args["dim"]) > len(r.buf) - r.pos:
+        r.fail(f"invalid dictionary size {n_entries}: {n_entries} words with their {args['dim']}-dimensional "
+               f"rows need more than the {len(r.buf) - r.pos} bytes left (file is {len(r.buf)} bytes)", start)
     if not legacy:
         (pruneidx_size,) = r.unpack("q", "the dictionary prune index size")
         if pruneidx_size > 0:
             r.fail(f"a pruned model (prune index of {pruneidx_size} n-grams); quantized models are not supported",
                    r.pos - 8)
     words, counts = [], np.empty(n_entries, dtype=np.int64)
+    seen: dict[str, int] = {}
     for i in range(n_entries):
         start = r.pos
         raw = r.word(i)
@@ -186,25 +244,33 @@ def _parse(r: _Reader, encoding: str) -> FastTextBin:
         if kind != 0:
             r.fail(f"entry #{i} ({raw!r}) is a label (type {kind}); only unsupervised models are supported", start)
         try:
-            words.append(raw.decode(encoding))
+            word = raw.decode(encoding)
         except UnicodeDecodeError as exc:
             r.fail(f"entry #{i} {raw!r} is not valid {encoding}: {exc.reason}", start)
+        first = seen.setdefault(word, i)
+        if first != i:
+            r.fail(f"entry #{i} repeats the word {word!r} of entry #{first}", start)
+        words.append(word)
 
-    matrix = r.matrix("input", legacy)
     dim, bucket = args["dim"], args["bucket"]
-    if matrix.shape != (nwords + bucket, dim):
-        r.fail(f"input matrix has shape {matrix.shape}, expected ({nwords} words + {bucket} buckets, {dim})")
-    output = r.matrix("output", legacy)
-    if output.shape != (nwords, dim):
-        r.fail(f"output matrix has shape {output.shape}, expected ({nwords}, {dim})")
+    matrix, data_at = r.matrix("input", legacy, (nwords + bucket, dim),
+                               f"({nwords} words + {bucket} buckets, {dim})")
+    output, output_data_at = r.matrix("output", legacy, (nwords, dim), f"({nwords}, {dim})")
     if r.pos != len(r.buf):
         r.fail(f"{len(r.buf) - r.pos} unexpected bytes after the output matrix")
-    maxn = args["maxn"]
+    if not allow_nonfinite:
+        _check_finite(r, matrix, data_at, "input", words)
+        _check_finite(r, output, output_data_at, "output", words)
     try:
-        sv = SubwordVectors(words, matrix[:nwords], matrix[nwords:], min_n=args["minn"], max_n=maxn,
+        sv = SubwordVectors(words, matrix[:nwords], matrix[nwords:], min_n=args["minn"], max_n=args["maxn"],
                             bucket=bucket, counts=counts)
     except ValueError as exc:
         r.fail(f"inconsistent model: {exc}", 0)
+    if not allow_nonfinite:
+        row = first_nonfinite_row(sv.vectors)
+        if row is not None:
+            r.fail(f"the vector of word {words[row]!r}, the mean of its input row and its n-gram rows, overflows; "
+                   f"{nonfinite_hint()}", data_at + row * dim * 4)
     return FastTextBin(vectors=sv, output=output, args=args, ntokens=int(ntokens))
 
 

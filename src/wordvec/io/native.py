@@ -23,25 +23,28 @@ other directory is still written as version 1.
 :func:`read_native_config` returns it without touching the matrix. The layout is DESIGN.md §8:
 plain ``.npy`` (NumPy's documented, pickle-free array format, readable with ``mmap_mode``)
 plus text and JSON that any tool can read. Saving is atomic: the directory is built next to
-its destination and then renamed into place (see :func:`wordvec._files.atomic_directory`).
+its destination and then renamed into place (see :func:`wordvec._saving.atomic_directory`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from wordvec._files import atomic_directory, check_replaceable_directory
+from wordvec.config import MAX_NGRAM_LENGTH  # an absurd max_n from a damaged file would make huge tables
+from wordvec._saving import atomic_directory, check_replaceable_directory, recover_interrupted_save
 from wordvec.exceptions import FormatError
+from wordvec.io._text import first_nonfinite_row, nonfinite_hint
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors
 
-__all__ = ["FORMAT_VERSION", "save_native", "load_native", "read_native_config"]
+__all__ = ["FORMAT_VERSION", "MAX_NGRAM_LENGTH", "save_native", "load_native", "read_native_config"]
 
 FORMAT_VERSION = 2  # the newest version read; 2 = subword vectors with jamo n-grams
 KIND = "keyed_vectors"
@@ -153,6 +156,7 @@ def read_native_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     Raises :class:`FormatError` for a missing or malformed file or a ``format_version``
     newer than this version of wordvec understands.
     """
+    recover_interrupted_save(path)  # a save killed between its renames is finished or undone first
     path = Path(path)
     if not path.is_dir():
         if path.exists():
@@ -160,32 +164,52 @@ def read_native_config(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise FileNotFoundError(f"{path}: no such directory")
     config_path = path / CONFIG_FILE
     try:
-        text = config_path.read_text(encoding="utf-8")
+        data = config_path.read_bytes()
     except FileNotFoundError:
         raise FormatError(path, f"no {CONFIG_FILE}; not a wordvec native directory") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(config_path, f"not valid UTF-8 ({exc.reason}); wordvec writes it as UTF-8 JSON",
+                          line=line) from None
     try:
         config = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(config_path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits, deep nesting
+        raise FormatError(config_path, f"invalid JSON: {exc}", line=1) from None
     if not isinstance(config, dict):
-        raise FormatError(config_path, "expected a JSON object")
+        raise FormatError(config_path, "expected a JSON object", line=1)
     version = config.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise FormatError(config_path, f"missing or invalid format_version: {version!r}")
+        raise _config_error(config_path, "format_version", f"missing or invalid format_version: {version!r}")
     if version > FORMAT_VERSION:
-        raise FormatError(
+        raise _config_error(
             config_path,
+            "format_version",
             f"format_version {version} was written by a newer wordvec; this version reads "
             f"format_version {FORMAT_VERSION} and older. Upgrade wordvec to load it",
         )
     if version < 1:
-        raise FormatError(config_path, f"invalid format_version {version}")
+        raise _config_error(config_path, "format_version", f"invalid format_version {version}")
     for field in ("vector_size", "count"):
         value = config.get(field)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise FormatError(config_path, f"missing or invalid {field!r}: {value!r}")
+            raise _config_error(config_path, field, f"missing or invalid {field!r}: {value!r}")
     config.setdefault("extra", {})
     return config
+
+
+def _config_error(config_path: Path, field: str, reason: str) -> FormatError:
+    """A FormatError at the line of ``"field":`` in ``config.json`` (line 1 if it is missing)."""
+    try:
+        data = config_path.read_bytes()
+    except OSError:
+        data = b""
+    found = re.search(b'"' + re.escape(field.encode()) + rb'"\s*:', data)
+    line = data.count(b"\n", 0, found.start()) + 1 if found else 1
+    return FormatError(config_path, reason, line=line)
 
 
 def _read_vocab(
@@ -210,6 +234,7 @@ def _read_vocab(
         raise FormatError(
             path,
             f"{len(lines)} lines but {VECTORS_FILE} has {n} rows; the directory is inconsistent",
+            line=min(len(lines), n) + 1,  # the first line missing, or the first one too many
         )
     lines = lines[:limit]
     if has_counts is None:  # hand-written directory without the flag: keys never hold tabs
@@ -234,55 +259,144 @@ def load_native(
     path: str | os.PathLike[str],
     mmap: bool = True,
     limit: int | None = None,
+    *,
+    allow_nonfinite: bool = False,
 ) -> KeyedVectors:
     """Load a native vectors directory written by :func:`save_native`.
 
-    With ``mmap=True`` (default) the matrix is a read-only ``np.memmap``: loading is
-    instant and pages are read on demand and shared between processes. ``mmap=False``
-    reads it into (writable) memory. ``limit=N`` keeps the first N keys.
+    With ``mmap=True`` (default) the matrix is a read-only ``np.memmap``: pages are read on
+    demand and shared between processes. ``mmap=False`` reads it into (writable) memory.
+    ``limit=N`` keeps the first N keys.
+
+    The matrices are read once, in blocks, to refuse NaN and infinity (a :class:`FormatError`
+    naming the first bad row's key and byte offset); ``allow_nonfinite=True`` skips that check
+    and loads them (queries then skip such rows). Every other defect (a missing, empty,
+    truncated or corrupt ``.npy``, a ``config.json`` that is not UTF-8 JSON, a ``vocab.tsv``
+    with a repeated key, absurd n-gram lengths) is a :class:`FormatError` naming the file.
     """
     path = Path(path)
     config = read_native_config(path)
     kind = config.get("kind", KIND)
     if kind not in (KIND, SUBWORD_KIND):
-        raise FormatError(path / CONFIG_FILE, f"holds {kind!r}, not {KIND!r} or {SUBWORD_KIND!r}")
+        raise _config_error(path / CONFIG_FILE, "kind", f"holds {kind!r}, not {KIND!r} or {SUBWORD_KIND!r}")
     n, dim = config["count"], config["vector_size"]
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be >= 0, got {limit}")
     keep = n if limit is None else min(limit, n)
 
-    vectors = _load_matrix(path / VECTORS_FILE, (n, dim), mmap)
+    vectors, vectors_at = _load_matrix(path / VECTORS_FILE, (n, dim), mmap)
     keys, counts = _read_vocab(path / VOCAB_FILE, n, config.get("has_counts"), keep)
     if kind == KIND:
-        return KeyedVectors(keys, vectors[:keep] if keep < n else vectors, counts)
+        vectors = vectors[:keep] if keep < n else vectors
+        if not allow_nonfinite:
+            _check_finite(path / VECTORS_FILE, vectors, vectors_at, keys)
+        try:
+            return KeyedVectors(keys, vectors, counts)
+        except ValueError as exc:
+            raise _vocab_error(path / VOCAB_FILE, keys, exc) from None
     params = {}
     for field in ("min_n", "max_n", "bucket"):
         value = config.get(field)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise FormatError(path / CONFIG_FILE, f"missing or invalid {field!r}: {value!r}")
+            raise _config_error(path / CONFIG_FILE, field, f"missing or invalid {field!r}: {value!r}")
         params[field] = value
+    if params["max_n"] > MAX_NGRAM_LENGTH:
+        raise _config_error(path / CONFIG_FILE, "max_n", f"max_n = {params['max_n']} is beyond the "
+                                                         f"{MAX_NGRAM_LENGTH} characters wordvec reads; the file is damaged")
     jamo = config.get("jamo", False)  # absent in directories saved before the jamo option
     if not isinstance(jamo, bool):
-        raise FormatError(path / CONFIG_FILE, f"invalid 'jamo': {jamo!r} (expected true or false)")
+        raise _config_error(path / CONFIG_FILE, "jamo", f"invalid 'jamo': {jamo!r} (expected true or false)")
     params["jamo"] = jamo
-    word_rows = _load_matrix(path / WORD_ROWS_FILE, (n, dim), mmap)
-    ngrams = _load_matrix(path / NGRAMS_FILE, (params["bucket"], dim), mmap)
+    word_rows, word_rows_at = _load_matrix(path / WORD_ROWS_FILE, (n, dim), mmap)
+    ngrams, ngrams_at = _load_matrix(path / NGRAMS_FILE, (params["bucket"], dim), mmap)
+    word_rows = word_rows[:keep]
+    if not allow_nonfinite:
+        _check_finite(path / WORD_ROWS_FILE, word_rows, word_rows_at, keys)
+        _check_finite(path / NGRAMS_FILE, ngrams, ngrams_at, None)
     try:
-        return SubwordVectors(keys, word_rows[:keep], ngrams, counts=counts, **params)
+        sv = SubwordVectors(keys, word_rows, ngrams, counts=counts, **params)
     except ValueError as exc:
-        raise FormatError(path / CONFIG_FILE, f"inconsistent subword vectors: {exc}") from None
+        if len(set(keys)) != len(keys):
+            raise _vocab_error(path / VOCAB_FILE, keys, exc) from None
+        raise _config_error(path / CONFIG_FILE, "min_n", f"inconsistent subword vectors: {exc}") from None
+    if not allow_nonfinite:
+        row = first_nonfinite_row(sv.vectors)
+        if row is not None:
+            raise FormatError(path / WORD_ROWS_FILE, f"the vector of key {keys[row]!r} (row {row}), the mean of "
+                                                     f"its own and its n-gram rows, overflows; {nonfinite_hint()}",
+                              offset=word_rows_at(row))
+    return sv
 
 
-def _load_matrix(file: Path, shape: tuple[int, int], mmap: bool) -> np.ndarray:
+def _vocab_error(vocab: Path, keys: list[str], exc: ValueError) -> FormatError:
+    """The FormatError for a vocabulary the vectors refused: the repeated key and its lines."""
+    seen: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        first = seen.setdefault(key, i)
+        if first != i:
+            return FormatError(vocab, f"duplicate key {key!r} (first on line {first + 1})", line=i + 1)
+    return FormatError(vocab, f"inconsistent vocabulary: {exc}")
+
+
+def _check_finite(file: Path, matrix: np.ndarray, at, keys: list[str] | None) -> None:
+    row = first_nonfinite_row(matrix)
+    if row is None:
+        return
+    what = f"row {row}" if keys is None else f"row {row} (key {keys[row]!r})"
+    kind = "NaN" if np.isnan(matrix[row]).any() else "infinity"
+    raise FormatError(file, f"{what} holds {kind}; {nonfinite_hint()}", offset=at(row))
+
+
+def _npy_header(file: Path, fh) -> tuple[tuple, bool, np.dtype]:
+    """``(shape, fortran_order, dtype)`` from an ``.npy`` header, or a FormatError at byte 0."""
+    try:
+        version = np.lib.format.read_magic(fh)
+        if version == (1, 0):
+            return np.lib.format.read_array_header_1_0(fh)
+        if version == (2, 0):
+            return np.lib.format.read_array_header_2_0(fh)
+        reason = f"unsupported .npy version {version[0]}.{version[1]} (wordvec writes 1.0)"
+    except Exception as exc:  # noqa: BLE001 - numpy parses the header with ast/tokenize: any
+        # failure there (ValueError, SyntaxError, TokenError, RecursionError, ...) is a corrupt header
+        reason = f"not a readable .npy file: corrupt header ({type(exc).__name__}: {exc})"
+    raise FormatError(file, reason, offset=0)
+
+
+def _load_matrix(file: Path, shape: tuple[int, int], mmap: bool):
+    """The matrix in ``file`` and a function giving the byte offset of its row ``i``.
+
+    The header is checked (shape, a float dtype, no pickled objects) and the file's size
+    compared with what the header announces before numpy reads the data, so an empty,
+    truncated or corrupt file is a FormatError, never an EOFError or an attempted allocation
+    of what a damaged header claims."""
     if not file.is_file():
         raise FormatError(file.parent, f"missing {file.name}")
+    size = file.stat().st_size
+    if size == 0:
+        raise FormatError(file, "empty file; expected a .npy array", offset=0)
+    with open(file, "rb") as fh:
+        header_shape, fortran, dtype = _npy_header(file, fh)
+        data_at = fh.tell()
+    if tuple(header_shape) != shape:
+        raise FormatError(file, f"matrix has shape {tuple(header_shape)}, {CONFIG_FILE} says {shape}", offset=0)
+    if dtype.kind != "f" or dtype.hasobject:
+        raise FormatError(file, f"matrix has dtype {dtype}, expected float32", offset=0)
+    need = shape[0] * shape[1] * dtype.itemsize
+    if size - data_at < need:
+        raise FormatError(file, f"file is truncated: the {shape[0]} x {shape[1]} {dtype} matrix needs {need} bytes "
+                                f"after the header, {size - data_at} are there", offset=size)
     try:
         # np.load cannot memory-map a file holding zero bytes of data.
-        matrix = np.load(file, mmap_mode="r" if mmap and shape[0] * shape[1] else None, allow_pickle=False)
-    except ValueError as exc:
-        raise FormatError(file, f"not a readable .npy array: {exc}") from None
-    if matrix.shape != shape:
-        raise FormatError(file, f"matrix has shape {matrix.shape}, {CONFIG_FILE} says {shape}")
-    if matrix.dtype.kind != "f":
-        raise FormatError(file, f"matrix has dtype {matrix.dtype}, expected float32")
-    return matrix
+        matrix = np.load(file, mmap_mode="r" if mmap and need else None, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise FormatError(file, f"not a readable .npy array: {exc}", offset=data_at) from None
+    if matrix.dtype != np.float32:  # the vectors would convert it anyway; convert before the NaN check
+        with np.errstate(over="ignore", invalid="ignore"):
+            matrix = matrix.astype(np.float32)
+    if fortran:
+        def at(row: int) -> int:
+            return data_at + row * dtype.itemsize
+    else:
+        def at(row: int) -> int:
+            return data_at + row * shape[1] * dtype.itemsize
+    return matrix, at

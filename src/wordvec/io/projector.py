@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wordvec._files import atomic_write
+from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
 from wordvec.vectors.keyed import KeyedVectors
 

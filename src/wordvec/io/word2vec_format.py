@@ -16,6 +16,21 @@ Departures, all in the direction of reporting instead of guessing:
 * every malformed or truncated record raises :class:`FormatError` with the line (text) or
   byte offset (binary); data after the announced number of vectors is an error too (gensim
   ignores it), unless ``limit`` asks for fewer vectors.
+* truncation: fewer vectors than the header announces is an error. A header that announces
+  more than the file can hold (at least ``2 * dim + 1`` bytes per text row, ``4 * dim + 2``
+  per binary row), or the header of a compressed file, whose size is unknown, is not trusted
+  for the allocation: the matrix grows as rows arrive, and the lie is reported where the data
+  ends, never as an allocation of terabytes.
+  In a text file a cut inside the last number ("0.2318" from "0.23180827") still parses, so
+  it can only be seen from the missing line end: a last line without ``\\n`` is accepted only
+  when its last value is followed by whitespace (word2vec.c writes ``"%lf "``) and it has all
+  its values; otherwise it is an error naming the line. A cut exactly at a line end is caught
+  by the count in the header. A damaged or truncated ``.gz``/``.bz2``/``.xz`` stream is an
+  error naming the line (text) or decompressed byte offset (binary) reached.
+* NaN and infinity (and text values beyond float32's range) are refused, naming the first bad
+  row, unless ``allow_nonfinite=True``.
+* a file that does not start with a ``"<count> <dimensions>"`` header (a plain text corpus,
+  say) is reported as not looking like a word2vec file, with the line found.
 * numbers on a text line may be separated by any run of spaces or tabs (gensim needs single
   spaces); trailing whitespace and ``\\r\\n`` line ends are accepted, as in gensim.
 * duplicate words: ``duplicates="warn"`` (default) keeps the first occurrence like gensim and
@@ -33,14 +48,16 @@ format shares with GloVe's (key checks, the duplicate-word policy, vocabulary fi
 from __future__ import annotations
 
 import os
-from typing import BinaryIO
 
 import numpy as np
 
-from wordvec._files import atomic_write, open_binary
+from wordvec._files import open_binary
+
+from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
-from wordvec.io._text import (Duplicates, KeyCollector, attach_counts, check_keys, check_limit, decode_word,
-                              encode_keys, is_compressed, parse_values, write_text_rows, write_vocab_file)
+from wordvec.io._text import (DECOMPRESS_ERRORS, Duplicates, KeyCollector, RowBuffer, Source, attach_counts,
+                              check_finite, check_keys, check_limit, check_line_end, decode_word, encode_keys,
+                              is_compressed, open_source, parse_values, write_text_rows, write_vocab_file)
 from wordvec.vectors.keyed import KeyedVectors
 
 __all__ = ["save_word2vec", "load_word2vec"]
@@ -49,7 +66,15 @@ _CHUNK = 1 << 20
 
 
 # ------------------------------------------------------------------------------------- reading
-def _read_header(f: BinaryIO, path) -> tuple[int, int, int]:
+def _looks_numeric(token: bytes) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_header(f: Source, path) -> tuple[int, int, int]:
     raw = f.readline(4096)
     hint = ""
     if raw.startswith(b"\xba\x16\x4f\x2f"):
@@ -64,19 +89,38 @@ def _read_header(f: BinaryIO, path) -> tuple[int, int, int]:
         if n < 0 or dim < 1:
             raise ValueError
     except ValueError:
-        if len(fields) > 2 and not hint:
-            hint = " (a header-less GloVe file? use load_glove)"
+        if not hint:
+            if len(fields) > 2 and all(_looks_numeric(x) for x in fields[1:]):
+                hint = " (a header-less GloVe file? use load_glove)"
+            else:
+                hint = (" (a word2vec file starts with a line 'COUNT DIM', e.g. '400000 300', then one "
+                        "'word v1 ... vd' line per vector; a GloVe file has only the 'word v1 ... vd' lines)")
         shown = raw.rstrip(b"\r\n")[:40]
         raise FormatError(
-            path, f"expected a header 'count dimensions', found {shown!r}{hint}", line=1
+            path,
+            f"expected a header 'count dimensions', found {shown!r}: this does not look like a "
+            f"word2vec vectors file{hint}",
+            line=1,
         ) from None
     return n, dim, len(raw)
 
 
-def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector):
+def _fits(f: Source, want: int, dim: int, binary: bool, header_len: int) -> bool:
+    """Whether the file is large enough for the ``want`` rows the header announces (plain files
+    only): a text row needs at least ``2 * dim + 1`` bytes (a word and ``dim`` one-character
+    values, each after a separator), a binary row ``4 * dim + 2`` (a word, a space, ``dim``
+    float32). Only then is the matrix allocated up front; otherwise (a compressed file, whose
+    size is unknown, or a header that claims too much) it grows as rows arrive, so a header
+    announcing 10^12 rows fails where the data ends instead of allocating terabytes."""
+    if f.size is None:
+        return False
+    per_row = 4 * dim + 2 if binary else 2 * dim + 1
+    return want * per_row <= f.size - header_len
+
+
+def _read_text(f: Source, path, n, dim, limit, encoding, errors, collector: KeyCollector, trusted):
     want = n if limit is None else min(n, limit)
-    vectors = np.empty((want, dim), dtype=np.float32)
-    row = 0
+    rows = RowBuffer(want, dim, trusted)
     line_no = 1
     for line_no in range(2, want + 2):
         raw = f.readline()
@@ -90,9 +134,22 @@ def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector
         space = stripped.find(b" ")
         fields = [] if space < 0 else stripped[space + 1 :].split()
         if not stripped:
+            if not raw.endswith(b"\n"):
+                raise FormatError(
+                    path,
+                    f"file ends after {line_no - 2} vector(s); the header announces {n}",
+                    line=line_no,
+                )
             raise FormatError(path, f"empty line; expected a word and {dim} values", line=line_no)
         if len(fields) != dim:
             found = len(fields) + 1
+            if not raw.endswith(b"\n"):
+                raise FormatError(
+                    path,
+                    f"the file ends inside this line, after {found} of its {dim + 1} fields (a word and "
+                    f"the {dim} values the header announces): the file looks truncated",
+                    line=line_no,
+                )
             hint = ""
             if b"\0" in raw or any(b >= 0x80 for b in stripped[space + 1 :][:16]):
                 hint = "; this looks like a binary file: pass binary=True"
@@ -102,11 +159,12 @@ def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector
                 f"found {found}{hint}",
                 line=line_no,
             )
+        if raw[-1:] != b"\n":
+            check_line_end(raw, path, line_no)
         values = parse_values(fields, path, line_no, 2)
         word = decode_word(stripped[:space], encoding, errors, path, line=line_no)
         if collector.add(word, line_no):
-            vectors[row] = values
-            row += 1
+            rows.slot()[:] = values
     if limit is None or limit >= n:
         for extra_no, raw in enumerate(f, start=line_no + 1):
             if raw.strip():
@@ -115,19 +173,18 @@ def _read_text(f, path, n, dim, limit, encoding, errors, collector: KeyCollector
                     f"unexpected data after the {n} vectors the header announces",
                     line=extra_no,
                 )
-    return vectors if row == want else vectors[:row].copy()
+    return rows.result()
 
 
 def _read_binary(
-    f, path, n, dim, limit, encoding, errors, collector: KeyCollector, header_len: int
+    f: Source, path, n, dim, limit, encoding, errors, collector: KeyCollector, header_len: int, trusted
 ):
     want = n if limit is None else min(n, limit)
-    vectors = np.empty((want, dim), dtype=np.float32)
+    rows = RowBuffer(want, dim, trusted)
     nbytes = 4 * dim
     buf = b""
     pos = 0  # read position in buf
     base = header_len  # file offset of buf[0]
-    row = 0
     for i in range(want):
         while True:
             space = buf.find(b" ", pos)
@@ -159,8 +216,7 @@ def _read_binary(
         word = decode_word(raw_word, encoding, errors, path, offset=offset)
         pos = space + 1 + nbytes
         if collector.add(word, offset):
-            vectors[row] = np.frombuffer(buf, dtype="<f4", count=dim, offset=space + 1)
-            row += 1
+            rows.slot()[:] = np.frombuffer(buf, dtype="<f4", count=dim, offset=space + 1)
     if limit is None or limit >= n:
         rest = buf[pos:]
         while True:
@@ -175,7 +231,7 @@ def _read_binary(
             rest = f.read(_CHUNK)
             if not rest:
                 break
-    return vectors if row == want else vectors[:row].copy()
+    return rows.result()
 
 
 def load_word2vec(
@@ -187,6 +243,7 @@ def load_word2vec(
     encoding: str = "utf-8",
     unicode_errors: str = "strict",
     duplicates: Duplicates = "warn",
+    allow_nonfinite: bool = False,
 ) -> KeyedVectors:
     """Read a word2vec.c text (``binary=False``) or binary file, like gensim's
     ``KeyedVectors.load_word2vec_format``.
@@ -195,18 +252,25 @@ def load_word2vec(
     (word2vec.c ``-save-vocab``, gensim ``fvocab``) that supplies ``counts``; every loaded
     word must appear in it. ``unicode_errors`` is passed to ``bytes.decode`` (``"replace"`` or
     ``"ignore"`` help with word2vec.c files whose words were cut inside a UTF-8 character).
-    Malformed input raises :class:`FormatError` naming the line or byte offset.
+    A vector holding NaN or infinity (or a text value beyond float32's range) is refused unless
+    ``allow_nonfinite=True``. Malformed input raises :class:`FormatError` naming the line or
+    byte offset.
     """
     limit = check_limit(limit)
     collector = KeyCollector(path, duplicates, "byte" if binary else "line")
-    with open_binary(path) as f:
+    with open_source(path, "byte" if binary else "line") as f:
         n, dim, header_len = _read_header(f, path)
+        want = n if limit is None else min(n, limit)
+        trusted = _fits(f, want, dim, binary, header_len)
         if binary:
             vectors = _read_binary(
-                f, path, n, dim, limit, encoding, unicode_errors, collector, header_len
+                f, path, n, dim, limit, encoding, unicode_errors, collector, header_len, trusted
             )
         else:
-            vectors = _read_text(f, path, n, dim, limit, encoding, unicode_errors, collector)
+            vectors = _read_text(f, path, n, dim, limit, encoding, unicode_errors, collector, trusted)
+    if not allow_nonfinite:
+        unit = "offset" if binary else "line"
+        check_finite(vectors, path, lambda row: {unit: collector.positions[row]}, text=not binary)
     collector.finish()
     counts = None
     if vocab_path is not None:
@@ -255,7 +319,7 @@ def sniff_word2vec(path: str | os.PathLike[str]) -> str | None:
         with open_binary(path) as f:
             header = f.readline(256)
             sample = f.read(4096)
-    except (OSError, EOFError):
+    except DECOMPRESS_ERRORS:
         return None
     fields = header.split()
     if len(fields) != 2 or not all(x.isdigit() for x in fields):

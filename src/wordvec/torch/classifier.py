@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from wordvec.config import ClassifierConfig
-from wordvec._files import recover_interrupted_save
+from wordvec._saving import recover_interrupted_save
 from wordvec.exceptions import FormatError, NotFittedError
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
 from wordvec.torch.vocabulary import PAD_INDEX, EmbeddingVocab
@@ -261,7 +261,7 @@ class TextClassifier(LabelPredictor):
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the model directory (replaced atomically if it exists)."""
-        from wordvec._files import atomic_directory
+        from wordvec._saving import atomic_directory
 
         self._check_fitted()
         meta = {"format_version": FORMAT_VERSION, "kind": KIND,

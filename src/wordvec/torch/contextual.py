@@ -40,7 +40,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from wordvec._files import atomic_directory
+from wordvec._saving import atomic_directory
 from wordvec._progress import ProgressBar
 from wordvec.config import ContextualClassifierConfig
 from wordvec.contextual import io as bilm_io

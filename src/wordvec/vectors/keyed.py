@@ -103,11 +103,15 @@ class KeyedVectors:
 
     @property
     def unit_vectors(self) -> np.ndarray:
-        """Rows scaled to unit length (zero rows stay zero), computed once and cached."""
+        """Rows scaled to unit length (zero rows stay zero), computed once and cached.
+
+        A row holding NaN or infinity (loaded with ``allow_nonfinite=True``) gives a NaN row
+        here; the searches skip the keys whose similarity is not a number."""
         if self._unit is None:
-            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            self._unit = (self.vectors / norms).astype(np.float32, copy=False)
+            with np.errstate(invalid="ignore", over="ignore"):
+                norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+                norms[norms == 0] = 1.0
+                self._unit = (self.vectors / norms).astype(np.float32, copy=False)
         return self._unit
 
     def unit_vector(self, key: str) -> np.ndarray:
@@ -189,12 +193,18 @@ class KeyedVectors:
         banned = sorted({i for i in exclude if i < limit})
         if banned:
             scores[banned] = -np.inf
-        return self._pairs(scores, topn, len(banned))
+        return self._pairs(scores, topn)
 
-    def _pairs(self, scores: np.ndarray, topn: int, n_banned: int) -> list[tuple[str, float]]:
+    def _pairs(self, scores: np.ndarray, topn: int) -> list[tuple[str, float]]:
+        """The ``topn`` best keys; banned keys (score -inf) and keys whose score is not a number
+        (a row or a query holding NaN or infinity) are left out."""
         if topn < 1:
             raise ValueError(f"topn must be >= 1, got {topn}")
-        best = top_k(scores, min(topn, scores.shape[0] - n_banned))
+        valid = np.isfinite(scores)
+        n_valid = int(np.count_nonzero(valid))
+        if n_valid < scores.shape[0]:
+            scores[~valid] = -np.inf
+        best = top_k(scores, min(topn, n_valid))
         return [(self.index_to_key[i], float(scores[i])) for i in best]
 
     def most_similar_cosmul(
@@ -221,7 +231,7 @@ class KeyedVectors:
         scores = scores.astype(np.float32)
         if banned:
             scores[banned] = -np.inf
-        return self._pairs(scores, topn, len(banned))
+        return self._pairs(scores, topn)
 
     def doesnt_match(self, words: Iterable[str]) -> str:
         """The key furthest from the mean of the others (odd one out)."""

@@ -75,7 +75,7 @@ def plot_html(
                       template="plotly_white", hovermode="closest",
                       font={"family": LABEL_FONT_FAMILY}, hoverlabel={"font": {"family": LABEL_FONT_FAMILY}})
     if path is not None:
-        from wordvec._files import atomic_write
+        from wordvec._saving import atomic_write
 
         html = fig.to_html(include_plotlyjs=True, full_html=True)
         with atomic_write(Path(path)) as f:

@@ -37,7 +37,7 @@ def new_figure(figsize: tuple[float, float]):
 
 def save_figure(fig, path: str | os.PathLike[str], dpi: int = 150) -> Path:
     """Write ``fig`` atomically; the format comes from the suffix (.png, .svg or .pdf)."""
-    from wordvec._files import atomic_write
+    from wordvec._saving import atomic_write
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")

@@ -66,8 +66,8 @@ class BiLMConfig(_ConfigDict):
     Language models (one per direction; they share the token encoder and the softmax):
 
     lstm_dim: memory cells of every LSTM layer, projected down to projection_dim when larger; equal
-        means no projection (a plain LSTM, which runs on PyTorch's fused CPU kernel: about four
-        times the tokens/s of a projected one of the same cost).
+        means no projection (a plain LSTM on PyTorch's fused CPU kernel: 1.7x the tokens/s of the
+        default, but it learned worse per token in our runs: see benchmarks/RESULTS.md).
     n_layers: LSTM layers per direction; layer k > 0 adds its input to its output (residual).
     cell_clip / proj_clip: clip memory cells / projected outputs to +-this (None: no clipping;
         without clipping the LSTM runs as PyTorch's fused ``nn.LSTM``, much faster on a CPU).
@@ -102,8 +102,8 @@ class BiLMConfig(_ConfigDict):
     max_characters_per_token: int = 50
     n_highway: int = 1
     activation: str = "relu"
-    projection_dim: int = 256
-    lstm_dim: int = 256
+    projection_dim: int = 128
+    lstm_dim: int = 512
     n_layers: int = 2
     cell_clip: float | None = None
     proj_clip: float | None = None
@@ -112,7 +112,7 @@ class BiLMConfig(_ConfigDict):
     softmax_cutoffs: tuple[int, ...] | None = None
     softmax_div_value: float = 4.0
     epochs: int = 2
-    batch_tokens: int = 2048
+    batch_tokens: int = 1024
     max_sentence_length: int = 100
     learning_rate: float = 4e-3
     min_learning_rate: float = 4e-4

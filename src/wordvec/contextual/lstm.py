@@ -6,8 +6,9 @@ One :class:`ProjectedLSTM` is one layer of one direction: ``c`` has ``lstm_dim``
 ``torch.nn.LSTM(input, lstm_dim, proj_size=projection_dim)`` (gate order input, forget, cell,
 output). When ``lstm_dim == projection_dim`` there is no projection (a square one would add
 nothing): the layer is a plain ``nn.LSTM(input, lstm_dim)`` and ``h = o * tanh(c)``. That runs
-on PyTorch's fused oneDNN kernel on a CPU, about four times the throughput of the projected
-kernel at the same cost (benchmarks/RESULTS.md), which is why the "small" preset uses it.
+on PyTorch's fused oneDNN kernel on a CPU, several times the throughput of the projected kernel
+at the same cost; but in our runs a 256-cell plain biLM learned worse per token than the default
+512-cell one projected to 128 (benchmarks/RESULTS.md), so the "small" preset keeps projections.
 Without clipping the layer runs as that fused ``nn.LSTM``; with ``cell_clip`` or
 ``proj_clip`` (the published ELMo models clip both to +-3) it runs a step loop with the same
 weights, clipping ``c`` after each update and ``h`` after the projection, as bilm-tf does.

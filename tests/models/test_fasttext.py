@@ -123,7 +123,7 @@ def test_cli_fasttext_uses_fasttext_defaults_unless_given(monkeypatch, tmp_path)
 
     seen = {}
 
-    def fake_fit(self, corpus):  # the model the command built, before any training
+    def fake_fit(self, corpus, *, encoding=None):  # the model the command built, before any training
         seen.update(dataclasses.asdict(self.config))
         raise ValueError("stop here")
 

@@ -18,6 +18,7 @@ from wordvec.cli import (
     elmo,
     evaluate,
     export_projector,
+    index,
     info,
     plot,
     serve,
@@ -38,6 +39,7 @@ app = typer.Typer(
 app.command("train")(train.train)
 app.command("cooccur")(cooccur.cooccur)
 app.command("similar")(similar.similar)
+app.command("index")(index.index)
 app.command("analogy")(analogy.analogy)
 app.command("evaluate")(evaluate.evaluate)
 app.command("convert")(convert.convert)

@@ -4,9 +4,12 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import RestrictVocab, VectorsArgument, load_vectors, user_errors
+from wordvec.cli._common import RestrictVocab, VectorsArgument, choice, load_vectors, user_errors
 
 __all__ = ["format_neighbours", "similar"]
+
+#: ``--index`` values (``KeyedVectors.most_similar``'s ``index``).
+IndexMode = choice("IndexMode", ("ann", "exact"))
 
 
 def similar(
@@ -14,11 +17,15 @@ def similar(
     word: Annotated[str, typer.Argument(metavar="WORD", help="The word to look up.", show_default=False)],
     topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many neighbours.")] = 10,
     restrict_vocab: RestrictVocab = None,
+    index: Annotated[IndexMode | None, typer.Option(
+        help="ann: ask the index saved by `wordvec index` (fast, approximate); exact: compare with every word.",
+        show_default="ann when MODEL has an index and 100,000 words or more")] = None,
 ) -> None:
     """Print the TOPN words closest to WORD, with their cosine similarities."""
     with user_errors():
         kv = load_vectors(model)
-        neighbours = kv.most_similar(word, topn=topn, restrict_vocab=restrict_vocab)
+        mode = None if index is None else str(index.value)
+        neighbours = kv.most_similar(word, topn=topn, restrict_vocab=restrict_vocab, index=mode)
         oov = hasattr(kv, "is_oov") and kv.is_oov(word)
         note = " — out of vocabulary: its vector is built from its character n-grams" if oov else ""
         typer.echo(f"Nearest to {word!r} in {model} (cosine similarity){note}:")

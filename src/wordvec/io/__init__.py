@@ -39,6 +39,7 @@ from wordvec.io.fasttext_format import (
 from wordvec.io.glove_format import load_glove, save_glove
 from wordvec.io.native import check_native_target, load_native, read_native_config, save_native
 from wordvec.io.word2vec_format import load_word2vec, save_word2vec, sniff_word2vec
+from wordvec.vectors.ann import AnnIndex
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors
 
@@ -142,6 +143,11 @@ def load(
     does ``allow_nonfinite=True``, which every format takes: by default vectors holding NaN or
     infinity are refused, naming the first bad row.
 
+    A native directory holding an approximate nearest-neighbour index (``PATH/ann/``, saved by
+    ``kv.index.save(PATH)`` or ``wordvec index PATH``) gets it attached as ``kv.index``,
+    memory-mapped and opened on the first search (unless ``limit`` keeps fewer keys than it
+    covers); an index built for other vectors is refused on that first search.
+
     Every malformed, truncated or damaged file (compressed or not) raises
     :class:`FormatError` naming the file and the line or byte offset; a file that is not a
     vectors file at all (a text corpus, say) is detected as ``glove`` and reported as not
@@ -152,7 +158,12 @@ def load(
         format = detect_format(path)
     _check_format(format)
     if format == "native":
-        return load_native(path, limit=limit, **options)
+        kv = load_native(path, limit=limit, **options)
+        if AnnIndex.exists(path):
+            index = AnnIndex.load(path, mmap=options.get("mmap", True))
+            if limit is None or index.count == len(kv):  # a limit that kept fewer keys leaves it out
+                kv.index = index
+        return kv
     if format == "word2vec-text":
         return load_word2vec(path, binary=False, limit=limit, **options)
     if format == "word2vec-binary":

@@ -176,35 +176,78 @@ def _read_text(f: Source, path, n, dim, limit, encoding, errors, collector: KeyC
     return rows.result()
 
 
+class _BinaryRows:
+    """:class:`RowBuffer`'s policy (one matrix up front only when the file is known to hold the
+    rows; otherwise blocks as data arrives), filled a block of rows at a time."""
+
+    def __init__(self, want: int, dim: int, trusted: bool):
+        self.dim = dim
+        self.out = np.empty((want, dim), dtype=np.float32) if trusted else None
+        self.blocks: list[np.ndarray] = []
+        self.fill = 0
+
+    def extend(self, block: np.ndarray) -> None:
+        if self.out is not None:
+            self.out[self.fill:self.fill + len(block)] = block
+        else:
+            self.blocks.append(block.astype(np.float32))  # a writable copy of the bytes
+        self.fill += len(block)
+
+    def result(self) -> np.ndarray:
+        if self.out is not None:
+            return self.out if self.fill == len(self.out) else self.out[:self.fill].copy()
+        if not self.blocks:
+            return np.empty((0, self.dim), dtype=np.float32)
+        return np.concatenate(self.blocks) if len(self.blocks) > 1 else self.blocks[0]
+
+
 def _read_binary(
     f: Source, path, n, dim, limit, encoding, errors, collector: KeyCollector, header_len: int, trusted
 ):
     want = n if limit is None else min(n, limit)
-    rows = RowBuffer(want, dim, trusted)
+    rows = _BinaryRows(want, dim, trusted)
     nbytes = 4 * dim
+    # The vectors' bytes are gathered as bytes slices and turned into rows a few thousand at a
+    # time (one np.frombuffer per batch instead of one per row: the loop is per word, in Python).
+    pending: list[bytes] = []
+    batch = max(1, (1 << 22) // nbytes)
+
+    def flush() -> None:
+        if pending:
+            block = np.frombuffer(b"".join(pending), dtype="<f4").reshape(len(pending), dim)
+            rows.extend(block)
+            pending.clear()
+
+    # KeyCollector.add, inlined for the common case (a new word); a repeated word goes through
+    # add() itself, which applies the duplicates policy.
+    add, seen, keys, positions = collector.add, collector.rows, collector.keys, collector.positions
     buf = b""
     pos = 0  # read position in buf
     base = header_len  # file offset of buf[0]
     for i in range(want):
-        while True:
-            space = buf.find(b" ", pos)
-            if space >= 0 and len(buf) - space - 1 >= nbytes:
-                break
-            chunk = f.read(_CHUNK)
-            if not chunk:
-                raise FormatError(
-                    path,
-                    f"file ends inside vector {i + 1} of the {n} the header announces "
-                    f"({dim} float32 values each)",
-                    offset=base + pos,
-                )
-            buf = buf[pos:] + chunk
-            base += pos
-            pos = 0
+        space = buf.find(b" ", pos)
+        if space < 0 or len(buf) - space - 1 < nbytes:
+            while True:
+                space = buf.find(b" ", pos)
+                if space >= 0 and len(buf) - space - 1 >= nbytes:
+                    break
+                chunk = f.read(_CHUNK)
+                if not chunk:
+                    raise FormatError(
+                        path,
+                        f"file ends inside vector {i + 1} of the {n} the header announces "
+                        f"({dim} float32 values each)",
+                        offset=base + pos,
+                    )
+                buf = buf[pos:] + chunk
+                base += pos
+                pos = 0
         start = pos
         raw_word = buf[pos:space]
-        skipped = len(raw_word) - len(raw_word.lstrip(b"\n"))
-        raw_word = raw_word[skipped:]
+        skipped = 0
+        if raw_word[:1] == b"\n":
+            skipped = len(raw_word) - len(raw_word.lstrip(b"\n"))
+            raw_word = raw_word[skipped:]
         offset = base + start + skipped
         if not raw_word or b"\n" in raw_word:
             raise FormatError(
@@ -213,10 +256,21 @@ def _read_binary(
                 f"is the vector size in the header ({dim}) right?",
                 offset=offset,
             )
-        word = decode_word(raw_word, encoding, errors, path, offset=offset)
+        try:
+            word = raw_word.decode(encoding, errors)
+        except UnicodeDecodeError:
+            word = decode_word(raw_word, encoding, errors, path, offset=offset)  # raises, naming the place
         pos = space + 1 + nbytes
-        if collector.add(word, offset):
-            rows.slot()[:] = np.frombuffer(buf, dtype="<f4", count=dim, offset=space + 1)
+        if word not in seen:
+            seen[word] = len(keys)
+            keys.append(word)
+            positions.append(offset)
+        elif not add(word, offset):
+            continue
+        pending.append(buf[space + 1:pos])
+        if len(pending) == batch:
+            flush()
+    flush()
     if limit is None or limit >= n:
         rest = buf[pos:]
         while True:

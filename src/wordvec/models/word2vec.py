@@ -8,13 +8,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from wordvec.config import Word2VecConfig
+from wordvec.corpus import encode as _encode
 from wordvec.corpus.encode import EncodedCorpus, cpu_count, scan_corpus
 from wordvec.corpus.tokenizers import Tokenizer
 from wordvec.exceptions import NotFittedError
 from wordvec.models.base import Estimator, format_rate
 from wordvec.train.callbacks import Callback
 from wordvec.train.progress import TrainingProgress
-from wordvec.train.trainer import run_epochs
+from wordvec.train.trainer import JOB_WORDS, run_epochs
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.models._jobs import check_memory, make_word2vec_job, word2vec_memory
 from wordvec.vocab import Vocab, keep_thresholds
@@ -31,6 +32,26 @@ def init_input_vectors(n: int, d: int, seed: int) -> np.ndarray:
     out -= 0.5
     out /= d
     return out
+
+
+def _all_finite(matrix: np.ndarray, rows: int = 1 << 14) -> bool:
+    """``np.isfinite(matrix).all()`` by blocks of rows: no boolean copy of the whole matrix (FastText's
+    2M n-gram rows would need 200 MB more at the end of every epoch)."""
+    return all(bool(np.isfinite(matrix[i:i + rows]).all()) for i in range(0, matrix.shape[0], rows))
+
+
+class _StreamedJob:
+    """A KernelJob run on sentences read from a streamed corpus, job by job (offsets from 0: the kernels
+    use only differences of offsets, so the result is the in-memory job's, bit for bit)."""
+
+    def __init__(self, job, encoded: EncodedCorpus):
+        self.job, self.encoded = job, encoded
+        self.start_loss = job.start_loss
+
+    def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
+        job = self.job
+        tokens, offsets = self.encoded.read_sentences(s0, s1)
+        return job.fn(*job.before, tokens, offsets, *job.after, alpha0, alpha1, rng)
 
 
 class Word2Vec(Estimator):
@@ -96,6 +117,10 @@ class Word2Vec(Estimator):
         ``corpus``: a path to a text file (one sentence per line, ``.gz`` too) or a directory,
         a list of paths, a list of token lists, or any restartable iterable of token lists.
         ``encoding``: the text files' encoding (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...).
+
+        A corpus of more than :data:`wordvec.corpus.encode.SPILL_TOKENS` tokens (4M) is encoded to
+        anonymous temporary files in ``$TMPDIR`` (4 bytes a kept token, 8 a sentence, freed when
+        ``fit`` returns) and read back job by job, so memory does not grow with the corpus.
         """
         cfg = self.config
         t0 = time.perf_counter()
@@ -104,8 +129,11 @@ class Word2Vec(Estimator):
         with TrainingProgress(0, "reading corpus", enabled=self.progress, unit="tokens") as bar:
             vocab, encoded = scan_corpus(source, min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
                                          max_sentence_length=cfg.max_sentence_length,
-                                         progress=lambda n: bar.update(n))
-        self._train(cfg, vocab, encoded)
+                                         progress=lambda n: bar.update(n), spill_tokens=_encode.SPILL_TOKENS)
+        try:
+            self._train(cfg, vocab, encoded)
+        finally:
+            encoded.close()
         self.training_stats_["seconds_total"] = time.perf_counter() - t0
         return self
 
@@ -117,16 +145,19 @@ class Word2Vec(Estimator):
         tokens, offsets = encoded.tokens, encoded.offsets
         kernel = self._make_kernel(cfg, vocab, syn0, tokens, offsets, keep)
         syn1 = kernel.output
+        jobs = None
+        if encoded.streamed:  # each job reads its sentences from disk: memory flat in corpus length
+            kernel, offsets, jobs = _StreamedJob(kernel, encoded), None, encoded.job_cuts(JOB_WORDS)
         t0 = time.perf_counter()
         self._syn0 = syn0
         self.output_vectors_ = syn1
         self.vocab_ = vocab  # fitted from here on: callbacks may read the vectors between epochs
         self._wv = None
         history = run_epochs(
-            kernel, offsets=offsets, epochs=cfg.epochs, alpha=cfg.alpha, min_alpha=cfg.min_alpha,
+            kernel, offsets=offsets, jobs=jobs, epochs=cfg.epochs, alpha=cfg.alpha, min_alpha=cfg.min_alpha,
             workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
             description=f"{cfg.architecture}/{cfg.loss}",
-            check_finite=lambda: bool(np.isfinite(syn0).all()),
+            check_finite=lambda: _all_finite(syn0),
             rate_option="--alpha", start_loss=kernel.start_loss,
         )
         self._record(history, {"total_words": encoded.total_words, "retained_words": encoded.retained_words,

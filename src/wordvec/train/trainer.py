@@ -81,7 +81,8 @@ def make_jobs(offsets: np.ndarray, job_words: int = JOB_WORDS) -> np.ndarray:
 def run_epochs(
     kernel: JobKernel,
     *,
-    offsets: np.ndarray,
+    offsets: np.ndarray | None = None,
+    jobs: tuple[np.ndarray, np.ndarray] | None = None,
     epochs: int,
     alpha: float,
     min_alpha: float,
@@ -110,12 +111,20 @@ def run_epochs(
     knows it; without it the first job's mean stands in. A mean loss per example of the epoch so
     far above :data:`DIVERGENCE_RATIO` times it raises :class:`TrainingDivergedError`, as NaN or
     infinite losses and vectors (``check_finite``) do.
+
+    ``jobs``, instead of ``offsets``: the job boundaries already cut, ``(make_jobs(offsets, job_words),
+    offsets at those cuts)``, for a corpus streamed from disk whose offsets are not in memory
+    (:meth:`wordvec.corpus.encode.EncodedCorpus.job_cuts`).
     """
-    cuts = make_jobs(offsets, job_words)
+    if jobs is None:
+        cuts = make_jobs(offsets, job_words)
+        at = offsets[cuts]
+    else:
+        cuts, at = jobs
     starts, ends = cuts[:-1], cuts[1:]
-    tokens_before = offsets[starts] - offsets[0]
-    tokens_after = offsets[ends] - offsets[0]
-    epoch_tokens = int(offsets[-1] - offsets[0])
+    tokens_before = at[:-1] - at[0]
+    tokens_after = at[1:] - at[0]
+    epoch_tokens = int(at[-1] - at[0])
     total = max(epoch_tokens * epochs, 1)
     history: list[EpochLogs] = []
     for cb in callbacks:

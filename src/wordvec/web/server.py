@@ -209,7 +209,10 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
         except KeyError as exc:
             raise HTTPException(status_code=404, detail=str(exc.args[0])) from None
 
-    def neighbours(query: np.ndarray, topn: int, exclude: list[int]) -> list[dict]:
+    def neighbours(query: np.ndarray, topn: int, exclude: list[int], positive=(), negative=()) -> list[dict]:
+        if kv.index is not None:  # saved by `wordvec index`: most_similar asks it for large vocabularies
+            pairs = kv.most_similar(positive=list(positive), negative=list(negative), topn=topn)
+            return [{"word": w, "similarity": round(s, 6)} for w, s in pairs]
         norm = float(np.linalg.norm(query))
         scores = unit @ (query / norm if norm > 0 else query).astype(np.float32)
         scores[exclude] = -np.inf
@@ -257,7 +260,7 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
     def neighbors(word: Annotated[str, Query(min_length=1, max_length=200)],
                   topn: Annotated[int, Query(ge=1, le=100)] = 10) -> dict:
         i = index_of(word)
-        return {"word": word, "neighbors": neighbours(unit[i], topn, [i])}
+        return {"word": word, "neighbors": neighbours(unit[i], topn, [i], [word])}
 
     @app.get("/api/analogy")
     def analogy(a: Annotated[str, Query(min_length=1, max_length=200)],
@@ -266,7 +269,7 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
                 topn: Annotated[int, Query(ge=1, le=100)] = 5) -> dict:
         ia, ib, ic = index_of(a), index_of(b), index_of(c)
         query = unit[ib] - unit[ia] + unit[ic]
-        return {"a": a, "b": b, "c": c, "results": neighbours(query, topn, sorted({ia, ib, ic}))}
+        return {"a": a, "b": b, "c": c, "results": neighbours(query, topn, sorted({ia, ib, ic}), [b, c], [a])}
 
     @app.get("/api/word/{word}")
     def word_info(word: str, topn: Annotated[int, Query(ge=1, le=100)] = 10) -> dict:
@@ -274,7 +277,7 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
         return {"word": word, "index": i, "count": None if kv.counts is None else int(kv.counts[i]),
                 "norm": round(float(np.linalg.norm(kv.vectors[i])), 6),
                 "vector_head": [round(float(v), 4) for v in kv.vectors[i][:10]],
-                "neighbors": neighbours(unit[i], topn, [i])}
+                "neighbors": neighbours(unit[i], topn, [i], [word])}
 
     return app
 

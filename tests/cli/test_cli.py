@@ -460,3 +460,9 @@ def test_train_reads_standard_input(corpus, tmp_path):
     assert invoke("train", str(corpus), "-o", str(from_file), "-d", "8", "--epochs", "1", "--min-count", "1",
                   "--seed", "1").exit_code == 0
     assert load(out).index_to_key == load(from_file).index_to_key
+
+
+def test_app_help_names_every_model():
+    text = plain(invoke("--help").stdout)
+    for model in ("Word2Vec", "FastText", "GloVe", "PPMI+SVD", "ELMo"):
+        assert model in text, model

@@ -32,7 +32,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="wordvec",
-    help="Word embeddings: train Word2Vec, GloVe or PPMI+SVD, query and evaluate vectors, convert between formats.",
+    help="Word embeddings: train Word2Vec, FastText, GloVe, PPMI+SVD or an ELMo biLM; query, evaluate, plot and convert vectors.",
     **APP_SETTINGS,
 )
 
@@ -70,7 +70,7 @@ def _root(
     show_version: Annotated[bool | None, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
-    """Word embeddings: train Word2Vec, GloVe or PPMI+SVD, query and evaluate vectors, convert between formats."""
+    """Word embeddings: train Word2Vec, FastText, GloVe, PPMI+SVD or an ELMo biLM; query, evaluate, plot and convert vectors."""
 
 
 def main() -> None:

@@ -15,45 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import assert_one_line_error, invoke, plain
 
-from wordvec.cli.app import app
 from wordvec.config import Word2VecConfig, defaults
 
 COMMANDS = ["train", "cooccur", "similar", "analogy", "evaluate", "convert", "info", "demo", "docs", "plot", "strip",
             "export-projector", "serve", "classify"]
 WORDS = ["the", "king", "queen", "man", "woman", "prince", "princess", "royal", "palace", "crown", "throne", "rules", "kingdom", "castle", "boy", "girl", "father", "mother", "son", "daughter"]
 TINY = ["--min-count", "1", "--epochs", "2", "--vector-size", "16", "--workers", "1", "--quiet"]
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def _runner() -> CliRunner:
-    try:  # click < 8.2 mixes stderr into stdout unless told not to
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
-
-
-def invoke(*args: str):
-    # A wide terminal keeps each option of the help on one line; rich may colour the output
-    # when it thinks it runs in CI, so the escape codes are stripped in plain().
-    return _runner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
-
-
-def plain(text: str) -> str:
-    return ANSI.sub("", text)
-
-
-def assert_one_line_error(result, *fragments: str, code: int = 1) -> str:
-    assert result.exit_code == code, (result.exit_code, result.output)
-    err = plain(result.stderr).strip()
-    assert "\n" not in err, err
-    assert err.startswith("error: "), err
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    for fragment in fragments:
-        assert fragment in err, (fragment, err)
-    return err
 
 
 def write_corpus(path: Path, lines: int = 300, seed: int = 0) -> Path:

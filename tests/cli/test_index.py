@@ -3,42 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
-import re
 import sys
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import assert_one_line_error, invoke, plain
 
 import wordvec
-from wordvec.cli.app import app
 from wordvec.vectors import KeyedVectors
 
 needs_usearch = pytest.mark.skipif(importlib.util.find_spec("usearch") is None,
                                    reason="the ann extra (usearch) is not installed: pip install 'wordvec[ann]'")
-
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def invoke(*args):
-    try:  # click < 8.2 mixes stderr into stdout unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
-
-
-def plain(text: str) -> str:
-    return ANSI.sub("", text)
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code == 1, (result.exit_code, result.output)
-    err = plain(result.stderr).strip()
-    assert err.startswith("error: ") and "\n" not in err and "Traceback" not in result.output, err
-    for fragment in fragments:
-        assert fragment in err, (fragment, err)
 
 
 @pytest.fixture

@@ -17,31 +17,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clitools import invoke, plain
 from rich.cells import cell_len
+from typer.testing import CliRunner
 
 import wordvec
 from wordvec.cli._common import DEPRECATED_FORMATS
+from wordvec.cli.app import app
 from wordvec.config import VECTOR_FORMATS
 from wordvec.vectors.keyed import KeyedVectors
 
-from typer.testing import CliRunner
-
-from wordvec.cli.app import app
 
 TINY = ["--min-count", "1", "--epochs", "2", "--vector-size", "4", "--workers", "1", "--quiet"]
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def invoke(*args):
-    try:  # click < 8.2 mixes stderr into stdout unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
-
-
-def plain(text: str) -> str:
-    return ANSI.sub("", text)
 
 
 def assert_one_line_error(result, *fragments: str, code: int = 1) -> str:

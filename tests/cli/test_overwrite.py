@@ -8,30 +8,18 @@ and leaves the output as it was. An empty directory holds nothing to lose and is
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from wordvec.cli.app import app
+from clitools import invoke, plain
 
 WORDS = ["the", "king", "queen", "man", "woman", "prince", "princess", "royal", "palace", "crown", "throne"]
 TINY = ["--min-count", "1", "--epochs", "1", "--vector-size", "4", "--workers", "1", "--quiet"]
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def invoke(*args):
-    try:  # click < 8.2 mixes stderr into stdout unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
 
 
 def assert_refused(result, output: Path) -> None:
     assert result.exit_code == 1, result.output
-    err = ANSI.sub("", result.stderr).strip()
+    err = plain(result.stderr).strip()
     assert err == f"error: {output} already exists; pass --force to overwrite it", err
 
 
@@ -168,5 +156,5 @@ def test_every_writing_command_refuses_an_existing_output(model, tmp_path, args,
 def test_help_lists_force_and_overwrite(command):
     result = invoke(*command, "--help")
     assert result.exit_code == 0, result.output
-    text = ANSI.sub("", result.stdout)
+    text = plain(result.stdout)
     assert "--force" in text and "--overwrite" in text

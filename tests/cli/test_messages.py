@@ -163,8 +163,8 @@ def test_elmo_embed_and_similar_read_text_in_the_encoding(cp949_corpus, tmp_path
 
     seen = {}
 
-    def fake_nearest(model, sentence, word, corpus, **kwargs):
-        seen["sentences"] = list(corpus)
+    def fake_nearest(model, sentence, word, corpus, **kwargs):  # reads the files as the real one does
+        seen["sentences"] = list(wordvec.corpus.as_corpus(corpus, "whitespace", encoding=kwargs["encoding"]))
         return []
 
     monkeypatch.setattr(wordvec.contextual, "nearest_occurrences", fake_nearest, raising=False)

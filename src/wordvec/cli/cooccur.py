@@ -63,15 +63,11 @@ def cooccur(
             if not path.exists():
                 raise FileNotFoundError(f"corpus file not found: {path}")
         from wordvec.cooccur import build_cooccurrence
-        from wordvec.corpus import as_corpus
 
-        # opened here, in the encoding asked; build_cooccurrence takes the corpus as it is
-        source = as_corpus(corpus[0] if len(corpus) == 1 else list(corpus), tokenizer.value, encoding=encoding,
-                           progress=not quiet)
-        matrix = build_cooccurrence(source, window=window,
+        matrix = build_cooccurrence(corpus[0] if len(corpus) == 1 else list(corpus), window=window,
                                     distance_weighting=distance_weighting, symmetric=symmetric,
                                     min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory,
-                                    progress=not quiet)
+                                    tokenizer=tokenizer.value, encoding=encoding, progress=not quiet)
         if output.parent != Path("") and not output.parent.exists():
             output.parent.mkdir(parents=True)
         matrix.save(output)

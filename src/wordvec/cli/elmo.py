@@ -193,15 +193,10 @@ def similar(
     """Show the uses of WORD in CORPUS closest to its use in SENTENCE ("bank" of a river or of money)."""
     with user_errors():
         from wordvec.contextual import ELMo, nearest_occurrences
-        from wordvec.corpus import as_corpus
 
         elmo = ELMo.load(model, device=device)
-        # the files are opened here, in the encoding asked, with the model's tokenizer (as
-        # nearest_occurrences would open them); it takes the opened corpus as it is
-        source = as_corpus(corpus[0] if len(corpus) == 1 else list(corpus), (elmo.tokenizer_ or {}).get("name"),
-                           encoding=encoding, progress=False)
-        found = nearest_occurrences(elmo, sentence, word, source, topn=topn, layer=_layer(layer),
-                                    max_sentences=max_sentences)
+        found = nearest_occurrences(elmo, sentence, word, corpus[0] if len(corpus) == 1 else list(corpus),
+                                    topn=topn, layer=_layer(layer), max_sentences=max_sentences, encoding=encoding)
         typer.echo(f"Uses of {word!r} closest to {sentence!r} (cosine similarity, sentence number in CORPUS):")
         for o in found:
             marked = " ".join(f"[{t}]" if i == o.position else t for i, t in enumerate(o.tokens))

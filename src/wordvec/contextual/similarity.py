@@ -110,18 +110,19 @@ def word_in_context_accuracy(model, triples: Iterable[WordInContext], *, layer: 
 
 
 def nearest_occurrences(model, sentence: str | Sequence[str], word: str, corpus, *, topn: int = 10,
-                        layer: int | str = -1, max_sentences: int = 10_000, batch_size: int = 64) -> list[Occurrence]:
+                        layer: int | str = -1, max_sentences: int = 10_000, batch_size: int = 64,
+                        encoding: str | None = None) -> list[Occurrence]:
     """The uses of ``word`` in ``corpus`` closest to its use in ``sentence``, best first.
 
     ``corpus`` is what :func:`wordvec.corpus.as_corpus` accepts (files are tokenized with the
-    model's tokenizer); the first ``max_sentences`` sentences holding ``word`` are compared,
-    every use in each, and the query sentence itself is skipped.
+    model's tokenizer, in ``encoding``: None is UTF-8); the first ``max_sentences`` sentences
+    holding ``word`` are compared, every use in each, and the query sentence itself is skipped.
     """
     if topn < 1:
         raise ValueError(f"topn must be >= 1, got {topn}")
     query = model.tokenize([sentence])[0]
     query_vec = _unit(_word_vectors(model, [query], [word_position(query, word)], layer)[0])
-    source = as_corpus(corpus, (model.tokenizer_ or {}).get("name"), progress=False)
+    source = as_corpus(corpus, (model.tokenizer_ or {}).get("name"), encoding=encoding, progress=False)
     found: list[tuple[int, list[str]]] = []
     for index, tokens in enumerate(source):
         if word in tokens and list(tokens) != query:

@@ -41,11 +41,12 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
                        max_vocab_size: int | None = CooccurrenceConfig.max_vocab_size,
                        memory_mb: float = CooccurrenceConfig.memory_mb,
                        tokenizer=None, tmp_dir: str | os.PathLike | None = None,
-                       progress: bool = True) -> Cooccurrence:
+                       progress: bool = True, encoding: str | None = None) -> Cooccurrence:
     """Count the co-occurrence matrix of ``corpus`` (a path, paths, or token lists).
 
     The corpus is read twice (vocabulary, then windows), so it must be restartable
-    (files and lists are). Defaults: :class:`wordvec.config.CooccurrenceConfig`.
+    (files and lists are). Defaults: :class:`wordvec.config.CooccurrenceConfig`. ``encoding``:
+    the text files' (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...).
     """
     from wordvec.corpus.readers import as_corpus
     from wordvec.corpus.tokenizers import describe_tokenizer
@@ -54,7 +55,7 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
                              min_count=min_count, max_vocab_size=max_vocab_size,
                              memory_mb=memory_mb).validate()
     t0 = time.perf_counter()
-    source = as_corpus(corpus, tokenizer, progress=progress)
+    source = as_corpus(corpus, tokenizer, encoding=encoding, progress=progress)
     with ProgressBar(0, "counting words", enabled=progress, unit="tokens") as bar:
         vocab = _count_words(source, cfg, bar.update)
     with ProgressBar(vocab.total_words, "co-occurrences", enabled=progress, unit="tokens") as bar:

@@ -40,7 +40,7 @@ from wordvec.exceptions import FormatError
 
 __all__ = ["DECOMPRESS_ERRORS", "Duplicates", "KeyCollector", "RowBuffer", "Source", "attach_counts", "check_finite",
            "check_keys", "check_limit", "check_line_end", "decode_word", "encode_keys", "first_nonfinite_row",
-           "format_vector", "is_compressed", "nonfinite_hint", "open_source", "parse_values", "read_vocab_file",
+           "format_vector", "is_compressed", "looks_numeric", "nonfinite_hint", "open_source", "parse_values", "read_vocab_file",
            "write_text_rows", "write_vocab_file"]
 
 Duplicates = Literal["warn", "error"]
@@ -114,6 +114,15 @@ def decode_word(raw: bytes, encoding: str, errors: str, path, *, line=None, offs
             line=line,
             offset=offset,
         ) from None
+
+
+def looks_numeric(token: bytes) -> bool:
+    """Whether ``token`` reads as a number (text formats tell a header or a vector from words by it)."""
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_values(fields: list[bytes], path, line: int, first_field: int) -> np.ndarray:

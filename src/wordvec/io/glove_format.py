@@ -40,19 +40,11 @@ import numpy as np
 from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
 from wordvec.io._text import (Duplicates, KeyCollector, RowBuffer, check_finite, check_keys, check_limit,
-                              check_line_end, decode_word, encode_keys, is_compressed, open_source, parse_values,
-                              write_text_rows)
+                              check_line_end, decode_word, encode_keys, is_compressed, looks_numeric, open_source,
+                              parse_values, write_text_rows)
 from wordvec.vectors.keyed import KeyedVectors
 
 __all__ = ["save_glove", "load_glove"]
-
-def _looks_numeric(token: bytes) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
-
 
 def _not_vectors(path, stripped: bytes, why: str) -> FormatError:
     shown = stripped[:60].decode("utf-8", "replace")
@@ -110,7 +102,7 @@ def load_glove(
                         "not a GloVe entry; use load_word2vec",
                         line=1,
                     )
-                if not all(_looks_numeric(x) for x in first[1:]):
+                if not all(looks_numeric(x) for x in first[1:]):
                     raise _not_vectors(path, stripped, "expected a word followed by numbers")
                 if not ended:
                     raise FormatError(
@@ -126,7 +118,7 @@ def load_glove(
                     break
             parts = stripped.rsplit(None, dim)
             word_tokens = parts[0].split()
-            if len(parts) != dim + 1 or (len(word_tokens) > 1 and _looks_numeric(word_tokens[-1])):
+            if len(parts) != dim + 1 or (len(word_tokens) > 1 and looks_numeric(word_tokens[-1])):
                 found = len(word_tokens) + len(parts) - 1
                 if not ended:
                     raise FormatError(

@@ -57,7 +57,8 @@ from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
 from wordvec.io._text import (DECOMPRESS_ERRORS, Duplicates, KeyCollector, RowBuffer, Source, attach_counts,
                               check_finite, check_keys, check_limit, check_line_end, decode_word, encode_keys,
-                              is_compressed, open_source, parse_values, write_text_rows, write_vocab_file)
+                              is_compressed, looks_numeric, open_source, parse_values, write_text_rows,
+                              write_vocab_file)
 from wordvec.vectors.keyed import KeyedVectors
 
 __all__ = ["save_word2vec", "load_word2vec"]
@@ -66,14 +67,6 @@ _CHUNK = 1 << 20
 
 
 # ------------------------------------------------------------------------------------- reading
-def _looks_numeric(token: bytes) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
-
-
 def _read_header(f: Source, path) -> tuple[int, int, int]:
     raw = f.readline(4096)
     hint = ""
@@ -90,7 +83,7 @@ def _read_header(f: Source, path) -> tuple[int, int, int]:
             raise ValueError
     except ValueError:
         if not hint:
-            if len(fields) > 2 and all(_looks_numeric(x) for x in fields[1:]):
+            if len(fields) > 2 and all(looks_numeric(x) for x in fields[1:]):
                 hint = " (a header-less GloVe file? use load_glove)"
             else:
                 hint = (" (a word2vec file starts with a line 'COUNT DIM', e.g. '400000 300', then one "

@@ -36,7 +36,8 @@ from typing import BinaryIO
 #: errno values of a full disk (or quota).
 FULL_DISK = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if e is not None)
 
-__all__ = ["FULL_DISK", "COMPRESSED_SUFFIXES", "STDIN", "StreamSpool", "corpus_files", "first_undecodable_line", "is_stream", "open_binary", "open_counting", "open_text", "strip_compression", "text_read_error"]
+__all__ = ["COMPRESSED_SUFFIXES", "FULL_DISK", "STDIN", "StreamSpool", "corpus_files", "first_undecodable_line",
+           "is_stream", "open_binary", "open_counting", "open_text", "strip_compression", "text_read_error"]
 
 # ---------------------------------------------------------------------------------- reading
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from wordvec._files import corpus_files
 from wordvec.cli._common import (
     DEFAULT_TOKENIZER,
     TOKENIZER_HELP,
@@ -59,9 +60,7 @@ def cooccur(
     with user_errors():
         CooccurrenceConfig(window=window, distance_weighting=distance_weighting, symmetric=symmetric,
                            min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory).validate()
-        for path in corpus:
-            if not path.exists():
-                raise FileNotFoundError(f"corpus file not found: {path}")
+        corpus_files(corpus)  # a missing path fails now, not after the work before reading it
         from wordvec.cooccur import build_cooccurrence
 
         matrix = build_cooccurrence(corpus[0] if len(corpus) == 1 else list(corpus), window=window,

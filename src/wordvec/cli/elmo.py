@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from wordvec._files import corpus_files
 from wordvec.cli._common import (
     APP_SETTINGS,
     DEFAULT_TOKENIZER,
@@ -119,9 +120,7 @@ def train(
         from wordvec.contextual.config import preset_config
 
         preset_config(preset.value, **settings)  # bad settings fail before the corpus is read
-        for path in corpus:
-            if not path.exists():
-                raise FileNotFoundError(f"corpus file not found: {path}")
+        corpus_files(corpus)  # a missing path fails now, not after the work before reading it
         if checkpoint_every is not None and checkpoint is None:
             raise ValueError("--checkpoint-every needs --checkpoint DIR")
         if resume and checkpoint is None:

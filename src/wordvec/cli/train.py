@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from wordvec._files import corpus_files
 from wordvec.cli._common import (
     DEFAULT_TOKENIZER,
     FORMAT_CHOICES,
@@ -182,15 +183,11 @@ def train(
              f"use --model fasttext, or --format word2vec-text for a .vec file")
     if glove_alpha is not None:
         typer.echo("note: --glove-alpha is now called --weight-exponent; the old name will be removed", err=True)
-    from wordvec._files import is_stream
-
     with user_errors():
         # Check everything that can be checked before a long training run.
         params = _parameters(model, ctx)
         MODEL_CONFIGS[model](**params).validate()
-        for path in corpus:
-            if not (path.exists() or is_stream(path)):
-                raise FileNotFoundError(f"corpus file not found: {path}")
+        corpus_files(corpus)  # a missing path fails now, not after the work before reading it
         _check_output(output, format, jamo=jamo)  # what --force cannot help first
         refuse_existing(output, force=force)
         from wordvec.models import fit_model

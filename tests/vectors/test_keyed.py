@@ -512,13 +512,15 @@ def test_similar_by_vector_wrong_shape(small):
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda kv: kv.most_similar([5]), r"positive must hold keys \(str\), got int: 5"),
-        (lambda kv: kv.most_similar(["a", None]), r"positive must hold keys \(str\), got NoneType"),
-        (lambda kv: kv.most_similar("a", negative=[1.5]), r"negative must hold keys \(str\), got float"),
-        (lambda kv: kv.most_similar_cosmul([("a", 0.5)]), r"positive must hold keys \(str\), got tuple"),
-        (lambda kv: kv.most_similar([np.ones(3)]), r"positive must hold keys \(str\), got ndarray"),
+        # positive/negative take keys or vectors (numpy arrays): tests/vectors/test_keyed_toolbox.py
+        (lambda kv: kv.most_similar([5]), r"positive must hold keys \(str\) or vectors .*, got int: 5"),
+        (lambda kv: kv.most_similar(["a", None]), r"positive must hold keys \(str\) or vectors .*, got NoneType"),
+        (lambda kv: kv.most_similar("a", negative=[1.5]), r"negative must hold keys \(str\) or vectors .*, got float"),
+        # gensim's (key, weight) pairs are not taken
+        (lambda kv: kv.most_similar_cosmul([("a", 0.5)]), r"positive must hold keys \(str\) or vectors .*got tuple"),
+        (lambda kv: kv.most_similar([[1.0, 0.0, 0.0]]), r"positive must hold keys \(str\) or vectors .*got list"),
         (lambda kv: kv.doesnt_match(["a", "b", 3]), r"words must hold keys \(str\), got int"),
-        (lambda kv: kv[["a"]], r"keys are strings, got list"),
+        (lambda kv: kv[["a", 3]], r"keys must hold keys \(str\), got int"),  # kv[["a"]] is a list look-up
         (lambda kv: kv.similarity("a", {"b"}), r"keys are strings, got set"),
     ],
 )

@@ -11,11 +11,30 @@ extra ``ann``; :mod:`wordvec.vectors.ann`): ``most_similar(..., index=None)`` th
 once the vocabulary holds at least :data:`ANN_MIN_KEYS` keys, ``index="ann"`` always,
 ``index="exact"`` never. ``most_similar_batch`` answers many keys with one matrix product per
 block of keys (exact).
+
+The rest of gensim 4's ``KeyedVectors`` toolbox answers as gensim does on the same keys and
+vectors (issue 15; tests/vectors/test_keyed_toolbox.py compares them): ``get_vector(key,
+norm=...)``, ``kv[["a", "b"]]``, ``get_mean_vector``, ``n_similarity``, ``distances``,
+``cosine_similarities``, ``closer_than``, ``rank``, ``most_similar_to_given``,
+``similar_by_key`` (and gensim's older name ``similar_by_word``),
+``relative_cosine_similarity``, ``rank_by_centrality``, ``add_vectors`` / ``kv[key] = vector``,
+``fill_norms`` / ``norms``, vectors as well as keys in ``most_similar``'s and
+``most_similar_cosmul``'s ``positive``/``negative``, ``topn=None`` for every score, and Word
+Mover's Distance (``wmdistance``, extra ``wmd``: :mod:`wordvec.vectors.wmd`).
+
+Where wordvec deliberately answers differently from gensim, the method's docstring says so. The
+differences shared by every method: keys are strings (gensim also takes integer indexes); an
+unknown key raises a ``KeyError`` that names it (gensim's ``n_similarity``,
+``get_mean_vector(ignore_missing=False)`` aside, and ``rank_by_centrality`` skip unknown keys);
+a zero vector has cosine 0 with everything (gensim divides by its zero norm: NaN);
+``topn < 1`` raises ``ValueError`` (gensim returns ``[]``); vectors returned for a key are
+read-only views (as gensim's ``get_vector``), so that the cached unit vectors cannot go stale.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 import warnings
 from collections.abc import Iterable, Sequence
 
@@ -32,6 +51,24 @@ ANN_MIN_KEYS = 100_000
 _BATCH_SCORES = 1 << 25
 #: ``most_similar_batch`` bounds each row's k-th best score by the maxima of chunks this long.
 _BATCH_CHUNK = 32
+
+log = logging.getLogger(__name__)
+
+
+def _normalized(vector: np.ndarray) -> np.ndarray:
+    """``vector`` scaled to unit length, in its own dtype; a zero vector stays zero."""
+    norm = float(np.linalg.norm(vector))
+    return vector / vector.dtype.type(norm) if norm > 0 else vector
+
+
+def _check_topn(topn) -> None:
+    """``topn`` is a positive int, or None (every score)."""
+    if topn is None:
+        return
+    if isinstance(topn, bool) or not isinstance(topn, (int, np.integer)):
+        raise TypeError(f"topn must be an int or None, got {type(topn).__name__}: {topn!r}")
+    if topn < 1:
+        raise ValueError(f"topn must be >= 1, got {topn}")
 
 
 class KeyedVectors:
@@ -76,6 +113,7 @@ class KeyedVectors:
         self.vectors: np.ndarray = vectors
         self.counts: np.ndarray | None = counts
         self._unit: np.ndarray | None = None
+        self._norms: np.ndarray | None = None
         self._index = None  # an attached AnnIndex (wordvec.vectors.ann)
         self._index_checked = False
         self._all_finite: bool | None = None
@@ -94,8 +132,18 @@ class KeyedVectors:
     def __iter__(self):
         return iter(self.index_to_key)
 
-    def __getitem__(self, key: str) -> np.ndarray:
-        return self.vectors[self.get_index(key)]
+    def __getitem__(self, key_or_keys: str | list[str] | tuple[str, ...]) -> np.ndarray:
+        """``kv["king"]``: the key's vector (:meth:`get_vector`, a read-only view);
+        ``kv[["king", "queen"]]`` (a list or tuple of keys): one row per key, a 2-D copy (an
+        empty list gives shape ``(0, vector_size)``, where gensim's ``vstack`` raises)."""
+        if isinstance(key_or_keys, (list, tuple)):
+            return self._rows(self._terms(key_or_keys, "keys"), norm=False)[0]
+        return self.get_vector(key_or_keys)
+
+    def __setitem__(self, keys: str | list[str] | tuple[str, ...], vectors: np.ndarray) -> None:
+        """``kv["new"] = vector`` or ``kv[["a", "b"]] = matrix``: :meth:`add_vectors` with
+        ``replace=True`` (existing keys get the new vectors, new keys are appended)."""
+        self.add_vectors(keys, vectors, replace=True)
 
     def __repr__(self) -> str:
         return f"KeyedVectors({len(self)} keys, {self.vector_size} dimensions)"
@@ -122,21 +170,59 @@ class KeyedVectors:
                 msg += "; did you mean " + ", ".join(repr(c) for c in close) + "?"
         return msg
 
+    def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
+        """The vector of ``key`` (a read-only view of its row, as in gensim), scaled to unit
+        length with ``norm=True`` (a zero vector stays zero; gensim divides by 0: NaN)."""
+        row = (self.unit_vectors if norm else self.vectors)[self.get_index(key)]
+        row.flags.writeable = False  # writes must go through add_vectors (caches, index)
+        return row
+
+    def unit_vector(self, key: str) -> np.ndarray:
+        """``get_vector(key, norm=True)``."""
+        return self.get_vector(key, norm=True)
+
+    @property
+    def norms(self) -> np.ndarray:
+        """Euclidean length of each row (float32, read-only), computed once and cached."""
+        if self._norms is None:
+            with np.errstate(invalid="ignore", over="ignore"):
+                norms = np.linalg.norm(self.vectors, axis=1).astype(np.float32, copy=False)
+            norms.flags.writeable = False
+            self._norms = norms
+        return self._norms
+
     @property
     def unit_vectors(self) -> np.ndarray:
-        """Rows scaled to unit length (zero rows stay zero), computed once and cached.
+        """Rows scaled to unit length (zero rows stay zero), computed once and cached
+        (read-only: :meth:`add_vectors` or ``fill_norms(force=True)`` renews it).
 
         A row holding NaN or infinity (loaded with ``allow_nonfinite=True``) gives a NaN row
         here; the searches skip the keys whose similarity is not a number."""
         if self._unit is None:
+            norms = self.norms[:, None].copy()
+            norms[norms == 0] = 1.0
             with np.errstate(invalid="ignore", over="ignore"):
-                norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-                norms[norms == 0] = 1.0
-                self._unit = (self.vectors / norms).astype(np.float32, copy=False)
+                unit = (self.vectors / norms).astype(np.float32, copy=False)
+            unit.flags.writeable = False
+            self._unit = unit
         return self._unit
 
-    def unit_vector(self, key: str) -> np.ndarray:
-        return self.unit_vectors[self.get_index(key)]
+    def fill_norms(self, force: bool = False) -> None:
+        """Compute and cache :attr:`norms` and :attr:`unit_vectors` now (they are otherwise
+        computed on first use). ``force=True`` recomputes them: call it after writing into
+        ``kv.vectors`` in place, which wordvec cannot see (it also makes an attached
+        approximate index check its fingerprint again before its next answer, so that an
+        index built for the old vectors raises ``StaleIndexError`` instead of answering).
+        :meth:`add_vectors` and ``kv[key] = vector`` need no call: they renew the caches."""
+        if force:
+            self._forget_cached()
+            self._index_checked = False
+        self.unit_vectors  # noqa: B018 (fills both caches)
+
+    def _forget_cached(self) -> None:
+        self._unit = None
+        self._norms = None
+        self._all_finite = None
 
     # ----------------------------------------------------------------- queries
     def similarity(self, key1: str, key2: str) -> float:
@@ -148,12 +234,22 @@ class KeyedVectors:
         """Cosine distance, ``1 - similarity``."""
         return 1.0 - self.similarity(key1, key2)
 
+    def _rows(self, keys: list[str], norm: bool) -> tuple[np.ndarray, list[int]]:
+        """The vectors of ``keys`` (one row each, a copy; unit length with ``norm``) and the
+        indexes of those that are in the vocabulary (left out of search results). The one
+        hook the queries share: ``SubwordVectors`` overrides it to build out-of-vocabulary
+        words from n-grams."""
+        idx = [self.get_index(k) for k in keys]
+        rows = (self.unit_vectors if norm else self.vectors)[idx]
+        return rows.view(np.ndarray), idx
+
     def _query_units(self, words: list[str]) -> tuple[np.ndarray, list[int]]:
-        """Unit vectors of the query keys ``words`` (one row each) and the indexes of those
-        that are in the vocabulary (left out of results). The one hook the queries share:
-        ``SubwordVectors`` overrides it to build out-of-vocabulary words from n-grams."""
-        idx = [self.get_index(w) for w in words]
-        return self.unit_vectors[idx], idx
+        """``_rows(words, norm=True)``: unit vectors of query keys and their vocabulary indexes."""
+        return self._rows(words, norm=True)
+
+    def _has_vector(self, key: object) -> bool:
+        """Whether ``key`` has a vector (``SubwordVectors``: also from its n-grams)."""
+        return isinstance(key, str) and key in self.key_to_index
 
     def _terms(self, words, name: str) -> list[str]:
         if words is None:
@@ -168,6 +264,61 @@ class KeyedVectors:
                 raise TypeError(f"{name} must hold keys (str), got {type(w).__name__}: {w!r}")
         return words
 
+    def _as_vector(self, value: np.ndarray, name: str) -> np.ndarray:
+        """``value`` as a float32 vector of this model's size, or a ValueError naming ``name``."""
+        try:
+            vector = np.asarray(value, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must hold keys (str) or numeric vectors, got an array of "
+                            f"{np.asarray(value).dtype}") from None
+        if vector.shape != (self.vector_size,):
+            raise ValueError(f"{name}: a vector must have shape ({self.vector_size},), got {vector.shape}")
+        return vector
+
+    def _query_terms(self, value, name: str) -> list[str | np.ndarray]:
+        """Keys and vectors: a key, a 1-D array, a 2-D array (its rows) or an iterable of keys
+        and 1-D arrays (gensim's ``_ensure_list``, without its ``(key, weight)`` pairs)."""
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, np.ndarray):
+            if value.ndim == 1:
+                return [self._as_vector(value, name)]
+            if value.ndim == 2:
+                return [self._as_vector(row, name) for row in value]
+            raise ValueError(f"{name}: vectors must be a 1-D array or the rows of a 2-D array, got shape {value.shape}")
+        if isinstance(value, (bytes, bytearray)) or not isinstance(value, Iterable):
+            raise TypeError(f"{name} must be a key (str), a vector or a list of them, "
+                            f"got {type(value).__name__}: {value!r}")
+        terms: list[str | np.ndarray] = []
+        for item in value:
+            if isinstance(item, str):
+                terms.append(item)
+            elif isinstance(item, np.ndarray):
+                terms.append(self._as_vector(item, name))
+            else:
+                raise TypeError(f"{name} must hold keys (str) or vectors (numpy arrays), "
+                                f"got {type(item).__name__}: {item!r}")
+        return terms
+
+    def _term_rows(self, terms: list[str | np.ndarray], normalize_vectors: bool) -> tuple[np.ndarray, list[int]]:
+        """One row per term: a key's unit vector, a vector as given (unit length with
+        ``normalize_vectors``); and the vocabulary indexes of the keys."""
+        keys = [t for t in terms if isinstance(t, str)]
+        if len(keys) == len(terms):
+            return self._query_units(keys)
+        units, idx = self._query_units(keys) if keys else (None, [])
+        rows = np.empty((len(terms), self.vector_size), dtype=np.float32)
+        k = 0
+        for j, term in enumerate(terms):
+            if isinstance(term, str):
+                rows[j] = units[k]
+                k += 1
+            else:
+                rows[j] = _normalized(term) if normalize_vectors else term
+        return rows, idx
+
     def _limit(self, restrict_vocab: int | None) -> int:
         n = len(self)
         if restrict_vocab is None:
@@ -178,39 +329,79 @@ class KeyedVectors:
 
     def most_similar(
         self,
-        positive: str | Iterable[str] | None = None,
-        negative: str | Iterable[str] | None = None,
-        topn: int = 10,
+        positive: str | np.ndarray | Iterable[str | np.ndarray] | None = None,
+        negative: str | np.ndarray | Iterable[str | np.ndarray] | None = None,
+        topn: int | None = 10,
         restrict_vocab: int | None = None,
         index: str | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> list[tuple[str, float]] | np.ndarray:
         """Keys closest to the mean of ``positive`` minus ``negative`` unit vectors (3CosAdd).
 
         ``most_similar(positive=["king", "woman"], negative=["man"])`` answers
         "man is to king as woman is to ?". The query keys themselves are never returned.
         ``restrict_vocab`` searches only the first N keys (the most frequent, for trained models).
 
+        ``positive`` and ``negative`` take vectors (numpy arrays) as well as keys, as gensim's
+        do: a key adds its unit vector, a vector is added as given (not normalised, as in
+        gensim: scale it to unit length to weigh it like a key), and a vector excludes nothing
+        from the results. gensim's ``(key, weight)`` pairs are not taken: weigh with
+        :meth:`get_mean_vector` and search with :meth:`similar_by_vector`.
+
+        ``topn=None`` returns every score instead: a float32 array of the cosines of the first
+        ``restrict_vocab`` keys (all keys by default) in index order, the query keys included,
+        always computed exactly (as gensim, except that a zero row scores 0, not NaN).
+
         ``index``: ``"exact"`` compares the query with every key; ``"ann"`` asks the attached
         approximate index (:meth:`build_index`) for candidates and scores them exactly (same
         scores, same exclusions; a neighbour may be missed: recall@10 was 0.91 with the default
-        parameters on hard 400,000-word vectors, see benchmarks/RESULTS.md); ``None`` picks ``"ann"`` when an index is attached and the
-        vocabulary holds at least :data:`ANN_MIN_KEYS` keys, else ``"exact"``.
+        parameters on hard 400,000-word vectors, see benchmarks/RESULTS.md); ``None`` picks
+        ``"ann"`` when an index is attached and the vocabulary holds at least
+        :data:`ANN_MIN_KEYS` keys, else ``"exact"``.
         """
-        pos, neg = self._terms(positive, "positive"), self._terms(negative, "negative")
+        pos, neg = self._query_terms(positive, "positive"), self._query_terms(negative, "negative")
         if not pos and not neg:
-            raise ValueError("most_similar needs at least one positive or negative key")
-        unit, idx = self._query_units(pos + neg)
-        query = unit[: len(pos)].sum(axis=0) - unit[len(pos):].sum(axis=0)
+            raise ValueError("most_similar needs at least one positive or negative key (or vector)")
+        _check_topn(topn)
+        rows, idx = self._term_rows(pos + neg, normalize_vectors=False)
+        query = rows[: len(pos)].sum(axis=0) - rows[len(pos):].sum(axis=0)
+        if topn is None:
+            return self._all_scores(query, restrict_vocab, index)
         return self._search(query, topn, restrict_vocab, exclude=idx, index=index)
 
+    def similar_by_key(
+        self, key: str, topn: int | None = 10, restrict_vocab: int | None = None, index: str | None = None
+    ) -> list[tuple[str, float]] | np.ndarray:
+        """``most_similar(key, topn=topn, restrict_vocab=restrict_vocab, index=index)``: the keys
+        closest to one key (gensim's name; ``topn=None`` gives every score)."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a key (str), got {type(key).__name__}: {key!r}")
+        return self.most_similar(key, topn=topn, restrict_vocab=restrict_vocab, index=index)
+
+    def similar_by_word(
+        self, word: str, topn: int | None = 10, restrict_vocab: int | None = None, index: str | None = None
+    ) -> list[tuple[str, float]] | np.ndarray:
+        """:meth:`similar_by_key` under gensim's older name (kept for code written for gensim)."""
+        return self.similar_by_key(word, topn=topn, restrict_vocab=restrict_vocab, index=index)
+
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None, index: str | None = None
-    ) -> list[tuple[str, float]]:
-        """Keys closest (cosine) to an arbitrary vector; ``index`` as in :meth:`most_similar`."""
+        self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None, index: str | None = None
+    ) -> list[tuple[str, float]] | np.ndarray:
+        """Keys closest (cosine) to an arbitrary vector; ``topn`` (None: every score) and
+        ``index`` as in :meth:`most_similar`."""
         vector = np.asarray(vector, dtype=np.float32)
         if vector.shape != (self.vector_size,):
             raise ValueError(f"vector must have shape ({self.vector_size},), got {vector.shape}")
+        _check_topn(topn)
+        if topn is None:
+            return self._all_scores(vector, restrict_vocab, index)
         return self._search(vector, topn, restrict_vocab, exclude=(), index=index)
+
+    def _all_scores(self, query: np.ndarray, restrict_vocab: int | None, index: str | None) -> np.ndarray:
+        """``topn=None``: the cosine of ``query`` with each of the first ``restrict_vocab`` keys."""
+        if index not in (None, "exact", "ann"):
+            raise ValueError(f"index must be None, 'exact' or 'ann', got {index!r}")
+        limit = self._limit(restrict_vocab)
+        return self.unit_vectors[:limit] @ _normalized(np.asarray(query, dtype=np.float32))
 
     def most_similar_batch(
         self, keys: Iterable[str], topn: int = 10, restrict_vocab: int | None = None
@@ -224,8 +415,9 @@ class KeyedVectors:
         The results are the loop's (the scores may differ in the last bit of float32).
         """
         keys = self._terms(keys, "keys")
-        if topn < 1:
-            raise ValueError(f"topn must be >= 1, got {topn}")
+        if topn is None:
+            raise ValueError("most_similar_batch needs an int topn; for every score, use most_similar(key, topn=None)")
+        _check_topn(topn)
         limit = self._limit(restrict_vocab)
         queries = np.empty((len(keys), self.vector_size), dtype=np.float32)
         excluded: list[list[int]] = []
@@ -399,26 +591,34 @@ class KeyedVectors:
 
     def most_similar_cosmul(
         self,
-        positive: str | Iterable[str] | None = None,
-        negative: str | Iterable[str] | None = None,
-        topn: int = 10,
+        positive: str | np.ndarray | Iterable[str | np.ndarray] | None = None,
+        negative: str | np.ndarray | Iterable[str | np.ndarray] | None = None,
+        topn: int | None = 10,
         restrict_vocab: int | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> list[tuple[str, float]] | np.ndarray:
         """3CosMul (Levy & Goldberg 2014): argmax prod cos(x, p) / (prod cos(x, n) + 1e-6).
 
         Cosines are shifted to [0, 1] with ``(1 + cos) / 2`` as in the paper and gensim.
+        ``positive``/``negative`` take vectors as well as keys (a vector excludes nothing).
+        Unlike gensim, a vector is scaled to unit length first, so that its term is a shifted
+        cosine like the others (gensim uses it as given: the same answers for unit vectors).
+        ``topn=None`` returns every score (float32, index order, query keys included); unlike
+        gensim 4.4, which ignores it here, ``restrict_vocab`` limits those scores and the search.
         """
-        pos, neg = self._terms(positive, "positive"), self._terms(negative, "negative")
+        pos, neg = self._query_terms(positive, "positive"), self._query_terms(negative, "negative")
         if not pos:
-            raise ValueError("most_similar_cosmul needs at least one positive key")
-        query, idx = self._query_units(pos + neg)
+            raise ValueError("most_similar_cosmul needs at least one positive key (or vector)")
+        _check_topn(topn)
+        query, idx = self._term_rows(pos + neg, normalize_vectors=True)
         limit = self._limit(restrict_vocab)
         cos = (1.0 + self.unit_vectors[:limit] @ query.T) / 2.0  # (limit, len(pos + neg))
         scores = np.prod(cos[:, : len(pos)], axis=1)
         if neg:
             scores = scores / (np.prod(cos[:, len(pos):], axis=1) + 1e-6)
-        banned = sorted({i for i in idx if i < limit})
         scores = scores.astype(np.float32)
+        if topn is None:
+            return scores
+        banned = sorted({i for i in idx if i < limit})
         if banned:
             scores[banned] = -np.inf
         return self._pairs(scores, topn)
@@ -434,3 +634,239 @@ class KeyedVectors:
         if norm > 0:
             mean = mean / norm
         return words[int(np.argmin(unit @ mean))]
+
+    # --------------------------------------------------- the rest of gensim's toolbox
+    def _one_vector(self, key_or_vector, name: str) -> np.ndarray:
+        """The raw vector of a key, or a vector checked for shape."""
+        if isinstance(key_or_vector, np.ndarray):
+            return self._as_vector(key_or_vector, name)
+        if not isinstance(key_or_vector, str):
+            raise TypeError(f"{name} must be a key (str) or a vector (numpy array), "
+                            f"got {type(key_or_vector).__name__}: {key_or_vector!r}")
+        return self._rows([key_or_vector], norm=False)[0][0]
+
+    def get_mean_vector(
+        self,
+        keys: Iterable[str | np.ndarray] | np.ndarray,
+        weights: Sequence[float] | np.ndarray | None = None,
+        pre_normalize: bool = True,
+        post_normalize: bool = False,
+        ignore_missing: bool = True,
+    ) -> np.ndarray:
+        """Weighted mean of the vectors of ``keys`` (keys or vectors; a 2-D array gives its rows).
+
+        As gensim: ``sum(weight * vector) / sum(|weight|)`` over the items used; keys enter as
+        unit vectors with ``pre_normalize`` (vectors always as given); ``post_normalize``
+        scales the mean to unit length; a key without a vector is skipped with
+        ``ignore_missing`` (logged at INFO level) and raises ``KeyError`` otherwise; if nothing
+        is used the mean is the zero vector. Returns float32 of shape ``(vector_size,)``.
+        Unlike gensim, a single str is refused (gensim iterates over its characters).
+        """
+        if isinstance(keys, (str, bytes, bytearray)) or (isinstance(keys, np.ndarray) and keys.ndim != 2):
+            raise TypeError(f"keys must be a list of keys (str) or vectors, or a 2-D array of vectors, got "
+                            f"{type(keys).__name__}: {keys!r}" + (f" (use [{keys!r}] for one key)"
+                                                                   if isinstance(keys, str) else ""))
+        if not isinstance(keys, Iterable):
+            raise TypeError(f"keys must be a list of keys (str) or vectors, got {type(keys).__name__}: {keys!r}")
+        items = self._query_terms(list(keys) if not isinstance(keys, np.ndarray) else keys, "keys")
+        if not items:
+            raise ValueError("get_mean_vector needs at least one key or vector")
+        if weights is None:
+            w = np.ones(len(items))
+        else:
+            w = np.asarray(weights, dtype=np.float64)
+            if w.shape != (len(items),):
+                raise ValueError(f"weights must hold one number per key ({len(items)}), got shape {w.shape}")
+        rows = np.zeros((len(items), self.vector_size), dtype=np.float32)
+        used = np.zeros(len(items), dtype=bool)
+        present, missing = [], []
+        for j, item in enumerate(items):
+            if not isinstance(item, str):
+                rows[j] = item
+                used[j] = True
+            elif self._has_vector(item):
+                present.append(j)
+            else:
+                missing.append(item)
+        if missing:
+            if not ignore_missing:
+                self._rows([missing[0]], norm=False)  # the KeyError that names it
+            log.info("get_mean_vector: skipped %d key(s) without a vector: %s", len(missing),
+                     ", ".join(repr(k) for k in missing[:10]) + (", ..." if len(missing) > 10 else ""))
+        if present:
+            rows[present] = self._rows([items[j] for j in present], norm=pre_normalize)[0]
+            used[present] = True
+        total = float(np.abs(w[used]).sum())
+        mean = (w[used, None] * rows[used]).sum(axis=0)
+        if total > 0:
+            mean = mean / total
+        mean = mean.astype(np.float32)
+        return _normalized(mean) if post_normalize else mean
+
+    def n_similarity(self, keys1: str | Iterable[str], keys2: str | Iterable[str]) -> float:
+        """Cosine similarity of the means of two lists of keys (raw vectors, as gensim).
+
+        Unlike gensim, whose mean skips unknown keys silently, an unknown key raises a
+        ``KeyError`` naming it, and an empty list a ``ValueError`` (gensim: ZeroDivisionError).
+        """
+        k1, k2 = self._terms(keys1, "keys1"), self._terms(keys2, "keys2")
+        if not k1 or not k2:
+            raise ValueError(f"n_similarity needs at least one key in each list, got {len(k1)} and {len(k2)}")
+        m1 = self._rows(k1, norm=False)[0].astype(np.float64).mean(axis=0)
+        m2 = self._rows(k2, norm=False)[0].astype(np.float64).mean(axis=0)
+        return float(np.dot(_normalized(m1), _normalized(m2)))
+
+    @staticmethod
+    def cosine_similarities(vector_1: np.ndarray, vectors_all: np.ndarray) -> np.ndarray:
+        """Cosine similarity of ``vector_1`` (shape ``(d,)``) with each row of ``vectors_all``
+        (shape ``(n, d)``), in the inputs' float precision (float32 at least). A zero vector
+        has similarity 0 (gensim divides by its zero norm: NaN)."""
+        v, m = np.asarray(vector_1), np.asarray(vectors_all)
+        if v.ndim != 1:
+            raise ValueError(f"vector_1 must be a 1-D array, got shape {v.shape}")
+        if m.ndim != 2 or m.shape[1] != v.shape[0]:
+            raise ValueError(f"vectors_all must have shape (n, {v.shape[0]}), got {m.shape}")
+        dtype = np.result_type(v.dtype, m.dtype, np.float32)
+        v, m = v.astype(dtype, copy=False), m.astype(dtype, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):
+            denominator = np.linalg.norm(m, axis=1) * np.linalg.norm(v)
+            dots = m @ v
+            return np.divide(dots, denominator, out=np.zeros_like(dots), where=denominator != 0)
+
+    def distances(self, key_or_vector: str | np.ndarray, other_keys: str | Iterable[str] | None = ()) -> np.ndarray:
+        """Cosine distances (``1 - cosine``, float32) from a key or a vector to each of
+        ``other_keys``, or to every key in index order (itself included) when ``other_keys``
+        is empty or None. A zero vector is at distance 1 from everything (gensim: NaN)."""
+        query = _normalized(self._one_vector(key_or_vector, "key_or_vector"))
+        others = self._terms(other_keys, "other_keys")
+        units = self._query_units(others)[0] if others else self.unit_vectors
+        return 1.0 - units @ query
+
+    def closer_than(self, key1: str, key2: str) -> list[str]:
+        """Every key closer (cosine distance) to ``key1`` than ``key2`` is, in index order,
+        ``key1`` itself left out (gensim's ``closer_than``; keys at exactly ``key2``'s distance,
+        ``key2`` among them, are not closer)."""
+        if not isinstance(key1, str) or not isinstance(key2, str):
+            bad = key1 if not isinstance(key1, str) else key2
+            raise TypeError(f"closer_than compares keys (str), got {type(bad).__name__}: {bad!r}")
+        everything = self.distances(key1)
+        i2 = self.key_to_index.get(key2)
+        threshold = everything[i2] if i2 is not None else self.distances(key1, [key2])[0]
+        i1 = self.key_to_index.get(key1)
+        return [self.index_to_key[i] for i in np.flatnonzero(everything < threshold) if i != i1]
+
+    def rank(self, key1: str, key2: str) -> int:
+        """Rank of ``key2`` among the neighbours of ``key1``: ``len(closer_than(key1, key2)) + 1``."""
+        return len(self.closer_than(key1, key2)) + 1
+
+    def most_similar_to_given(self, key1: str, keys_list: Iterable[str]) -> str:
+        """The key of ``keys_list`` most similar (cosine) to ``key1``; the first on a tie."""
+        if not isinstance(key1, str):
+            raise TypeError(f"key1 must be a key (str), got {type(key1).__name__}: {key1!r}")
+        keys = self._terms(keys_list, "keys_list")
+        if not keys:
+            raise ValueError("most_similar_to_given needs at least one key in keys_list")
+        rows, _ = self._query_units([key1, *keys])
+        return keys[int(np.argmax(rows[1:] @ rows[0]))]
+
+    def relative_cosine_similarity(self, key1: str, key2: str, topn: int = 10) -> float:
+        """Relative cosine similarity (Leeuwenberg et al. 2016, eq. 1): ``similarity(key1,
+        key2)`` divided by the sum of the similarities of ``key1``'s ``topn`` nearest keys
+        (an exact search). Above ``1 / topn`` (0.1 for 10), ``key2`` is closer to ``key1``
+        than an average top-``topn`` neighbour, a sign of synonymy in the paper."""
+        if topn is None:
+            raise ValueError("relative_cosine_similarity needs an int topn, got None")
+        neighbours = self.most_similar(key1, topn=topn, index="exact")
+        if not neighbours:
+            raise ValueError(f"relative_cosine_similarity: {key1!r} has no neighbour to compare with")
+        total = sum(score for _, score in neighbours)
+        if total == 0:
+            raise ValueError(f"relative_cosine_similarity: the similarities of {key1!r}'s {topn} nearest keys sum to 0")
+        return self.similarity(key1, key2) / total
+
+    def rank_by_centrality(self, words: Iterable[str], use_norm: bool = True) -> list[tuple[float, str]]:
+        """``(score, key)`` pairs, the key closest to the centroid of ``words`` first: the
+        score is the dot product with the unit-length mean of the keys' vectors (unit vectors
+        with ``use_norm``, as gensim; a cosine then). Unlike gensim, an unknown key raises a
+        ``KeyError`` (gensim drops it with a warning) and equal scores keep the order of
+        ``words`` (gensim orders ties by key, descending)."""
+        words = self._terms(words, "words")
+        if not words:
+            raise ValueError("rank_by_centrality needs at least one key")
+        rows, _ = self._rows(words, norm=use_norm)
+        scores = rows @ _normalized(rows.astype(np.float32).mean(axis=0))
+        order = np.argsort(-scores, kind="stable")
+        return [(float(scores[i]), words[i]) for i in order]
+
+    def wmdistance(self, document1: Sequence[str], document2: Sequence[str], norm: bool = True) -> float:
+        """Word Mover's Distance (Kusner et al. 2015) between two documents (lists of keys),
+        as gensim computes it; needs POT (``pip install 'wordvec[wmd]'``). See
+        :func:`wordvec.vectors.wmd.wmdistance`."""
+        from wordvec.vectors.wmd import wmdistance
+
+        return wmdistance(self, document1, document2, norm=norm)
+
+    # ------------------------------------------------------------------ adding vectors
+    def add_vectors(self, keys: str | Iterable[str], vectors: np.ndarray, replace: bool = False) -> None:
+        """Append new keys with their vectors; existing keys keep their vectors unless ``replace``.
+
+        ``keys``: one key with a vector of shape ``(vector_size,)``, or a list of keys with one
+        row each. New keys go to the end in the order given (with count 0 when the vectors have
+        counts); the matrix is copied to grow. Replaced rows are written in place when the
+        matrix is writable (arrays sharing it see the change, as in gensim), after a copy when
+        it is not (a memory map). Cached norms and unit vectors are renewed, and an attached
+        approximate index is detached (it was built for the old vectors and would answer with
+        them): build a new one with :meth:`build_index`. Unlike gensim, a key given twice is
+        refused (gensim corrupts its index) and keys are strings only.
+        """
+        if isinstance(keys, str):
+            keys = [keys]
+            vectors = self._new_rows(vectors, 1, f"the vector of {keys[0]!r}", single=True)
+        else:
+            keys = self._terms(keys, "keys")
+            vectors = self._new_rows(vectors, len(keys), "vectors", single=False)
+        seen: dict[str, int] = {}
+        for j, key in enumerate(keys):
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r} at positions {seen[key]} and {j} of keys")
+            seen[key] = j
+        old = [j for j, key in enumerate(keys) if key in self.key_to_index]
+        new = [j for j, key in enumerate(keys) if key not in self.key_to_index]
+        if not new and not (replace and old):
+            return
+        if replace and old:
+            self._replace_rows(np.array([self.key_to_index[keys[j]] for j in old], dtype=np.int64), vectors[old])
+        if new:
+            self._append_rows([keys[j] for j in new], vectors[new])
+        self._forget_cached()
+        self._index = None
+        self._index_checked = False
+
+    def _new_rows(self, vectors, n: int, name: str, single: bool) -> np.ndarray:
+        """``vectors`` as a float32 ``(n, vector_size)`` matrix (one vector when ``single``)."""
+        want = (self.vector_size,) if single else (n, self.vector_size)
+        try:
+            array = np.asarray(vectors, dtype=np.float32)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be numbers of shape {want}: {exc}") from None
+        if array.shape != want and not (n == 0 and array.size == 0):
+            raise ValueError(f"{name} must have shape {want}, got {array.shape}")
+        return np.ascontiguousarray(array.reshape(n, self.vector_size))
+
+    def _append_rows(self, keys: list[str], rows: np.ndarray) -> None:
+        """Add new ``keys`` (not in the vocabulary) with their vectors at the end."""
+        n = len(self.index_to_key)
+        grown = np.empty((n + len(keys), self.vector_size), dtype=np.float32)
+        grown[:n] = self.vectors
+        grown[n:] = rows
+        self.vectors = grown
+        self.index_to_key.extend(keys)
+        self.key_to_index.update(zip(keys, range(n, n + len(keys))))
+        if self.counts is not None:
+            self.counts = np.concatenate([self.counts, np.zeros(len(keys), dtype=np.int64)])
+
+    def _replace_rows(self, idx: np.ndarray, rows: np.ndarray) -> None:
+        """Overwrite the vectors of the keys at ``idx``."""
+        if not self.vectors.flags.writeable:
+            self.vectors = np.array(self.vectors, dtype=np.float32, order="C")
+        self.vectors[idx] = rows

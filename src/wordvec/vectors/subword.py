@@ -10,6 +10,13 @@ the end-of-sentence token ``</s>`` gets no n-grams.
 With ``jamo=True`` (FastText's Korean option, Park et al. 2018) the n-grams of every word, in the
 vocabulary or not, are taken from ``<decompose(word)>`` (:func:`wordvec.corpus.jamo.decompose`:
 each Hangul syllable as three jamo), as training took them; fastText itself has no such mode.
+
+Every query of :class:`~wordvec.vectors.keyed.KeyedVectors` takes out-of-vocabulary words too
+(``get_vector``, ``kv[["a", "b"]]``, ``most_similar``, ``n_similarity``, ``distances``,
+``closer_than``, ``rank_by_centrality``, ``get_mean_vector``, ``wmdistance``, ...), as gensim's
+``FastTextKeyedVectors`` does: they get the mean of their n-gram rows and, having no row in the
+vocabulary, exclude nothing from search results. ``add_vectors`` adds whole words (see
+:meth:`SubwordVectors.add_vectors`).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
-from wordvec.vectors.keyed import KeyedVectors
+from wordvec.vectors.keyed import KeyedVectors, _normalized
 from wordvec.vocab.subwords import oov_rows, subword_table
 
 __all__ = ["EOS", "SubwordVectors"]
@@ -81,9 +88,13 @@ class SubwordVectors(KeyedVectors):
         syllables; ``min_n``/``max_n`` then count jamo. The key is still the word as written.
 
     ``vectors`` (what the queries search) holds each vocabulary word's composed vector.
-    ``"w" in kv`` is vocabulary membership; ``kv[w]`` / :meth:`get_vector` also answer for
+    ``"w" in kv`` is vocabulary membership (unlike gensim's ``FastTextKeyedVectors``, where it
+    is always true once n-grams are on); ``kv[w]`` / :meth:`get_vector` also answer for
     out-of-vocabulary words that have at least one n-gram (see :meth:`has_vector`), and the
-    queries (``most_similar``, ``similarity``, ...) accept them too.
+    queries (``most_similar``, ``similarity``, ``distances``, ``wmdistance``, ...) accept them
+    too. A word with no n-gram at all (n-grams off, or ``</s>``) raises a ``KeyError`` where
+    gensim returns the zero vector; ``get_mean_vector`` and ``wmdistance`` skip it, as they
+    skip unknown keys.
     """
 
     def __init__(self, keys: Sequence[str], word_rows: np.ndarray, ngram_rows: np.ndarray, *,
@@ -150,11 +161,12 @@ class SubwordVectors(KeyedVectors):
         """True if ``word`` is in the vocabulary or has at least one n-gram."""
         return not self.is_oov(word) or self._ngram_indexes(word).size > 0
 
-    def get_vector(self, word: str) -> np.ndarray:
-        """The vector of ``word``: composed for vocabulary words, the mean of its n-gram rows
-        otherwise; a KeyError naming the word if it has neither."""
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        """The vector of ``word``: composed for vocabulary words (a read-only view), the mean of
+        its n-gram rows otherwise; unit length with ``norm=True``. A KeyError naming the word
+        if it has neither."""
         if not self.is_oov(word):
-            return self.vectors[self.key_to_index[word]]
+            return super().get_vector(word, norm=norm)
         rows = self._ngram_indexes(word)
         if rows.size == 0:
             raise KeyError(f"{word!r} is not in the vocabulary ({len(self)} keys) and has no "
@@ -163,24 +175,62 @@ class SubwordVectors(KeyedVectors):
         out = np.zeros(self.vector_size, dtype=np.float32)
         for r in rows:  # float32 accumulation in fastText's order (Vector::addRow)
             out += self.ngram_rows[r]
-        return out * np.float32(1.0 / rows.size)
+        out = out * np.float32(1.0 / rows.size)
+        return _normalized(out) if norm else out
 
-    def __getitem__(self, key: str) -> np.ndarray:
-        return self.get_vector(key)
+    def _has_vector(self, key: object) -> bool:
+        return isinstance(key, str) and self.has_vector(key)
 
-    def unit_vector(self, key: str) -> np.ndarray:
-        return self._query_units([key])[0][0]
-
-    def _query_units(self, words: list[str]) -> tuple[np.ndarray, list[int]]:
-        rows = np.empty((len(words), self.vector_size), dtype=np.float32)
+    def _rows(self, keys: list[str], norm: bool) -> tuple[np.ndarray, list[int]]:
+        rows = np.empty((len(keys), self.vector_size), dtype=np.float32)
         idx = []
-        for j, w in enumerate(words):
+        for j, w in enumerate(keys):
             i = self.key_to_index.get(w)
             if i is not None:
-                rows[j] = self.unit_vectors[i]
+                rows[j] = (self.unit_vectors if norm else self.vectors)[i]
                 idx.append(i)
             else:
-                v = self.get_vector(w)
-                norm = np.linalg.norm(v)
-                rows[j] = v / norm if norm > 0 else v
+                rows[j] = self.get_vector(w, norm=norm)
         return rows, idx
+
+    # ------------------------------------------------------------------ adding words
+    def add_vectors(self, keys: str | Sequence[str], vectors: np.ndarray, replace: bool = False) -> None:
+        """Add (or with ``replace``, overwrite) whole vocabulary words: ``kv[word]`` is then the
+        vector given, n-grams included, and the n-gram rows are left untouched (they are shared
+        with every other word). The word's own input row (:attr:`word_rows`) is set so that
+        fastText's composition gives the vector back, ``(1 + k) * vector - sum(its k n-gram
+        rows)``, so saving and loading (or a fastText ``.bin``) keeps it, up to float32
+        rounding. A word new to the vocabulary stops being out-of-vocabulary: its n-gram vector
+        is no longer used. Otherwise as :meth:`KeyedVectors.add_vectors`; gensim's
+        ``FastTextKeyedVectors`` appends the vectors without updating its word rows, which its
+        next ``adjust_vectors`` overwrites.
+        """
+        super().add_vectors(keys, vectors, replace=replace)
+
+    def _own_rows(self, keys: list[str], rows: np.ndarray) -> np.ndarray:
+        """Word rows whose composition with the words' n-gram rows gives back ``rows``."""
+        own = np.empty_like(rows)
+        for j, key in enumerate(keys):
+            ids = self._ngram_indexes(key)
+            if ids.size:
+                ngrams = self.ngram_rows[ids].sum(axis=0, dtype=np.float64)
+                own[j] = (ids.size + 1) * rows[j].astype(np.float64) - ngrams
+            else:
+                own[j] = rows[j]
+        return own
+
+    def _append_rows(self, keys: list[str], rows: np.ndarray) -> None:
+        own = self._own_rows(keys, rows)
+        n = self.word_rows.shape[0]
+        grown = np.empty((n + len(keys), self.vector_size), dtype=np.float32)
+        grown[:n] = self.word_rows
+        grown[n:] = own
+        super()._append_rows(keys, rows)
+        self.word_rows = grown
+
+    def _replace_rows(self, idx: np.ndarray, rows: np.ndarray) -> None:
+        own = self._own_rows([self.index_to_key[i] for i in idx], rows)
+        if not self.word_rows.flags.writeable:
+            self.word_rows = np.array(self.word_rows, dtype=np.float32, order="C")
+        self.word_rows[idx] = own
+        super()._replace_rows(idx, rows)

@@ -6,6 +6,7 @@ intra-word apostrophes kept (``don't``, ``o'er``), the convention of the bundled
 ``[ko]`` extra); it is imported only when chosen. A tokenizer that also has
 ``tokenize_many(lines)`` is a *batch* tokenizer: file corpora tokenize through it in batches
 and cache the tokens on disk (:class:`wordvec.corpus.cache.CachedCorpus`).
+:class:`PhraseTokenizer` wraps any of them and joins learned phrases (``new_york``) in its tokens.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Callable
 
 from wordvec.config import TOKENIZER_NAMES
 
-__all__ = ["Tokenizer", "RegexTokenizer", "WhitespaceTokenizer", "TOKENIZER_NAMES", "get_tokenizer",
-           "is_batch_tokenizer", "describe_tokenizer"]
+__all__ = ["Tokenizer", "RegexTokenizer", "WhitespaceTokenizer", "PhraseTokenizer", "TOKENIZER_NAMES",
+           "get_tokenizer", "is_batch_tokenizer", "describe_tokenizer"]
 
 Tokenizer = Callable[[str], list]
 
@@ -70,6 +71,51 @@ class WhitespaceTokenizer:
 
     def describe(self) -> dict:
         return {"name": self.name, "lowercase": self.lowercase}
+
+
+class PhraseTokenizer:
+    """The tokens of ``base`` with learned phrases joined: ``"I love New York"`` ->
+    ``["i", "love", "new_york"]`` (a tokenizer stage for :class:`wordvec.corpus.phrases.FrozenPhrases`).
+
+    ``base`` is a tokenizer or its name (``"regex"``, ``"whitespace"``, ``"korean"``; None: the
+    default); ``phrases`` anything with ``apply(tokens)`` and ``digest`` (a
+    :class:`~wordvec.corpus.phrases.FrozenPhrases`, or fitted
+    :class:`~wordvec.corpus.phrases.Phrases` through ``freeze()``). When ``base`` is a batch
+    tokenizer (the Korean morpheme tokenizer), this one is too: ``tokenize_many`` runs the base's
+    batches and joins phrases in each, and the tokens are cached on disk as the base's would be.
+    :meth:`describe` holds the base's settings and the phrases' digest, so a token cache made with
+    other phrases (or none) is never read for these.
+    """
+
+    name = "phrases"
+
+    def __init__(self, base: str | Tokenizer | None, phrases):
+        if callable(getattr(phrases, "freeze", None)) and not isinstance(getattr(phrases, "digest", None), str):
+            phrases = phrases.freeze()  # fitted Phrases
+        if not callable(getattr(phrases, "apply", None)) or not isinstance(getattr(phrases, "digest", None), str):
+            raise TypeError(f"phrases must be learned phrases (FrozenPhrases), got {type(phrases).__name__}")
+        self.base = get_tokenizer(base)
+        self.phrases = phrases
+        if is_batch_tokenizer(self.base):
+            self.tokenize_many = self._tokenize_many
+
+    def __call__(self, text: str) -> list[str]:
+        return self.phrases.apply(self.base(text))
+
+    def _tokenize_many(self, lines):
+        """The base's ``tokenize_many(lines)`` with the phrases joined in each line's tokens."""
+        apply = self.phrases.apply
+        for tokens in self.base.tokenize_many(lines):
+            yield apply(tokens)
+
+    def __repr__(self) -> str:
+        return f"PhraseTokenizer({self.base!r}, {self.phrases!r})"
+
+    def describe(self) -> dict:
+        describe = getattr(self.base, "describe", None)
+        base = describe() if callable(describe) else {"name": getattr(self.base, "__qualname__",
+                                                                       type(self.base).__qualname__)}
+        return {"name": self.name, "base": base, "phrases": self.phrases.digest}
 
 
 def _korean() -> Tokenizer:

@@ -136,6 +136,9 @@ def train(
              "(faster).")] = D["shared_negatives"],
     tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
     encoding: EncodingOption = "utf-8",
+    phrases: Annotated[Path | None, typer.Option(
+        "--phrases", metavar="DIR", help="Join the phrases saved in DIR by 'wordvec phrases' (new_york) in the "
+                                         "tokens before training.", show_default=False)] = None,
     min_n: Annotated[int, typer.Option(min=1, help="fasttext: shortest character n-gram.")] = F["min_n"],
     max_n: Annotated[int, typer.Option(
         min=0, help="fasttext: longest character n-gram (0 turns subwords off).")] = F["max_n"],
@@ -171,11 +174,24 @@ def train(
     ] = P["eig"],
     svd: Annotated[SVDSolver, typer.Option(help="ppmi-svd: randomized SVD, or exact ARPACK (needs scipy).")
     ] = _DEFAULT_SVD,
+    init: Annotated[Path | None, typer.Option(
+        "--init", help="Continue training the word2vec or fasttext model saved in this directory (by "
+                       "'wordvec train -o DIR') on CORPUS, keeping what it learned; options typed override "
+                       "its settings.", show_default=False)] = None,
+    update_vocab: Annotated[bool, typer.Option(
+        "--update-vocab/--keep-vocab",
+        help="With --init: add the words of CORPUS seen --min-count times to the vocabulary (gensim's "
+             "build_vocab(update=True)), or keep the vocabulary and skip unknown words (gensim's train()).")
+    ] = False,
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
     model, format = model.value, format_name(format)
+    if init is not None:
+        model = _init_model(ctx, init, model)
+    elif update_vocab:
+        fail("--update-vocab applies with --init DIR (continued training of a saved model)")
     if jamo and model != "fasttext":
         fail("--jamo applies to --model fasttext only (n-grams over jamo)")
     if format == "fasttext-bin" and model != "fasttext":
@@ -192,8 +208,21 @@ def train(
         refuse_existing(output, force=force)
         from wordvec.models import fit_model
 
-        fitted = fit_model(model, corpus[0] if len(corpus) == 1 else list(corpus), **params,
-                           tokenizer=tokenizer.value, encoding=encoding, progress=not quiet)
+        tok = tokenizer.value
+        if phrases is not None:  # the tokenizer's tokens with the saved phrases joined
+            from wordvec.cli.phrases import phrase_tokenizer
+
+            if any(Path(c).suffix == ".npz" for c in corpus):
+                fail("--phrases applies to text corpora; a co-occurrence matrix (.npz) was counted without them")
+            if init is None:
+                tok = phrase_tokenizer(tok, phrases)
+        if init is not None:
+            fitted = _continue(ctx, model, init, corpus[0] if len(corpus) == 1 else list(corpus), params,
+                               update_vocab=update_vocab, tokenizer=tokenizer.value, phrases=phrases,
+                               encoding=encoding, quiet=quiet)
+        else:
+            fitted = fit_model(model, corpus[0] if len(corpus) == 1 else list(corpus), **params,
+                               tokenizer=tok, encoding=encoding, progress=not quiet)
         _save(fitted, output, format)
         typer.echo(f"{fitted.summary()} Saved as {format} "
                    f"to {os.fspath(output)}.")
@@ -230,6 +259,40 @@ def _check_output(output: Path, format: str, *, jamo: bool = False) -> None:
     except OSError as exc:
         hint = " (or --format native)" if isinstance(exc, IsADirectoryError) else ""
         fail(f"{exc}{hint}")
+
+
+def _typed(ctx: typer.Context, option: str) -> bool:
+    return getattr(ctx.get_parameter_source(option), "name", "DEFAULT") not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _init_model(ctx: typer.Context, init: Path, asked: str) -> str:
+    """The model saved in ``--init DIR`` (checked to be trainable further); a typed --model must match."""
+    from wordvec.models.base import trainable_model_name
+
+    with user_errors():
+        name = trainable_model_name(init)
+    if _typed(ctx, "model") and asked != name:
+        fail(f"--model {asked} does not match the {name} model in {os.fspath(init)}, which --init continues")
+    return name
+
+
+def _continue(ctx: typer.Context, model: str, init: Path, corpus, params: dict, *, update_vocab: bool,
+              tokenizer: str, phrases: Path | None, encoding: str, quiet: bool):
+    """Load the model in ``init`` (typed options override its settings) and train it further on ``corpus``.
+
+    With ``phrases``, the saved phrases are joined on top of the tokenizer (the typed one, else the
+    saved model's own)."""
+    from wordvec.models import get_estimator
+
+    if _typed(ctx, "tokenizer"):  # else the saved model's own tokenizer
+        params = {**params, "tokenizer": tokenizer}
+    fitted = get_estimator(model).load(init, **params, progress=not quiet)
+    if phrases is not None:
+        from wordvec.cli.phrases import phrase_tokenizer
+
+        base = fitted.tokenizer if isinstance(fitted.tokenizer, str) else tokenizer
+        fitted.set_params(tokenizer=phrase_tokenizer(base, phrases))
+    return fitted.partial_fit(corpus, update_vocab=update_vocab, encoding=encoding)
 
 
 def _save(fitted, output: Path, format: str) -> None:

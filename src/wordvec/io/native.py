@@ -19,6 +19,16 @@ rebuilds the ``SubwordVectors`` from them. Jamo directories are written as ``for
 so a wordvec that predates the option refuses them instead of building syllable n-grams; every
 other directory is still written as version 1.
 
+A trained Word2Vec or FastText model saved with ``model.save`` also holds what continued
+training needs (``Word2Vec.load`` / ``FastText.load`` read it back): ``output.npy``, the output
+layer (``syn1neg``, one row per word, or hierarchical softmax's ``syn1``, one row per inner node
+of the Huffman tree, which is rebuilt from the counts), with ``"has_output": true``,
+``"output_rows"`` and ``"output"`` (``"negative"`` or ``"hierarchical"``) in ``config.json``;
+the counts are ``vocab.tsv``'s and the settings are the model's ``extra``. Readers that predate
+it ignore the file and load the vectors as before, so the format version does not change.
+A word2vec, GloVe or ``.vec`` text file holds the vectors alone: no output layer, no counts, no
+settings, so it can be queried but not trained further.
+
 ``extra`` is a JSON object the caller may store alongside (e.g. the model configuration);
 :func:`read_native_config` returns it without touching the matrix. The layout is DESIGN.md §8:
 plain ``.npy`` (NumPy's documented, pickle-free array format, readable with ``mmap_mode``)
@@ -44,7 +54,7 @@ from wordvec.io._text import first_nonfinite_row, nonfinite_hint
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.vectors.subword import SubwordVectors
 
-__all__ = ["FORMAT_VERSION", "MAX_NGRAM_LENGTH", "save_native", "load_native", "read_native_config"]
+__all__ = ["FORMAT_VERSION", "MAX_NGRAM_LENGTH", "save_native", "load_native", "read_native_config", "load_output"]
 
 FORMAT_VERSION = 2  # the newest version read; 2 = subword vectors with jamo n-grams
 KIND = "keyed_vectors"
@@ -52,6 +62,8 @@ SUBWORD_KIND = "subword_vectors"
 WORD_ROWS_FILE = "word_rows.npy"
 NGRAMS_FILE = "ngrams.npy"
 VECTORS_FILE = "vectors.npy"
+OUTPUT_FILE = "output.npy"
+OUTPUT_KINDS = ("negative", "hierarchical")
 VOCAB_FILE = "vocab.tsv"
 CONFIG_FILE = "config.json"
 
@@ -94,11 +106,17 @@ def save_native(
     kv: KeyedVectors,
     path: str | os.PathLike[str],
     extra: Mapping[str, Any] | None = None,
+    *,
+    output: np.ndarray | None = None,
+    output_kind: str = "negative",
 ) -> None:
     """Save ``kv`` as a native vectors directory at ``path``, atomically.
 
     ``extra`` is stored verbatim under ``"extra"`` in ``config.json`` and must be
-    JSON-serialisable. An existing native directory at ``path`` is replaced; any other
+    JSON-serialisable. ``output``: a trained model's output layer, saved as ``output.npy`` for
+    continued training; ``output_kind`` says which (``"negative"``: ``syn1neg``, one row per
+    key; ``"hierarchical"``: ``syn1``, one row per inner node of the Huffman tree, at least one).
+    An existing native directory at ``path`` is replaced; any other
     existing directory or file is left alone and reported (``FileExistsError``), so a
     mistyped path never deletes unrelated data.
     """
@@ -121,6 +139,14 @@ def save_native(
     }
     if subword:
         config.update(min_n=kv.min_n, max_n=kv.max_n, bucket=kv.bucket, jamo=kv.jamo)
+    if output is not None:
+        output = np.asarray(output)
+        if output_kind not in OUTPUT_KINDS:
+            raise ValueError(f"output_kind must be one of {OUTPUT_KINDS}, got {output_kind!r}")
+        if output.ndim != 2 or output.shape != (_output_rows(output_kind, len(keys)), vectors.shape[1]):
+            raise ValueError(f"an output layer of shape {output.shape} does not match {len(keys)} keys of "
+                             f"{vectors.shape[1]} dimensions ({output_kind})")
+        config.update(has_output=True, output=output_kind, output_rows=int(output.shape[0]))
     try:
         config_text = json.dumps(config, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     except (TypeError, ValueError) as exc:
@@ -135,8 +161,48 @@ def save_native(
             for name, array in ((WORD_ROWS_FILE, kv.word_rows), (NGRAMS_FILE, kv.ngram_rows)):
                 with open(tmp / name, "wb") as f:
                     np.save(f, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+        if output is not None:
+            with open(tmp / OUTPUT_FILE, "wb") as f:
+                np.save(f, np.ascontiguousarray(output, dtype=np.float32), allow_pickle=False)
         (tmp / VOCAB_FILE).write_bytes(vocab_bytes)
         (tmp / CONFIG_FILE).write_text(config_text, encoding="utf-8")
+
+
+def _output_rows(kind: str, n_keys: int) -> int:
+    """Rows of an output layer: one per word (negative sampling) or per inner node (at least one)."""
+    return n_keys if kind == "negative" else max(n_keys - 1, 1)
+
+
+def load_output(path: str | os.PathLike[str], *, mmap: bool = False) -> tuple[str, np.ndarray] | None:
+    """``(kind, matrix)``: the output layer a trained model saved in the native directory ``path``
+    (see :func:`save_native`'s ``output``), or None if it holds vectors alone.
+
+    ``mmap=False`` (default) reads it into writable memory, as continued training needs. A
+    missing, truncated or damaged ``output.npy``, a shape that does not match the vocabulary,
+    or NaN or infinity in it, is a :class:`FormatError` naming the file.
+    """
+    path = Path(path)
+    config = read_native_config(path)
+    config_path = path / CONFIG_FILE
+    has = config.get("has_output", False)
+    if not isinstance(has, bool):
+        raise _config_error(config_path, "has_output", f"invalid 'has_output': {has!r} (expected true or false)")
+    if not has:
+        return None
+    kind = config.get("output")
+    if kind not in OUTPUT_KINDS:
+        raise _config_error(config_path, "output", f"invalid 'output': {kind!r} (expected one of {OUTPUT_KINDS})")
+    rows = config.get("output_rows")
+    expected = _output_rows(kind, config["count"])
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows != expected:
+        raise _config_error(config_path, "output_rows", f"'output_rows' is {rows!r}; {config['count']} keys with "
+                                                        f"{kind} output need {expected}")
+    matrix, at = _load_matrix(path / OUTPUT_FILE, (rows, config["vector_size"]), mmap)
+    row = _first_nonfinite(matrix)
+    if row is not None:
+        raise FormatError(path / OUTPUT_FILE, f"row {row} of the output layer holds NaN or infinity: the "
+                                              f"model cannot be trained further", offset=at(row))
+    return kind, matrix
 
 
 def check_native_target(path: str | os.PathLike[str]) -> None:

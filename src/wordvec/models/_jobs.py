@@ -5,7 +5,8 @@ sentences ``s0:s1`` (``JobKernel``). ``make_word2vec_job`` and ``make_fasttext_j
 kernel for the configuration (architecture x loss, shared negatives) and build what it needs
 besides the corpus: the output matrix — ``syn1neg`` with one row per word for negative
 sampling, ``syn1`` with one row per inner node of the Huffman tree for hierarchical softmax
-(word2vec.c's InitNet) — the noise table or the tree, and for FastText the subword table.
+(word2vec.c's InitNet), or the one a trained model carries into continued training — the noise
+table or the tree, and for FastText the subword table.
 
 ``check_memory`` refuses, before they are allocated, arrays that the machine cannot hold: every
 estimator calls it where the vocabulary size and the dimensions are known.
@@ -24,7 +25,7 @@ from wordvec.vocab.sampling import THRESHOLD_ONE
 from wordvec.vocab.subwords import subword_table
 
 __all__ = ["KernelJob", "make_word2vec_job", "make_fasttext_job", "word2vec_memory", "check_memory",
-           "available_memory"]
+           "available_memory", "output_rows"]
 
 _GIB = 1 << 30
 
@@ -65,8 +66,7 @@ def word2vec_memory(cfg: Word2VecConfig, vocab_size: int, input_rows: int | None
     """Bytes of a Word2Vec/FastText run's float32 matrices: the input (``input_rows``, default one row
     per word) and the output layer (one row per word, or per inner Huffman node)."""
     input_rows = vocab_size if input_rows is None else input_rows
-    output_rows = vocab_size if cfg.loss == "negative" else max(vocab_size - 1, 1)
-    return 4 * cfg.vector_size * (input_rows + output_rows)
+    return 4 * cfg.vector_size * (input_rows + output_rows(cfg, vocab_size))
 
 
 class KernelJob:
@@ -87,20 +87,35 @@ class KernelJob:
         return self.fn(*self.before, self.tokens, self.offsets[s0:s1 + 1], *self.after, alpha0, alpha1, rng)
 
 
-def _output_layer(cfg: Word2VecConfig, vocab: Vocab, keep: np.ndarray) -> tuple[np.ndarray, tuple, tuple, float]:
+def output_rows(cfg: Word2VecConfig, vocab_size: int) -> int:
+    """Rows of the output matrix: one per word (negative sampling) or per inner Huffman node (at least one)."""
+    return vocab_size if cfg.loss == "negative" else max(vocab_size - 1, 1)
+
+
+def _output_layer(cfg: Word2VecConfig, vocab: Vocab, keep: np.ndarray,
+                  output: np.ndarray | None = None) -> tuple[np.ndarray, tuple, tuple, float]:
     """(output matrix, the loss's tables, the loss's arguments after ``window``, the loss per example
     at the start) for ``cfg.loss``.
 
     The output layer starts at zero (word2vec.c's InitNet), so every logistic step starts at
     log 2: negative sampling at (1 + negative) * log 2 per example, hierarchical softmax at
     log 2 per node of the target's code, averaged here over the tokens subsampling keeps.
+    ``output``: a trained output layer to go on training instead (continued training); the start
+    loss stays the untrained one, a ceiling for the divergence check. The Huffman tree is built
+    from the counts in any order (a grown vocabulary is not sorted; on sorted counts the tree is
+    word2vec.c's).
     """
+    shape = (output_rows(cfg, len(vocab)), cfg.vector_size)
+    if output is not None and (output.shape != shape or output.dtype != np.float32
+                               or not output.flags.c_contiguous or not output.flags.writeable):
+        raise ValueError(f"the output layer must be a writable C-contiguous float32 {shape} matrix, "
+                         f"got {output.dtype} {output.shape}")
     if cfg.loss == "negative":
-        syn1neg = np.zeros((len(vocab), cfg.vector_size), dtype=np.float32)
+        syn1neg = np.zeros(shape, dtype=np.float32) if output is None else output
         return (syn1neg, (negative_table(vocab.counts, cfg.ns_exponent),), (cfg.negative,),
                 (1 + cfg.negative) * math.log(2))
-    tree = build_huffman(vocab.counts)
-    syn1 = np.zeros((max(len(vocab) - 1, 1), cfg.vector_size), dtype=np.float32)
+    tree = build_huffman(vocab.counts, sort=True)
+    syn1 = np.zeros(shape, dtype=np.float32) if output is None else output
     kept = vocab.counts * np.minimum(keep / THRESHOLD_ONE, 1.0)
     lengths = np.diff(tree.offsets)
     start = math.log(2) * float(kept @ lengths / kept.sum()) if kept.sum() > 0 else None
@@ -108,11 +123,12 @@ def _output_layer(cfg: Word2VecConfig, vocab: Vocab, keep: np.ndarray) -> tuple[
 
 
 def make_word2vec_job(cfg: Word2VecConfig, vocab: Vocab, syn0: np.ndarray, tokens: np.ndarray,
-                      offsets: np.ndarray, keep: np.ndarray) -> KernelJob:
-    """The job for a Word2Vec run: a skipgram.py or cbow.py kernel on ``syn0`` and a new output matrix."""
+                      offsets: np.ndarray, keep: np.ndarray, output: np.ndarray | None = None) -> KernelJob:
+    """The job for a Word2Vec run: a skipgram.py or cbow.py kernel on ``syn0`` and a new output matrix
+    (or ``output``, a trained one)."""
     from wordvec._kernels import cbow, skipgram
 
-    syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep)
+    syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep, output)
     negative = cfg.loss == "negative"
     if cfg.architecture == "skipgram":
         if negative:
@@ -127,9 +143,9 @@ def make_word2vec_job(cfg: Word2VecConfig, vocab: Vocab, syn0: np.ndarray, token
 
 
 def make_fasttext_job(cfg: FastTextConfig, vocab: Vocab, syn0: np.ndarray, tokens: np.ndarray,
-                      offsets: np.ndarray, keep: np.ndarray) -> KernelJob:
+                      offsets: np.ndarray, keep: np.ndarray, output: np.ndarray | None = None) -> KernelJob:
     """The job for a FastText run: a subword.py kernel on ``syn0`` (word rows, then ``bucket`` n-gram
-    rows), the vocabulary's subword table and a new output matrix."""
+    rows), the vocabulary's subword table and a new output matrix (or ``output``, a trained one)."""
     from wordvec._kernels import subword
 
     words = vocab.index_to_key
@@ -138,7 +154,7 @@ def make_fasttext_job(cfg: FastTextConfig, vocab: Vocab, syn0: np.ndarray, token
 
         words = [decompose(w) for w in words]
     sub = subword_table(words, cfg.min_n, cfg.max_n, cfg.bucket)
-    syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep)
+    syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep, output)
     if cfg.loss == "negative":
         if cfg.architecture == "skipgram":
             fn = subword.subword_skipgram_ns_batched if cfg.shared_negatives else subword.subword_skipgram_ns

@@ -19,7 +19,10 @@ from wordvec.corpus.tokenizers import describe_tokenizer
 from wordvec.exceptions import NotFittedError
 from wordvec.vectors.keyed import KeyedVectors
 
-__all__ = ["Estimator", "CooccurrenceEstimator"]
+__all__ = ["Estimator", "CooccurrenceEstimator", "trainable_model_name"]
+
+#: The models whose saved directory can be trained further (``partial_fit``, ``wordvec train --init``).
+TRAINABLE_MODELS = ("word2vec", "fasttext")
 
 
 class Estimator:
@@ -91,16 +94,49 @@ class Estimator:
             self._wv = self._build_vectors()
         return self._wv
 
+    def set_params(self, **params):
+        """Set parameters by name (scikit-learn's ``set_params``); returns ``self``.
+
+        An unknown name is a ValueError naming the known ones. Values are validated when they are
+        used (``fit``, ``partial_fit``), as ``__init__``'s are.
+        """
+        known = self._param_names()
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise ValueError(f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for "
+                             f"{type(self).__name__}; known: {', '.join(sorted(known))}")
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def _param_names(self) -> set[str]:
+        """The names ``__init__`` takes, along the class hierarchy (a subclass passes ``**kwargs`` on)."""
+        import inspect
+
+        names = {f.name for f in dataclasses.fields(self.config_class)}
+        for klass in type(self).__mro__:
+            if "__init__" in vars(klass) and klass is not object:
+                names |= {name for name, p in inspect.signature(klass.__init__).parameters.items()
+                          if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+        return names
+
     def save(self, path: str | os.PathLike) -> None:
         """Save the trained vectors and this model's settings in the native directory format.
 
+        Word2Vec and FastText also save their output layer, so that ``load`` can train them further.
         Callbacks may call it between epochs (:class:`~wordvec.train.Checkpoint`): it saves the
         vectors as they are then, with what is known of the run so far.
         """
         from wordvec.io import save_native
 
         self._check_fitted()
-        save_native(self._build_vectors(), path, extra=self._saved_settings())
+        output = self._saved_output()
+        more = {} if output is None else {"output_kind": output[0], "output": output[1]}
+        save_native(self._build_vectors(), path, extra=self._saved_settings(), **more)
+
+    def _saved_output(self) -> tuple[str, Any] | None:
+        """``(kind, matrix)`` of the output layer ``save`` keeps for continued training, or None."""
+        return None
 
     def _saved_settings(self) -> dict[str, Any]:
         """What ``save`` stores next to the vectors (``wordvec info`` shows it)."""
@@ -184,6 +220,53 @@ class CooccurrenceEstimator(Estimator):
 
     def _summary_detail(self) -> str:
         raise NotImplementedError
+
+
+def trainable_model_name(path: str | os.PathLike) -> str:
+    """The model (``"word2vec"`` or ``"fasttext"``) saved in the native directory ``path``, checked to
+    hold what continued training needs; else a one-line error that says what is missing.
+
+    Continued training needs the output layer (negative sampling's ``syn1neg`` or hierarchical
+    softmax's ``syn1``), the word counts (the noise distribution, subsampling and the Huffman tree
+    are built from them) and the training settings. A native directory written by ``model.save``
+    holds all three. A word2vec text or binary file, a GloVe file or a fastText ``.vec`` holds the
+    vectors alone (and at most a count per word), so it is refused with a ValueError, as are
+    vectors saved without their model (``wordvec.save(kv, ...)``), GloVe and PPMI+SVD models
+    (fitted to a co-occurrence matrix, not trained by passes over text) and directories written
+    before the output layer was saved. A damaged directory is a :class:`~wordvec.exceptions.FormatError`.
+    """
+    from pathlib import Path
+
+    from wordvec.io import detect_format, read_native_config
+
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{os.fspath(path)}: no such file or directory")
+    fmt = detect_format(p)
+    if fmt == "fasttext-bin":
+        raise ValueError(f"{os.fspath(path)}: continuing from a fastText .bin model is not supported; "
+                         f"continued training starts from a wordvec model directory saved by model.save "
+                         f"(or wordvec train -o DIR)")
+    if fmt != "native":
+        raise ValueError(f"{os.fspath(path)}: a {fmt} file holds only the word vectors: no output layer "
+                         f"(syn1neg/syn1), no word counts and no training settings, which continued training "
+                         f"needs; train a model saved as a native directory (wordvec train -o DIR)")
+    config = read_native_config(p)
+    extra = config.get("extra")
+    cfg = extra.get("config") if isinstance(extra, dict) else None
+    name = cfg.get("model") if isinstance(cfg, dict) else None
+    if name is None:
+        raise ValueError(f"{os.fspath(path)}: holds vectors saved without their model (no training settings, "
+                         f"no output layer), which cannot be trained further; save the model itself "
+                         f"(model.save or wordvec train -o DIR)")
+    if name not in TRAINABLE_MODELS:
+        raise ValueError(f"{os.fspath(path)}: a {name} model cannot be trained further; continued training "
+                         f"applies to {' and '.join(TRAINABLE_MODELS)} models")
+    if config.get("has_output") is not True:
+        raise ValueError(f"{os.fspath(path)}: this {name} model was saved without its output layer "
+                         f"(syn1neg/syn1; wordvec saves it since continued training exists), so it cannot "
+                         f"be trained further; train it again and save it with this version")
+    return name
 
 
 def format_rate(per_second: float) -> str:

@@ -12,8 +12,9 @@ from wordvec.vocab import Vocab
 __all__ = ["FastText"]
 
 
-def init_fasttext_input(n_rows: int, d: int, seed: int) -> np.ndarray:
-    """fastText's initialisation of the input matrix (words and n-gram buckets): uniform in [-1/d, 1/d)."""
+def init_fasttext_input(n_rows: int, d: int, seed) -> np.ndarray:
+    """fastText's initialisation of the input matrix (words and n-gram buckets): uniform in [-1/d, 1/d),
+    drawn from ``seed`` (an int, or a sequence of ints for a separate stream)."""
     rng = np.random.default_rng(seed)
     out = rng.random((n_rows, d), dtype=np.float32)
     out *= 2.0 / d
@@ -39,11 +40,18 @@ class FastText(Word2Vec):
     jamo mode); save them natively or export the vocabulary as ``.vec``.
 
     Defaults: :class:`wordvec.config.FastTextConfig` (learning rate 0.05, as Facebook fastText).
+
+    Continued training (:meth:`partial_fit`, :meth:`load`) works as Word2Vec's. The n-gram rows are
+    hashed, so a grown vocabulary keeps them all (as gensim does): a new word starts from its own new
+    row and n-gram rows that other words have already trained; ``min_n``, ``max_n``, ``bucket`` and
+    ``jamo`` cannot change. Words absent from the new corpus keep their own rows, but their vectors
+    move with the n-gram rows they share with words that are present.
     """
 
     config_class = FastTextConfig
     _repr_fields = ("vector_size", "architecture", "loss", "min_n", "max_n", "bucket")
     _repr_if_changed = ("jamo",)
+    _fixed_after_fit = ("vector_size", "loss", "min_n", "max_n", "bucket", "jamo")
 
     def __init__(self, vector_size: int = FastTextConfig.vector_size, *,
                  min_n: int = FastTextConfig.min_n, max_n: int = FastTextConfig.max_n,
@@ -71,8 +79,22 @@ class FastText(Word2Vec):
         buckets = cfg.bucket if cfg.max_n > 0 else 0
         return init_fasttext_input(len(vocab) + buckets, cfg.vector_size, cfg.seed)
 
-    def _make_kernel(self, cfg: FastTextConfig, vocab: Vocab, syn0, tokens, offsets, keep):
-        return make_fasttext_job(cfg, vocab, syn0, tokens, offsets, keep)
+    def _make_kernel(self, cfg: FastTextConfig, vocab: Vocab, syn0, tokens, offsets, keep, output=None):
+        return make_fasttext_job(cfg, vocab, syn0, tokens, offsets, keep, output)
+
+    def _new_rows(self, cfg: FastTextConfig, n_old: int, n_new: int) -> np.ndarray:
+        return init_fasttext_input(n_new, cfg.vector_size, [cfg.seed, n_old])
+
+    def _grow_input(self, cfg: FastTextConfig, syn0: np.ndarray, n_old: int, n: int) -> np.ndarray:
+        """Word rows, the new words' rows, then the n-gram rows unchanged (fastText's layout)."""
+        return np.concatenate([syn0[:n_old], self._new_rows(cfg, n_old, n - n_old), syn0[n_old:]])
+
+    def _input_from(self, kv) -> np.ndarray:
+        from wordvec.vectors.subword import SubwordVectors
+
+        if not isinstance(kv, SubwordVectors):  # trainable_model_name checked the model; this is damage
+            raise ValueError("a FastText model directory holds no n-gram rows")
+        return np.concatenate([kv.word_rows, kv.ngram_rows]).astype(np.float32, copy=False)
 
     def _build_vectors(self):
         from wordvec.vectors.subword import SubwordVectors

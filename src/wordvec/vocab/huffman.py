@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-__all__ = ["HuffmanTree", "build_huffman"]
+__all__ = ["HuffmanTree", "build_huffman", "matching_inner_nodes"]
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,75 @@ def _build(counts):
     return codes, points, offsets
 
 
-def build_huffman(counts: np.ndarray) -> HuffmanTree:
-    """Huffman codes for words whose counts are sorted in decreasing order."""
+def build_huffman(counts: np.ndarray, *, sort: bool = False) -> HuffmanTree:
+    """Huffman codes for words whose counts are sorted in decreasing order.
+
+    ``sort=True`` takes counts in any order (a vocabulary grown by continued training): the words
+    are ranked by a stable sort on decreasing count, the tree is built over that ranking and the
+    codes are given back in the words' own order. On counts already sorted the tree is the same.
+    """
     counts = np.ascontiguousarray(counts, dtype=np.int64)
     if counts.size == 0:
         raise ValueError("cannot build a Huffman tree over an empty vocabulary")
-    if counts.size > 1 and np.any(np.diff(counts) > 0):
+    unsorted = counts.size > 1 and bool(np.any(np.diff(counts) > 0))
+    if unsorted and not sort:
         raise ValueError("Huffman counts must be sorted in decreasing order")
     if counts.size == 1:
         # One word: word2vec.c would give it an empty code; give it one bit so training has a target.
         return HuffmanTree(np.zeros(1, np.uint8), np.zeros(1, np.int32), np.array([0, 1], np.int64))
-    codes, points, offsets = _build(counts)
-    return HuffmanTree(codes, points, offsets)
+    if not unsorted:
+        return HuffmanTree(*_build(counts))
+    rank = np.argsort(-counts, kind="stable")  # rank[r] = the word at rank r
+    codes, points, offsets = _build(counts[rank])
+    lengths = np.diff(offsets)
+    own = np.empty_like(lengths)
+    own[rank] = lengths  # the length of word w's code
+    new_offsets = np.zeros_like(offsets)
+    np.cumsum(own, out=new_offsets[1:])
+    # entry j of ranked word r moves to new_offsets[rank[r]] + (j - offsets[r])
+    starts = np.repeat(new_offsets[rank] - offsets[:-1], lengths) + np.arange(offsets[-1])
+    new_codes = np.empty_like(codes)
+    new_points = np.empty_like(points)
+    new_codes[starts] = codes
+    new_points[starts] = points
+    return HuffmanTree(new_codes, new_points, new_offsets)
+
+
+@numba.njit(cache=True)
+def _leaf_sets(points, offsets, n_inner):
+    # Each inner node's set of leaves as (number of leaves, sum of a 64-bit hash of each leaf):
+    # a node and the leaves below it are the words whose paths pass through it.
+    size = np.zeros(n_inner, dtype=np.int64)
+    key = np.zeros(n_inner, dtype=np.uint64)
+    for w in range(offsets.shape[0] - 1):
+        x = np.uint64(w) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)  # splitmix64
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        x = x ^ (x >> np.uint64(31))
+        for j in range(offsets[w], offsets[w + 1]):
+            size[points[j]] += 1
+            key[points[j]] += x
+    return size, key
+
+
+def matching_inner_nodes(old: HuffmanTree, new: HuffmanTree) -> tuple[np.ndarray, np.ndarray]:
+    """``(new_rows, old_rows)``: the inner nodes of ``new`` that split exactly the same words as an
+    inner node of ``old`` (words ``0..len(old)-1`` being the same words in both trees).
+
+    An inner node's row of the output matrix (``syn1``) is the classifier that sends its words left
+    or right; a node over the same words is the same classifier, so continued training keeps its
+    row. Nodes are compared by their set of leaves (its size and a sum of 64-bit hashes of the
+    words, exact but for a 2**-64 chance).
+    """
+    n_old, n_new = old.offsets.shape[0] - 1, new.offsets.shape[0] - 1
+    if n_old < 2 or n_new < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    size_old, key_old = _leaf_sets(old.points, old.offsets, n_old - 1)
+    size_new, key_new = _leaf_sets(new.points, new.offsets, n_new - 1)
+    at = {(int(k), int(s)): i for i, (k, s) in enumerate(zip(key_old.tolist(), size_old.tolist()))}
+    pairs = [(i, at[(k, s)]) for i, (k, s) in enumerate(zip(key_new.tolist(), size_new.tolist()))
+             if (k, s) in at]
+    if not pairs:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    new_rows, old_rows = np.array(pairs, dtype=np.int64).T
+    return new_rows, old_rows

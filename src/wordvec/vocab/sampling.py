@@ -11,27 +11,28 @@ __all__ = ["keep_probabilities", "keep_thresholds", "negative_table", "THRESHOLD
 THRESHOLD_ONE = 1 << 32
 
 
-def keep_probabilities(counts: np.ndarray, sample: float) -> np.ndarray:
+def keep_probabilities(counts: np.ndarray, sample: float, *, total: int | None = None) -> np.ndarray:
     """Probability of keeping each occurrence of a word, word2vec.c's formula.
 
     word2vec.c (TrainModelThread): ``ran = (sqrt(cn / (sample * train_words)) + 1) *
-    (sample * train_words) / cn``, where train_words is the number of tokens of kept words;
-    values above 1 mean "always keep". ``sample=0`` disables subsampling.
+    (sample * train_words) / cn``, where train_words is the number of tokens of kept words
+    (``total``; default ``counts.sum()``); values above 1 mean "always keep". ``sample=0``
+    disables subsampling.
     """
     counts = np.asarray(counts, dtype=np.float64)
     if sample < 0:
         raise ValueError(f"sample must be >= 0, got {sample}")
     if sample == 0 or counts.size == 0:
         return np.ones(counts.shape, dtype=np.float64)
-    threshold = sample * counts.sum()
+    threshold = sample * (counts.sum() if total is None else float(total))
     with np.errstate(divide="ignore"):
         p = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
     return np.minimum(p, 1.0)
 
 
-def keep_thresholds(counts: np.ndarray, sample: float) -> np.ndarray:
+def keep_thresholds(counts: np.ndarray, sample: float, *, total: int | None = None) -> np.ndarray:
     """``keep_probabilities`` scaled to 32-bit integer thresholds (int64; 2**32 means always)."""
-    p = keep_probabilities(counts, sample)
+    p = keep_probabilities(counts, sample, total=total)
     return np.round(p * THRESHOLD_ONE).astype(np.int64)
 
 

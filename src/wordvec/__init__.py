@@ -30,11 +30,14 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def load(path, format: str | None = None, limit: int | None = None):
-    """Load KeyedVectors from the native directory or a word2vec/GloVe file (format detected when None)."""
+def load(path, format: str | None = None, limit: int | None = None, *, dtype="float32",
+         unicode_errors: str = "strict", **options):
+    """Load KeyedVectors from a native directory, a word2vec/GloVe file or a fastText ``.bin``/``.ftz``
+    (format detected when None); ``dtype`` is float16, float32 or float64, ``unicode_errors`` a
+    ``bytes.decode`` error handler for the words. See :func:`wordvec.io.load` for ``options``."""
     from wordvec.io import load as _load
 
-    return _load(path, format=format, limit=limit)
+    return _load(path, format=format, limit=limit, dtype=dtype, unicode_errors=unicode_errors, **options)
 
 
 def save(kv, path, format: str = "native", **options) -> None:

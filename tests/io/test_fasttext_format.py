@@ -205,7 +205,7 @@ def test_corrupt_files(tmp_path, small_bin):
         (4, "<i", 13, "version 13"),
         (ARGS_AT + 7 * 4, "<i", 3, "supervised"),  # model = sup
         (ARGS_AT + 6 * 4, "<i", 9, "invalid model arguments"),  # loss
-        (DICT_AT + 8, "<i", 1, "supervised"),  # nlabels
+        (DICT_AT + 8, "<i", 1, "invalid dictionary sizes"),  # nlabels (labels after the words are legal)
         (DICT_AT + 20, "<q", 4, "pruned"),  # pruneidx_size
         (ENTRIES_AT + 2 + 8, "<b", 1, "label"),  # entry type
         (ENTRIES_AT + 2 + 9 + 3 + 9 + 4 + 9, "<?", True, "quantized"),  # quant_

@@ -39,9 +39,9 @@ from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
 
 __all__ = ["DECOMPRESS_ERRORS", "Duplicates", "KeyCollector", "RowBuffer", "Source", "attach_counts", "check_finite",
-           "check_keys", "check_limit", "check_line_end", "decode_word", "encode_keys", "first_nonfinite_row",
+           "check_dtype", "check_keys", "check_limit", "check_line_end", "decode_word", "encode_keys", "first_nonfinite_row",
            "format_vector", "is_compressed", "looks_numeric", "nonfinite_hint", "open_source", "parse_values", "read_vocab_file",
-           "write_text_rows", "write_vocab_file"]
+           "with_dtype", "write_text_rows", "write_vocab_file", "DTYPES"]
 
 Duplicates = Literal["warn", "error"]
 _WHITESPACE = " \t\n\r\v\f"
@@ -125,15 +125,16 @@ def looks_numeric(token: bytes) -> bool:
     return True
 
 
-def parse_values(fields: list[bytes], path, line: int, first_field: int) -> np.ndarray:
-    """Parse decimal fields to float32 via float64 (as gensim does); name the bad field.
+def parse_values(fields: list[bytes], path, line: int, first_field: int, dtype=np.float32) -> np.ndarray:
+    """Parse decimal fields to ``dtype`` (float32 by default) via float64, as gensim's
+    ``datatype(str)`` does; name the bad field.
 
-    Values beyond float32's range become infinity here (no warning); :func:`check_finite` then
+    Values beyond the dtype's range become infinity here (no warning); :func:`check_finite` then
     refuses them, unless the caller allows non-finite values.
     """
     try:
         with np.errstate(over="ignore", invalid="ignore"):
-            return np.array(fields, dtype=np.float64).astype(np.float32)
+            return np.array(fields, dtype=np.float64).astype(dtype, copy=False)
     except (ValueError, OverflowError):
         for j, field in enumerate(fields):
             try:
@@ -251,20 +252,20 @@ class RowBuffer:
 
     _BLOCK_BYTES = 1 << 24
 
-    def __init__(self, want: int, dim: int, trusted: bool):
-        self.want, self.dim = want, dim
+    def __init__(self, want: int, dim: int, trusted: bool, dtype=np.float32):
+        self.want, self.dim, self.dtype = want, dim, np.dtype(dtype)
         self._blocks: list[np.ndarray] = []
         self._fill = 0
         self.rows = 0
         if trusted:
-            self._blocks.append(np.empty((want, dim), dtype=np.float32))
+            self._blocks.append(np.empty((want, dim), dtype=self.dtype))
 
     def slot(self) -> np.ndarray:
         """The (writable) row for the next vector."""
         block = self._blocks[-1] if self._blocks else None
         if block is None or self._fill == block.shape[0]:
-            size = max(1, min(self.want - self.rows, self._BLOCK_BYTES // (4 * self.dim)))
-            block = np.empty((size, self.dim), dtype=np.float32)
+            size = max(1, min(self.want - self.rows, self._BLOCK_BYTES // (self.dtype.itemsize * self.dim)))
+            block = np.empty((size, self.dim), dtype=self.dtype)
             self._blocks.append(block)
             self._fill = 0
         self._fill += 1
@@ -273,7 +274,7 @@ class RowBuffer:
 
     def result(self) -> np.ndarray:
         if not self._blocks:
-            return np.empty((0, self.dim), dtype=np.float32)
+            return np.empty((0, self.dim), dtype=self.dtype)
         last = self._blocks[-1]
         if self._fill < last.shape[0]:
             self._blocks[-1] = last[: self._fill]
@@ -309,7 +310,9 @@ def check_finite(vectors: np.ndarray, path, where: Callable[[int], dict], *, tex
     bad = values[~np.isfinite(values)]
     kind = "NaN" if np.isnan(bad).any() else "infinity"
     if text and kind == "infinity":
-        kind = "infinity (or a number beyond float32's range, about 3.4e38)"
+        kind = f"infinity (or a number beyond {vectors.dtype.name}'s range, about {float(np.finfo(vectors.dtype).max):.3g})"
+    elif kind == "infinity" and vectors.dtype.itemsize < 4:
+        kind = f"infinity (or a value beyond {vectors.dtype.name}'s range, {float(np.finfo(vectors.dtype).max):.6g})"
     raise FormatError(
         path,
         f"the vector holds {kind} (value {int(np.flatnonzero(~np.isfinite(values))[0]) + 1} of {len(values)}); "
@@ -368,6 +371,36 @@ class KeyCollector:
                 UserWarning,
                 stacklevel=3,
             )
+
+
+#: The dtypes ``load(..., dtype=)`` takes (gensim's ``datatype``).
+DTYPES = ("float16", "float32", "float64")
+
+
+def check_dtype(dtype) -> np.dtype:
+    """``dtype`` as a NumPy dtype; a ValueError unless it is float16, float32 or float64."""
+    try:
+        value = np.dtype(dtype)
+    except TypeError:
+        value = None
+    if value is None or value.name not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+    return value
+
+
+def with_dtype(kv, dtype):
+    """``kv`` with its matrices (``vectors``, and a SubwordVectors' ``word_rows`` and
+    ``ngram_rows``) held as ``dtype``: float32 leaves ``kv`` as it is (a memory map stays one);
+    float16 or float64 makes in-memory copies. The keys, counts and queries are unchanged
+    (queries compute in float32 whatever the storage)."""
+    dtype = check_dtype(dtype)
+    if dtype == np.float32:
+        return kv
+    kv.vectors = np.ascontiguousarray(kv.vectors, dtype=dtype)
+    for name in ("word_rows", "ngram_rows"):
+        if hasattr(kv, name):
+            setattr(kv, name, np.ascontiguousarray(getattr(kv, name), dtype=dtype))
+    return kv
 
 
 def check_limit(limit: int | None) -> int | None:

@@ -39,7 +39,7 @@ import numpy as np
 
 from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
-from wordvec.io._text import (Duplicates, KeyCollector, RowBuffer, check_finite, check_keys, check_limit,
+from wordvec.io._text import (Duplicates, KeyCollector, RowBuffer, check_dtype, check_finite, check_keys, check_limit,
                               check_line_end, decode_word, encode_keys, is_compressed, looks_numeric, open_source,
                               parse_values, write_text_rows)
 from wordvec.vectors.keyed import KeyedVectors
@@ -65,8 +65,13 @@ def load_glove(
     unicode_errors: str = "strict",
     duplicates: Duplicates = "warn",
     allow_nonfinite: bool = False,
+    dtype: str | np.dtype | type = np.float32,
 ) -> KeyedVectors:
     """Read a GloVe text file (no header; dimension inferred from the first line).
+
+    ``dtype`` (gensim's ``datatype``): ``float16``, ``float32`` (default) or ``float64``; values
+    are parsed as float64 and cast to it once, as gensim does. ``unicode_errors`` is passed to
+    ``bytes.decode`` for the words.
 
     ``limit=N`` reads the first N lines. ``duplicates="warn"`` keeps the first occurrence of
     a repeated word and warns once; ``"error"`` raises. ``.gz`` / ``.bz2`` / ``.xz`` are
@@ -75,6 +80,7 @@ def load_glove(
     the line; see the module docstring for what counts as a truncated file.
     """
     limit = check_limit(limit)
+    dtype = check_dtype(dtype)
     collector = KeyCollector(path, duplicates, "line")
     rows: RowBuffer | None = None
     dim = 0
@@ -113,7 +119,7 @@ def load_glove(
                         "newline; if the file is complete, add one",
                         line=1,
                     )
-                rows = RowBuffer(sys.maxsize if limit is None else max(limit, 1), dim, trusted=False)
+                rows = RowBuffer(sys.maxsize if limit is None else max(limit, 1), dim, trusted=False, dtype=dtype)
                 if limit == 0:  # the first line was read only for the dimension
                     break
             parts = stripped.rsplit(None, dim)
@@ -135,7 +141,7 @@ def load_glove(
                 )
             if not ended:
                 check_line_end(raw, path, line_no)
-            values = parse_values(parts[1:], path, line_no, len(word_tokens) + 1)
+            values = parse_values(parts[1:], path, line_no, len(word_tokens) + 1, dtype)
             word = decode_word(parts[0], encoding, unicode_errors, path, line=line_no)
             if collector.add(word, line_no):
                 rows.slot()[:] = values
@@ -145,7 +151,10 @@ def load_glove(
     if not allow_nonfinite:
         check_finite(vectors, path, lambda row: {"line": collector.positions[row]}, text=True)
     collector.finish()
-    return KeyedVectors(collector.keys, vectors)
+    kv = KeyedVectors(collector.keys, vectors)
+    if dtype != np.float32:
+        kv.vectors = vectors  # KeyedVectors keeps float32; the caller asked for another dtype
+    return kv
 
 
 def save_glove(kv: KeyedVectors, path: str | os.PathLike[str], *, encoding: str = "utf-8") -> None:

@@ -279,14 +279,14 @@ def _config_error(config_path: Path, field: str, reason: str) -> FormatError:
 
 
 def _read_vocab(
-    path: Path, n: int, has_counts: bool | None, limit: int
+    path: Path, n: int, has_counts: bool | None, limit: int, unicode_errors: str = "strict"
 ) -> tuple[list[str], np.ndarray | None]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise FormatError(path.parent, f"missing {VOCAB_FILE}") from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8", errors=unicode_errors)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FormatError(path, f"not valid UTF-8: {exc.reason}", line=line) from None
@@ -335,8 +335,13 @@ def load_native(
     limit: int | None = None,
     *,
     allow_nonfinite: bool = False,
+    unicode_errors: str = "strict",
 ) -> KeyedVectors:
     """Load a native vectors directory written by :func:`save_native`.
+
+    ``vocab.tsv`` is UTF-8; ``unicode_errors`` (``"strict"``, ``"replace"``, ``"ignore"``, ... as
+    :meth:`bytes.decode` takes) says what to do with a key that is not: strict (the default)
+    refuses the file naming the line.
 
     With ``mmap=True`` (default) the matrix is a read-only ``np.memmap``: pages are read on
     demand and shared between processes. ``mmap=False`` reads it into (writable) memory.
@@ -359,7 +364,7 @@ def load_native(
     keep = n if limit is None else min(limit, n)
 
     vectors, vectors_at = _load_matrix(path / VECTORS_FILE, (n, dim), mmap)
-    keys, counts = _read_vocab(path / VOCAB_FILE, n, config.get("has_counts"), keep)
+    keys, counts = _read_vocab(path / VOCAB_FILE, n, config.get("has_counts"), keep, unicode_errors)
     if kind == KIND:
         vectors = vectors[:keep] if keep < n else vectors
         if not allow_nonfinite:

@@ -56,7 +56,7 @@ from wordvec._files import open_binary
 from wordvec._saving import atomic_write
 from wordvec.exceptions import FormatError
 from wordvec.io._text import (DECOMPRESS_ERRORS, Duplicates, KeyCollector, RowBuffer, Source, attach_counts,
-                              check_finite, check_keys, check_limit, check_line_end, decode_word, encode_keys,
+                              check_dtype, check_finite, check_keys, check_limit, check_line_end, decode_word, encode_keys,
                               is_compressed, looks_numeric, open_source, parse_values, write_text_rows,
                               write_vocab_file)
 from wordvec.vectors.keyed import KeyedVectors
@@ -111,9 +111,9 @@ def _fits(f: Source, want: int, dim: int, binary: bool, header_len: int) -> bool
     return want * per_row <= f.size - header_len
 
 
-def _read_text(f: Source, path, n, dim, limit, encoding, errors, collector: KeyCollector, trusted):
+def _read_text(f: Source, path, n, dim, limit, encoding, errors, collector: KeyCollector, trusted, dtype=np.float32):
     want = n if limit is None else min(n, limit)
-    rows = RowBuffer(want, dim, trusted)
+    rows = RowBuffer(want, dim, trusted, dtype)
     line_no = 1
     for line_no in range(2, want + 2):
         raw = f.readline()
@@ -154,7 +154,7 @@ def _read_text(f: Source, path, n, dim, limit, encoding, errors, collector: KeyC
             )
         if raw[-1:] != b"\n":
             check_line_end(raw, path, line_no)
-        values = parse_values(fields, path, line_no, 2)
+        values = parse_values(fields, path, line_no, 2, dtype)
         word = decode_word(stripped[:space], encoding, errors, path, line=line_no)
         if collector.add(word, line_no):
             rows.slot()[:] = values
@@ -291,9 +291,15 @@ def load_word2vec(
     unicode_errors: str = "strict",
     duplicates: Duplicates = "warn",
     allow_nonfinite: bool = False,
+    dtype: str | np.dtype | type = np.float32,
 ) -> KeyedVectors:
     """Read a word2vec.c text (``binary=False``) or binary file, like gensim's
     ``KeyedVectors.load_word2vec_format``.
+
+    ``dtype`` (gensim's ``datatype``): ``float16``, ``float32`` (default) or ``float64``, the
+    dtype of ``kv.vectors``. Text values are parsed as float64 and cast to it once, binary
+    values (float32 in the file) cast, exactly as gensim does; a value beyond float16's range
+    becomes infinity and is refused like any other (gensim keeps it).
 
     ``limit=N`` reads only the first N entries. ``vocab_path`` names a ``word count`` file
     (word2vec.c ``-save-vocab``, gensim ``fvocab``) that supplies ``counts``; every loaded
@@ -304,6 +310,7 @@ def load_word2vec(
     byte offset.
     """
     limit = check_limit(limit)
+    dtype = check_dtype(dtype)
     collector = KeyCollector(path, duplicates, "byte" if binary else "line")
     with open_source(path, "byte" if binary else "line") as f:
         n, dim, header_len = _read_header(f, path)
@@ -314,7 +321,10 @@ def load_word2vec(
                 f, path, n, dim, limit, encoding, unicode_errors, collector, header_len, trusted
             )
         else:
-            vectors = _read_text(f, path, n, dim, limit, encoding, unicode_errors, collector, trusted)
+            vectors = _read_text(f, path, n, dim, limit, encoding, unicode_errors, collector, trusted, dtype)
+    if vectors.dtype != dtype:  # binary rows are float32 in the file
+        with np.errstate(over="ignore"):
+            vectors = vectors.astype(dtype)
     if not allow_nonfinite:
         unit = "offset" if binary else "line"
         check_finite(vectors, path, lambda row: {unit: collector.positions[row]}, text=not binary)
@@ -322,7 +332,10 @@ def load_word2vec(
     counts = None
     if vocab_path is not None:
         counts = attach_counts(collector, vocab_path, encoding, unicode_errors)
-    return KeyedVectors(collector.keys, vectors, counts)
+    kv = KeyedVectors(collector.keys, vectors, counts)
+    if dtype != np.float32:
+        kv.vectors = vectors  # KeyedVectors keeps float32; the caller asked for another dtype
+    return kv
 
 
 # ------------------------------------------------------------------------------------- writing

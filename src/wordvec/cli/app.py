@@ -38,9 +38,15 @@ app = typer.Typer(
 
 app.command("train")(train.train)
 app.command("cooccur")(cooccur.cooccur)
+from wordvec.cli import phrases  # noqa: E402
+app.command("phrases")(phrases.phrases)
 app.command("similar")(similar.similar)
 app.command("index")(index.index)
 app.command("analogy")(analogy.analogy)
+from wordvec.cli import fasttext_verbs  # noqa: E402
+app.command("print-word-vectors")(fasttext_verbs.print_word_vectors)
+app.command("print-sentence-vectors")(fasttext_verbs.print_sentence_vectors)
+app.command("shell")(fasttext_verbs.shell)
 app.command("evaluate")(evaluate.evaluate)
 app.command("convert")(convert.convert)
 app.command("info")(info.info)
@@ -50,6 +56,8 @@ app.command("plot")(plot.plot)
 app.command("strip")(strip.strip)
 app.command("export-projector")(export_projector.export_projector)
 app.command("serve")(serve.serve)
+from wordvec.cli import quantize  # noqa: E402
+app.command("quantize")(quantize.quantize)
 app.add_typer(classify.app, name="classify")
 app.add_typer(elmo.app, name="elmo")
 

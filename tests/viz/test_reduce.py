@@ -83,3 +83,14 @@ def test_select_words_defaults_to_everything(kv):
 
 def test_methods_listed():
     assert METHODS == ("pca", "tsne", "umap")
+
+
+def test_pca_projects_other_words_in_the_same_plane(kv):
+    # Projecting words of the fit gives back their coordinates; other words go through the same map.
+    red = reduce(kv, top=60, method="pca", dims=2)
+    np.testing.assert_allclose(red.project(kv.vectors[:60]), red.coords, atol=1e-6)  # float32 unit vectors
+    full = reduce(kv, top=120, method="pca")
+    assert full.project(kv.vectors[100]).shape == (1, 2)
+    with pytest.raises(ValueError, match="only PCA"):
+        reduce(kv, top=30, method="tsne").project(kv.vectors[:2])
+    assert reduce(kv, top=30, method="tsne").basis is None

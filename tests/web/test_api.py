@@ -188,3 +188,93 @@ def test_page_fonts_cover_korean(client):
     assert "getComputedStyle(document.body).fontFamily" in js.text  # plotly's SVG text uses the same stack
     assert "font: { family: FONT }" in js.text and "hoverlabel: { font: { family: FONT } }" in js.text
     assert '<meta charset="utf-8">' in client.get("/").text
+
+
+# ------------------------------------------------------------------ placing words outside the projection
+def test_locate_places_unprojected_words_with_the_same_pca(client, kv):
+    from wordvec.viz.reduce import reduce
+
+    body = client.get("/api/locate", params={"word": ["king", "w150"], "limit": 20}).json()
+    assert (body["method"], body["dims"], body["limit"]) == ("pca", 2, 20)
+    inside, outside = body["points"]
+    proj = client.get("/api/projection", params={"limit": 20}).json()
+    assert inside == {"word": "king", "coords": proj["coords"][proj["words"].index("king")], "placement": "projected"}
+    assert outside["word"] == "w150" and outside["placement"] == "pca"
+    # the same fitted PCA, in the served frame (centred, largest coordinate 1)
+    red = reduce(kv, top=20, method="pca")
+    centre = red.coords.mean(axis=0)
+    scale = np.abs(red.coords - centre).max()
+    want = (red.project(kv["w150"])[0] - centre) / scale
+    np.testing.assert_allclose(outside["coords"], want, atol=1e-5)
+
+
+def test_locate_with_tsne_uses_the_nearest_projected_words(client, kv):
+    body = client.get("/api/locate", params={"word": "w150", "limit": 20, "method": "tsne"}).json()
+    point = body["points"][0]
+    assert point["placement"] == "neighbours" and len(point["near"]) == 3
+    proj = client.get("/api/projection", params={"limit": 20, "method": "tsne"}).json()
+    sims = {w: kv.similarity("w150", w) for w in proj["words"]}
+    assert point["near"] == sorted(sims, key=lambda w: -sims[w])[:3]
+    near = np.array([proj["coords"][proj["words"].index(w)] for w in point["near"]])
+    lo, hi = near.min(axis=0) - 1e-6, near.max(axis=0) + 1e-6  # a weighted mean lies among them
+    assert np.all(point["coords"] >= lo) and np.all(point["coords"] <= hi)
+
+
+@pytest.mark.parametrize("params, status", [({}, 422), ({"word": "kingg"}, 404), ({"word": ["w1"] * 51}, 422),
+                                            ({"word": "king", "limit": 10**9}, 422), ({"word": ""}, 422)])
+def test_locate_errors(client, params, status):
+    res = client.get("/api/locate", params=params)
+    assert res.status_code == status
+    if status == 404:
+        assert "'kingg' is not in the vocabulary" in res.json()["detail"]
+
+
+# ------------------------------------------------------------------ /docs only when asked
+def test_api_docs_are_off_by_default_and_on_when_asked(client, kv):
+    for path in ("/docs", "/openapi.json", "/redoc"):
+        assert client.get(path).status_code == 404
+    assert client.get("/api/info").json()["api_docs"] is False
+    docs = TestClient(create_app(kv, api_docs=True), base_url="http://127.0.0.1")
+    assert docs.get("/docs").status_code == 200 and "swagger" in docs.get("/docs").text.lower()
+    schema = docs.get("/openapi.json").json()
+    assert set(schema["paths"]) == {"/api/info", "/api/projection", "/api/locate", "/api/neighbors", "/api/analogy",
+                                    "/api/word/{word}"}  # the page and its assets are not API
+    assert "3CosAdd" in schema["paths"]["/api/analogy"]["get"]["description"]
+    assert docs.get("/api/info").json()["api_docs"] is True
+    assert docs.get("/docs", headers={"host": "evil.example"}).status_code == 400  # the Host check covers it
+
+
+def test_serve_api_docs_option(tmp_path, kv, monkeypatch):
+    from typer.testing import CliRunner
+
+    import wordvec
+    import wordvec.web.server as server
+    from wordvec.cli.app import app
+
+    wordvec.save(kv, tmp_path / "m")
+    built = {}
+
+    def fake_run(app_, sock, **_):
+        built["app"] = app_
+        sock.close()
+
+    monkeypatch.setattr(server, "run", fake_run)
+    result = CliRunner().invoke(app, ["serve", str(tmp_path / "m"), "--port", "0", "--api-docs"])
+    assert result.exit_code == 0, result.output
+    assert "/docs" in result.output
+    assert TestClient(built["app"], base_url="http://127.0.0.1").get("/docs").status_code == 200
+    result = CliRunner().invoke(app, ["serve", str(tmp_path / "m"), "--port", "0"])
+    assert result.exit_code == 0 and "/docs" not in result.output
+    assert TestClient(built["app"], base_url="http://127.0.0.1").get("/docs").status_code == 404
+
+
+def test_docs_api_md_lists_every_endpoint(kv):
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+    if not doc.exists():
+        pytest.skip(f"{doc} is absent")
+    text = doc.read_text(encoding="utf-8")
+    schema = TestClient(create_app(kv, api_docs=True), base_url="http://127.0.0.1").get("/openapi.json").json()
+    for path in schema["paths"]:
+        assert f"GET {path}" in text, f"docs/api.md does not describe {path}"

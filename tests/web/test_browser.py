@@ -1,5 +1,7 @@
 """End to end in real headless Chromium: `wordvec serve` as a subprocess, a word typed into the
-search box, its neighbours listed on the page. A screenshot lands in test-artifacts/.
+search box, its neighbours listed on the page; labels on first load, an analogy answer outside the
+projected words placed and labelled; an offline HTML plot's labels not overlapping. Screenshots
+(1400 x 900) land in test-artifacts/.
 
 Needs the Debian packages chromium + chromium-driver and pip selenium; skips otherwise.
 """
@@ -41,6 +43,20 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from wordvec.vectors.keyed import KeyedVectors
 
 
+RARE_ANSWER = "w250"
+OVERLAPS_JS = """
+const rects = Array.from(document.querySelectorAll(arguments[0])).filter((t) => t.textContent)
+  .map((t) => t.getBoundingClientRect());
+let overlaps = 0;
+for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+  const a = rects[i], b = rects[j];
+  if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
+}
+return [rects.length, overlaps];
+"""
+LABELS_JS = "return Array.from(document.querySelectorAll('#plot .textpoint text')).map((t) => t.textContent)"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -65,6 +81,9 @@ def model(tmp_path_factory) -> tuple[Path, KeyedVectors]:
     keys = ["king", "queen", "man", "woman", "왕", "여왕"] + [f"w{i}" for i in range(300)]
     vectors = rng.normal(size=(len(keys), 16)).astype(np.float32)
     vectors[1] = vectors[0] + 0.1 * rng.normal(size=16)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    # a rare word (rank 257) is the answer to man : king :: woman : ?, far outside a 50-word projection
+    vectors[keys.index(RARE_ANSWER)] = unit[0] - unit[2] + unit[3] + 0.02 * rng.normal(size=16)
     kv = KeyedVectors(keys, vectors, counts=np.arange(len(keys), 0, -1))
     path = tmp_path_factory.mktemp("served") / "vectors"
     wordvec.save(kv, path)
@@ -95,9 +114,12 @@ def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,900"):
+                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,900"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # the page itself 1400 x 900, whatever the headless window's frame takes
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
     try:
         yield driver
     finally:
@@ -179,3 +201,100 @@ def test_korean_search_labels_and_fonts(server, browser, model):
     assert "왕" in labels, labels  # the searched word is labelled in the 2-D plot
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "web_projector_korean.png"))
+
+
+def test_first_load_shows_labels_an_intro_and_a_readable_placeholder(server, browser, model):
+    kv = model[1]
+    browser.get(server)
+    wait = WebDriverWait(browser, 60)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "summary"), "labelled"))
+    wait.until(lambda d: int(d.find_element(By.ID, "plot").get_attribute("data-labels") or 0) > 0)
+    labels = browser.execute_script(LABELS_JS)
+    # The most frequent words are labelled before anything is typed, and no two labels overlap.
+    assert len(labels) >= 20, labels
+    assert kv.index_to_key[0] in labels and kv.index_to_key[1] in labels
+    assert set(labels) <= set(kv.index_to_key[:len(kv)])
+    count, overlaps = browser.execute_script(OVERLAPS_JS, "#plot .textpoint text")
+    assert count == len(labels) and overlaps == 0
+    assert browser.find_element(By.ID, "plot").get_attribute("data-labels") == str(len(labels))
+    # A line says what the page is and what to type.
+    intro = browser.find_element(By.ID, "intro")
+    assert intro.is_displayed() and "Search" in intro.text and "Analogy" in intro.text
+    # Every placeholder fits its box (the search box used to show "a word, then Ente").
+    for field in ("search", "analogy-a", "analogy-b", "analogy-c"):
+        room, needed = browser.execute_script("""
+            const el = document.getElementById(arguments[0]), st = getComputedStyle(el);
+            const ctx = document.createElement("canvas").getContext("2d");
+            ctx.font = `${st.fontSize} ${st.fontFamily}`;
+            return [el.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight),
+                    ctx.measureText(el.placeholder).width];""", field)
+        assert needed <= room, f"the placeholder of #{field} is cut off: needs {needed:.0f} px, has {room:.0f}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "web_projector_first_load.png"))
+
+
+def test_analogy_answer_outside_the_projection_is_placed_and_labelled(server, browser, model):
+    kv = model[1]
+    assert kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == RARE_ANSWER
+    assert kv.get_index(RARE_ANSWER) >= 50
+    browser.get(server)
+    wait = WebDriverWait(browser, 60)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "summary"), "labelled"))
+    limit = browser.find_element(By.ID, "limit")
+    limit.clear()
+    limit.send_keys("50")
+    browser.find_element(By.CSS_SELECTOR, "#projection-form button").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "summary"), "showing the 50 most frequent"))
+    assert RARE_ANSWER not in browser.execute_script(LABELS_JS)
+    for field, word in (("analogy-a", "man"), ("analogy-b", "king"), ("analogy-c", "woman")):
+        browser.find_element(By.ID, field).send_keys(word)
+    browser.find_element(By.CSS_SELECTOR, "#analogy-form button").click()
+    wait.until(lambda d: RARE_ANSWER in d.execute_script(LABELS_JS))
+    first = browser.find_element(By.CSS_SELECTOR, "#analogy-results li").get_attribute("data-word")
+    assert first == RARE_ANSWER
+    note = browser.find_element(By.ID, "analogy-note").text
+    assert f"“{RARE_ANSWER}”" in note and "not among the 50 projected words" in note and "same PCA" in note
+    # it sits where the server's PCA puts it, drawn as the query (red), labelled in red
+    placed = browser.execute_script("""
+        const gd = document.getElementById('plot');
+        const t = gd.data[gd.data.length - 1], i = t.text.indexOf(arguments[0]);
+        return [t.x[i], t.y[i], t.customdata[i]];""", RARE_ANSWER)
+    from fastapi.testclient import TestClient
+
+    from wordvec.web.server import create_app
+
+    expected = TestClient(create_app(kv), base_url="http://127.0.0.1").get(
+        "/api/locate", params={"word": RARE_ANSWER, "limit": 50}).json()["points"][0]
+    assert expected["placement"] == "pca" and placed[2] == "focus"
+    np.testing.assert_allclose(placed[:2], expected["coords"], atol=1e-9)
+    count, overlaps = browser.execute_script(OVERLAPS_JS, "#plot .textpoint text")
+    assert overlaps == 0, f"{overlaps} of {count} labels overlap"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "web_projector_analogy_outside.png"))
+
+
+def test_html_plot_of_300_words_has_no_overlapping_labels(browser, tmp_path):
+    import collections
+    import lzma
+    import re
+
+    from wordvec.demo import demo_corpus_path
+    from wordvec.viz.interactive import plot_html
+
+    with lzma.open(demo_corpus_path(), "rt", encoding="utf-8") as f:
+        counts = collections.Counter(re.findall(r"[a-z]+(?:'[a-z]+)?", f.read(400_000).lower())).most_common(300)
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(scale=1.5, size=(6, 50))[rng.integers(0, 6, 300)] + rng.normal(size=(300, 50))
+    kv = KeyedVectors([w for w, _ in counts], vectors.astype(np.float32), counts=np.array([c for _, c in counts]))
+    path = tmp_path / "p300.html"
+    fig = plot_html(kv, top=300, clusters=12, path=path)
+    labelled = sum(1 for t in fig.data for w in t.text if w)
+    browser.get(path.as_uri())
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .textpoint text"))
+    count, overlaps = browser.execute_script(OVERLAPS_JS, ".js-plotly-plot .textpoint text")
+    assert count == labelled and overlaps == 0, f"{overlaps} of {count} labels overlap"
+    assert labelled >= 120
+    subtitle = browser.find_element(By.CSS_SELECTOR, ".gtitle").text
+    assert f"{labelled} of 300 words labelled" in subtitle and "hover" in subtitle
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "plot_html_300_words.png"))

@@ -33,6 +33,11 @@ class Reduction:
     indices: np.ndarray  # int64, shape (n,)
     coords: np.ndarray  # float64, shape (n, dims)
     method: str
+    #: PCA only: ``(mean, components)`` of the fitted projection (shapes ``(d,)`` and ``(dims, d)``), so
+    #: other words can be placed in the same plane (:meth:`project`); None for t-SNE and UMAP.
+    basis: tuple[np.ndarray, np.ndarray] | None = None
+    #: Whether the vectors were unit-normalised before the projection.
+    normalized: bool = True
 
     @property
     def dims(self) -> int:
@@ -40,6 +45,23 @@ class Reduction:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def project(self, vectors: np.ndarray) -> np.ndarray:
+        """Coordinates of other ``vectors`` (rows of the same model) in this PCA's plane or space.
+
+        The same fitted projection (mean and components), so the words land exactly where PCA
+        would put them; nothing is refitted. t-SNE and UMAP have no such map (a t-SNE of more words
+        is a different picture): they raise a ValueError.
+        """
+        if self.basis is None:
+            raise ValueError(f"{METHOD_NAMES[self.method]} cannot place new words in an existing projection; "
+                             "only PCA can")
+        x = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
+        if self.normalized:
+            norms = np.linalg.norm(x, axis=1, keepdims=True)
+            x = x / np.where(norms > 0, norms, 1.0)
+        mean, components = self.basis
+        return (x - mean) @ components.T
 
 
 def select_words(kv, words: Iterable[str] | None = None, top: int | None = None) -> tuple[list[str], np.ndarray]:
@@ -100,19 +122,23 @@ def reduce(
     if n < dims + 1:
         raise ValueError(f"{method} to {dims} dimensions needs at least {dims + 1} words, got {n}")
     x = (kv.unit_vectors if normalize else kv.vectors)[indices].astype(np.float64)
+    basis = None
     if method == "pca":
-        coords = _pca(x, dims, seed)
+        coords, basis = _pca(x, dims, seed)
     else:
         if pca_first is not None and x.shape[1] > pca_first and n > pca_first:
-            x = _pca(x, pca_first, seed)
+            x, _ = _pca(x, pca_first, seed)
         coords = _tsne(x, dims, seed, perplexity) if method == "tsne" else _umap(x, dims, seed, n_neighbors)
-    return Reduction(chosen, indices, np.ascontiguousarray(coords, dtype=np.float64), method)
+    return Reduction(chosen, indices, np.ascontiguousarray(coords, dtype=np.float64), method, basis, normalize)
 
 
-def _pca(x: np.ndarray, dims: int, seed: int) -> np.ndarray:
+def _pca(x: np.ndarray, dims: int, seed: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The PCA coordinates of ``x`` and the fitted ``(mean, components)``."""
     decomposition = require("sklearn.decomposition", "PCA")
     dims = min(dims, x.shape[0], x.shape[1])
-    return decomposition.PCA(n_components=dims, random_state=seed).fit_transform(x)
+    pca = decomposition.PCA(n_components=dims, random_state=seed)
+    coords = pca.fit_transform(x)
+    return coords, (pca.mean_.copy(), pca.components_.copy())
 
 
 def _tsne(x: np.ndarray, dims: int, seed: int, perplexity: float) -> np.ndarray:

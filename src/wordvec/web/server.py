@@ -28,8 +28,17 @@ suggests close keys; a bad parameter is a 422):
 ``GET /api/neighbors``             ``word``, ``topn``: nearest words by cosine, over the whole
                                    vocabulary
 ``GET /api/analogy``               ``a``, ``b``, ``c``, ``topn``: a is to b as c is to ?
+``GET /api/locate``                ``word`` (repeatable), ``method``, ``dims``, ``limit``:
+                                   where words lie in that projection, projected or not (PCA:
+                                   the same fitted projection; t-SNE/UMAP: among their nearest
+                                   projected words)
 ``GET /api/word/{word}``           one word: index, count, norm, nearest words, first values
 =================================  ==========================================================
+
+docs/api.md describes each endpoint with examples. FastAPI's interactive ``/docs`` (and
+``/openapi.json``) are served only when asked (``create_app(api_docs=True)``,
+``wordvec serve --api-docs``); ``/docs`` loads Swagger UI's script from a CDN, so it needs a
+network connection in the browser, unlike the page itself.
 """
 
 # No `from __future__ import annotations`: FastAPI must evaluate the endpoint annotations, which
@@ -50,7 +59,8 @@ import numpy as np
 
 from wordvec.viz._extras import require
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "MAX_LIMITS", "PROJECTION_CACHE_SIZE", "bind", "create_app", "run", "serve"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "MAX_LIMITS", "MAX_LOCATE", "PROJECTION_CACHE_SIZE", "bind", "create_app",
+           "run", "serve"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Words projected by default (the most frequent): enough to see structure, light to draw.
@@ -59,11 +69,44 @@ DEFAULT_LIMIT = 2000
 MAX_LIMIT = 20000
 #: The most words per method: t-SNE and UMAP of more take minutes.
 MAX_LIMITS = {"pca": MAX_LIMIT, "tsne": 5000, "umap": 5000}
+#: The most words one /api/locate request may place.
+MAX_LOCATE = 50
+#: Projected words whose coordinates, weighted by similarity, place a word t-SNE or UMAP did not project.
+_NEAREST = 3
 #: Projections kept (the least recently used is dropped first); each holds up to MAX_LIMIT words.
 PROJECTION_CACHE_SIZE = 4
 #: Host names every app answers to (the loopback interface), whatever it is bound to.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _EVERY_INTERFACE = ("0.0.0.0", "::", "")
+
+
+class _Projection(dict):
+    """A projection as served (``method``, ``dims``, ``words``, ``coords``), plus what is needed to
+    place other words in it: the :class:`~wordvec.viz.reduce.Reduction` and the centre and scale
+    that map its coordinates into the served frame (centred, largest coordinate 1)."""
+
+    def __init__(self, public: dict, reduction, centre: np.ndarray, scale: float):
+        super().__init__(public)
+        self.reduction, self.centre, self.scale = reduction, centre, scale
+        self.position = {w: i for i, w in enumerate(reduction.words)}
+
+    def locate(self, kv, unit: np.ndarray, index: int) -> dict:
+        """Where the word at row ``index`` of ``kv`` lies in this projection (see ``/api/locate``)."""
+        word = kv.index_to_key[index]
+        if word in self.position:
+            return {"word": word, "coords": self["coords"][self.position[word]], "placement": "projected"}
+        if self.reduction.basis is not None:  # PCA: the same fitted projection
+            xy = (self.reduction.project(kv.vectors[index])[0] - self.centre) / self.scale
+            return {"word": word, "coords": np.round(xy, 5).tolist(), "placement": "pca"}
+        # t-SNE and UMAP cannot place a new point: the similarity-weighted mean of its nearest projected words
+        projected = self.reduction.indices
+        sims = unit[projected] @ unit[index]
+        near = np.argsort(-sims, kind="stable")[:_NEAREST]
+        weights = np.clip(sims[near], 1e-6, None)
+        coords = np.asarray(self["coords"])[near]
+        xy = (weights[:, None] * coords).sum(axis=0) / weights.sum()
+        return {"word": word, "coords": np.round(xy, 5).tolist(), "placement": "neighbours",
+                "near": [self.reduction.words[i] for i in near]}
 
 
 class _ProjectionCache:
@@ -112,9 +155,11 @@ class _ProjectionCache:
         from wordvec.viz.reduce import reduce
 
         red = reduce(self.kv, top=limit, method=method, dims=dims, seed=self.seed)
-        coords = red.coords - red.coords.mean(axis=0)
+        centre = red.coords.mean(axis=0)
+        coords = red.coords - centre
         scale = float(np.abs(coords).max()) or 1.0
-        return {"method": method, "dims": dims, "words": red.words, "coords": np.round(coords / scale, 5).tolist()}
+        public = {"method": method, "dims": dims, "words": red.words, "coords": np.round(coords / scale, 5).tolist()}
+        return _Projection(public, red, centre, scale)
 
 
 def _host_name(header: str) -> str | None:
@@ -173,11 +218,12 @@ class _HostCheck:
 
 def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: str = "wordvec projector",
                host: str = "127.0.0.1", allowed_hosts: Iterable[str] = (),
-               cache_size: int = PROJECTION_CACHE_SIZE):
+               cache_size: int = PROJECTION_CACHE_SIZE, api_docs: bool = False):
     """The FastAPI app serving the projector page and its JSON API for ``kv``.
 
     ``host`` is the address it is served on and ``allowed_hosts`` the extra names it answers
     to (``"*"``: any), for the ``Host`` check; ``cache_size`` projections are kept.
+    ``api_docs=True`` also serves FastAPI's ``/docs`` and ``/openapi.json`` (off by default).
     """
     fastapi = require("fastapi", "the projector page", extra="web")
     responses = require("fastapi.responses", "the projector page", extra="web")
@@ -187,7 +233,9 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
         raise ValueError(f"the projector page needs at least 4 words, these vectors hold {len(kv)}")
     if cache_size < 1:
         raise ValueError(f"cache_size must be at least 1, got {cache_size}")
-    app = fastapi.FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
+    app = fastapi.FastAPI(title=title, docs_url="/docs" if api_docs else None, redoc_url=None,
+                          openapi_url="/openapi.json" if api_docs else None,
+                          description="The projector page's JSON API; see docs/api.md in the wordvec sources.")
     cache = _ProjectionCache(kv, seed, cache_size)
     hosts = _HostCheck(host, allowed_hosts)
     app.state.projections = cache
@@ -221,11 +269,11 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
         best = best[np.argsort(-scores[best], kind="stable")]
         return [{"word": kv.index_to_key[i], "similarity": round(float(scores[i]), 6)} for i in best[:k]]
 
-    @app.get("/", response_class=responses.HTMLResponse)
+    @app.get("/", response_class=responses.HTMLResponse, include_in_schema=False)
     def index() -> str:
         return (STATIC / "index.html").read_text(encoding="utf-8")
 
-    @app.get("/static/{name}")
+    @app.get("/static/{name}", include_in_schema=False)
     def static(name: str):
         if name not in ("app.js", "style.css", "plotly.min.js"):
             raise HTTPException(status_code=404, detail=f"no static file {name!r}")
@@ -236,9 +284,10 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
 
     @app.get("/api/info")
     def info() -> dict:
+        """The model and the page's settings: vocabulary size, dimensions, methods, projection limits."""
         return {"title": title, "words": len(kv), "dimensions": kv.vector_size, "methods": ["pca", "tsne", "umap"],
                 "default_limit": default_limit, "max_limit": MAX_LIMIT, "max_limits": MAX_LIMITS,
-                "has_counts": kv.counts is not None}
+                "has_counts": kv.counts is not None, "api_docs": api_docs}
 
     @app.get("/api/projection")
     def projection(
@@ -246,6 +295,10 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
         dims: Annotated[int, Query(ge=2, le=3)] = 2,
         limit: Annotated[int | None, Query(ge=4)] = None,
     ) -> dict:
+        """The ``limit`` most frequent words and their coordinates, centred, largest coordinate 1 (cached)."""
+        return get_projection(method, dims, limit)
+
+    def get_projection(method: str, dims: int, limit: int | None) -> dict:
         limit = min(default_limit, MAX_LIMITS[method]) if limit is None else limit
         if limit > MAX_LIMITS[method]:
             why = "" if method == "pca" else f" (t-SNE and UMAP of more take minutes; pca takes up to {MAX_LIMIT:,})"
@@ -256,9 +309,29 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
         except ImportError as exc:
             raise HTTPException(status_code=501, detail=str(exc)) from None
 
+    @app.get("/api/locate")
+    def locate(
+        word: Annotated[list[str], Query(min_length=1, max_length=MAX_LOCATE)],
+        method: Literal["pca", "tsne", "umap"] = "pca",
+        dims: Annotated[int, Query(ge=2, le=3)] = 2,
+        limit: Annotated[int | None, Query(ge=4)] = None,
+    ) -> dict:
+        """Where each ``word`` lies in the projection that ``/api/projection`` serves for the same
+        ``method``, ``dims`` and ``limit``: its own coordinates when it is projected; otherwise PCA
+        places it with the same fitted projection, and t-SNE or UMAP (which cannot place new points)
+        at the similarity-weighted mean of its nearest projected words, listed in ``near``."""
+        for w in word:
+            if not 1 <= len(w) <= 200:
+                raise HTTPException(status_code=422, detail=f"word must be 1 to 200 characters, got {w[:40]!r}")
+        rows = [index_of(w) for w in word]
+        proj = get_projection(method, dims, limit)
+        return {"method": proj["method"], "dims": proj["dims"], "limit": len(proj["words"]),
+                "points": [proj.locate(kv, unit, i) for i in rows]}
+
     @app.get("/api/neighbors")
     def neighbors(word: Annotated[str, Query(min_length=1, max_length=200)],
                   topn: Annotated[int, Query(ge=1, le=100)] = 10) -> dict:
+        """The ``topn`` nearest words to ``word`` by cosine similarity, over the whole vocabulary."""
         i = index_of(word)
         return {"word": word, "neighbors": neighbours(unit[i], topn, [i], [word])}
 
@@ -267,12 +340,15 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
                 b: Annotated[str, Query(min_length=1, max_length=200)],
                 c: Annotated[str, Query(min_length=1, max_length=200)],
                 topn: Annotated[int, Query(ge=1, le=100)] = 5) -> dict:
+        """``a`` is to ``b`` as ``c`` is to ?: the words nearest ``b - a + c`` (unit vectors; 3CosAdd),
+        the three query words excluded."""
         ia, ib, ic = index_of(a), index_of(b), index_of(c)
         query = unit[ib] - unit[ia] + unit[ic]
         return {"a": a, "b": b, "c": c, "results": neighbours(query, topn, sorted({ia, ib, ic}), [b, c], [a])}
 
     @app.get("/api/word/{word}")
     def word_info(word: str, topn: Annotated[int, Query(ge=1, le=100)] = 10) -> dict:
+        """One word: its index (frequency rank - 1), count, vector norm, first 10 values and nearest words."""
         i = index_of(word)
         return {"word": word, "index": i, "count": None if kv.counts is None else int(kv.counts[i]),
                 "norm": round(float(np.linalg.norm(kv.vectors[i])), 6),
@@ -338,9 +414,10 @@ def run(app, sock: socket.socket, *, log_level: str = "warning") -> None:
 
 
 def serve(kv, host: str = "127.0.0.1", port: int = 8000, *, seed: int = 0, log_level: str = "warning",
-          allowed_hosts: Iterable[str] = ()) -> None:
+          allowed_hosts: Iterable[str] = (), api_docs: bool = False) -> None:
     """Run the projector page for ``kv`` until interrupted (bound to ``host``: loopback by default;
-    ``allowed_hosts``: extra names it answers to, see the module docstring)."""
+    ``allowed_hosts``: extra names it answers to, see the module docstring; ``api_docs``: also
+    serve FastAPI's ``/docs``)."""
     require("uvicorn", "the projector page", extra="web")
-    app = create_app(kv, seed=seed, host=host, allowed_hosts=allowed_hosts)
+    app = create_app(kv, seed=seed, host=host, allowed_hosts=allowed_hosts, api_docs=api_docs)
     run(app, bind(host, port), log_level=log_level)

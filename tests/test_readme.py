@@ -105,6 +105,60 @@ def test_python_example_runs_as_written(tmp_path, monkeypatch):
     assert Path("vectors", "config.json").is_file() and Path("vectors.bin").is_file()
 
 
+def test_extras_are_quoted_and_a_cpu_only_install_comes_first():
+    # zsh reads unquoted brackets as a pattern: every extra is installed in single quotes
+    installs = re.findall(r"pip install [^`\n]*wordvec\[[^`\n]*", README)
+    assert len(installs) >= 5, installs
+    assert all(re.search(r"'wordvec\[[a-z,]+\]'", line) for line in installs), installs
+    cpu = _command_after("cpu-torch").splitlines()
+    assert cpu == ["pip install torch --index-url https://download.pytorch.org/whl/cpu", "pip install 'wordvec[all]'"]
+
+
+def _small_corpus(path: Path, lines: int = 20_000) -> None:
+    import lzma
+
+    from wordvec.demo import demo_corpus_path
+
+    with lzma.open(demo_corpus_path(), "rt", encoding="utf-8") as src, gzip.open(path, "wt", encoding="utf-8") as dst:
+        dst.writelines(islice(src, lines))
+
+
+@pytest.mark.slow
+def test_callbacks_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _small_corpus(tmp_path / "corpus.txt.gz")
+    (code,) = [b for b in _blocks("python") if "EarlyStopping" in b]
+    assert "epochs=10" in code and "progress=False" in code
+    code = code.replace("epochs=10", "epochs=3")  # same code, fewer passes
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    history = namespace["losses"].history
+    out = capsys.readouterr()
+    assert 1 <= len(history) <= 3 and "epoch 1:" in out.out
+    assert out.err == ""  # progress=False: no bar
+    assert Path("checkpoint", "vectors.npy").is_file() or len(history) < 2
+
+
+def test_torch_bridge_example_runs_as_written(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch", reason="the PyTorch example needs the [torch] extra")
+    from wordvec import FastText, Word2Vec
+
+    monkeypatch.chdir(tmp_path)
+    sentences = [["the", "king", "rules", "the", "kingdom"], ["a", "queen", "rules", "the", "land"]] * 20
+    Word2Vec(vector_size=100, min_count=1, epochs=1, progress=False).fit(sentences).save("vectors")
+    FastText(vector_size=100, min_count=1, epochs=1, bucket=2000, progress=False).fit(sentences).save("ft")
+    block = README.split("<!-- torch-bridge -->", 1)[1]
+    code = re.search(r"```python\n(.*?)```", block, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["vocab"].index_to_key[:3] == ["<unk>", "<pad>", "the"]  # as the comment says
+    assert tuple(namespace["vectors"].shape) == (2, 3, 100)
+    assert namespace["embedding"].padding_idx == 1 and not namespace["embedding"].weight[1].any()
+    assert namespace["wv_again"].index_to_key == namespace["wv"].index_to_key
+    ft = namespace["ft"]
+    assert torch.allclose(namespace["unseen"][1], torch.from_numpy(ft["kingliness"]), atol=1e-5)
+
+
 def test_python_m_wordvec_help():
     out = subprocess.run([sys.executable, "-m", "wordvec", "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "train" in out.stdout
@@ -134,7 +188,7 @@ def test_korean_example_runs_as_written(tmp_path, monkeypatch, shared_data):
     _korean_sample(shared_data, tmp_path / "nsmc_reviews.txt.gz")
     block = README.split("<!-- korean-example -->", 1)[1]
     commands = re.search(r"```\n(.*?)\n```", block, re.S).group(1).strip().splitlines()
-    assert commands[0] == 'pip install "wordvec[ko]"'
+    assert commands[0] == "pip install 'wordvec[ko]'"
     runner = CliRunner()
     for line in commands[1:]:
         args = shlex.split(line.split("#")[0])

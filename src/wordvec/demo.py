@@ -16,9 +16,11 @@ def demo_corpus_path() -> Path:
     return Path(str(resources.files("wordvec") / "data" / "demo_corpus.txt.xz"))
 
 
-def run_demo(*, epochs: int = 5, workers: int | None = None, progress: bool = True, seed: int = 1,
+def run_demo(*, epochs: int = 5, workers: int | None = None, progress: bool | None = None, seed: int = 1,
              echo=print):
-    """Train skip-gram on the demo corpus, print nearest neighbours and one analogy; returns the model."""
+    """Train skip-gram on the demo corpus, print nearest neighbours and one analogy; returns the model.
+
+    ``progress``: None (default): bars only on a terminal or in a notebook; True/False force them."""
     from wordvec.models.word2vec import Word2Vec
 
     path = demo_corpus_path()

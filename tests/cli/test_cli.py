@@ -20,7 +20,8 @@ from clitools import assert_one_line_error, invoke, plain
 from wordvec.config import Word2VecConfig, defaults
 
 COMMANDS = ["train", "cooccur", "similar", "analogy", "evaluate", "convert", "info", "demo", "docs", "plot", "strip",
-            "export-projector", "serve", "classify"]
+            "export-projector", "serve", "classify", "phrases", "print-word-vectors", "print-sentence-vectors", "shell",
+            "quantize"]
 WORDS = ["the", "king", "queen", "man", "woman", "prince", "princess", "royal", "palace", "crown", "throne", "rules", "kingdom", "castle", "boy", "girl", "father", "mother", "son", "daughter"]
 TINY = ["--min-count", "1", "--epochs", "2", "--vector-size", "16", "--workers", "1", "--quiet"]
 
@@ -80,7 +81,8 @@ def test_train_help_shows_the_config_defaults():
                          ("--ns-exponent", "ns_exponent"), ("--architecture", "architecture"),
                          ("--loss", "loss"), ("--max-sentence-length", "max_sentence_length")]:
         lines = text.splitlines()
-        i = next(i for i, ln in enumerate(lines) if re.search(rf"{option}\b(?!-)", ln))
+        # the option's own row: its names start the line (other options' help may name it too)
+        i = next(i for i, ln in enumerate(lines) if re.match(rf"^│\s*(?:-\w, )?{option}\b(?!-)", ln))
         block = [lines[i]]  # the option's row, with the lines its help text wraps onto
         for ln in lines[i + 1:]:
             if re.match(r"^\W*--", ln.strip("│ ")) or re.search(r"^│\s+-", ln):
@@ -148,6 +150,63 @@ def test_analogy(model, method):
     lines = plain(result.stdout).strip().splitlines()
     assert lines[0].startswith("man is to king as woman is to ?")
     assert [ln.split()[1] for ln in lines[1:]] == expected
+
+
+# ------------------------------------------------------------- queries in the model's own normal form
+def test_similar_reads_the_query_as_the_recorded_tokenizer_wrote_the_text(model):
+    # the default tokenizer lower-cased the corpus: King is looked up as king, and a note says so
+    typed = invoke("similar", model, "King", "--topn", "4")
+    assert typed.exit_code == 0, typed.output
+    lower = invoke("similar", model, "king", "--topn", "4")
+    assert plain(typed.stdout) == plain(lower.stdout)  # the same answer, under the name looked up
+    note = plain(typed.stderr).strip()
+    assert "\n" not in note and note.startswith("note: looking up 'king' for 'King'") and "(regex)" in note
+    assert plain(lower.stderr) == ""  # a word in the vocabulary is taken as typed, silently
+
+
+def test_analogy_reads_every_word_in_the_models_normal_form(model):
+    typed = invoke("analogy", model, "MAN", "King", "woman", "--topn", "3")
+    assert typed.exit_code == 0, typed.output
+    assert plain(typed.stdout) == plain(invoke("analogy", model, "man", "king", "woman", "--topn", "3").stdout)
+    assert plain(typed.stderr).count("note: looking up") == 2
+
+
+def test_case_is_kept_where_the_model_kept_it(corpus, tmp_path):
+    # a whitespace tokenizer keeps case: KING is another word, and no note pretends otherwise
+    cased = tmp_path / "cased"
+    upper = tmp_path / "upper.txt"
+    upper.write_text(corpus.read_text(encoding="utf-8").replace("king", "KING"), encoding="utf-8")
+    assert invoke("train", upper, "-o", cased, "--tokenizer", "whitespace", *TINY).exit_code == 0
+    assert invoke("similar", cased, "KING", "-n", "2").exit_code == 0
+    assert_one_line_error(invoke("similar", cased, "King", "-n", "2"), "'King' is not in the vocabulary")
+
+
+def test_a_vector_file_records_no_tokenizer(model, tmp_path):
+    out = tmp_path / "vectors.txt"
+    assert invoke("convert", model, out, "--to", "word2vec-text").exit_code == 0
+    assert_one_line_error(invoke("similar", out, "King"), "'King' is not in the vocabulary")
+
+
+def test_normal_form_of_each_recorded_tokenizer():
+    from wordvec.cli._common import normalise_query
+
+    regex = {"name": "regex", "pattern": "x", "lowercase": True}
+    assert normalise_query("Don\u2019t", regex) == "don't"  # the regex tokenizer's apostrophe too
+    assert normalise_query("King", {**regex, "lowercase": False}) == "King"
+    assert normalise_query("King", {"name": "whitespace", "lowercase": False}) == "King"
+    assert normalise_query("King", {"name": "whitespace", "lowercase": True}) == "king"
+    assert normalise_query("New_York", {"name": "phrases", "base": regex, "phrases": "abc"}) == "new_york"
+    assert normalise_query("영화", {"name": "korean", "tags": False}) == "영화"
+    assert normalise_query("King", {"name": "MyTokenizer"}) == "King"  # a custom callable: unknown rules
+    assert normalise_query("King", None) == "King"
+
+
+def test_fasttext_builds_the_unseen_query_from_the_lower_cased_ngrams(corpus, tmp_path):
+    ft = tmp_path / "ft"
+    assert invoke("train", corpus, "-o", ft, "--model", "fasttext", "--bucket", "2000", *TINY).exit_code == 0
+    result = invoke("similar", ft, "Kingdoms", "-n", "2")  # not in the vocabulary in either case
+    assert result.exit_code == 0, result.output
+    assert "'kingdoms'" in plain(result.stdout) and "note: looking up 'kingdoms' for 'Kingdoms'" in plain(result.stderr)
 
 
 def test_info_native(model):
@@ -251,15 +310,67 @@ def test_train_word2vec_text_output_is_loadable(corpus, tmp_path):
     assert out.read_text().split("\n", 1)[0] == f"{len(set(WORDS))} 16"
 
 
-def test_train_progress_goes_to_stderr_and_quiet_silences_it(corpus, tmp_path):
+def test_train_progress_goes_to_stderr_and_quiet_silences_it(corpus, tmp_path, monkeypatch):
+    import wordvec._progress
+
+    # CliRunner's stderr is no terminal: no bar (a log file gets none either)
+    unwatched = invoke("train", corpus, "-o", tmp_path / "unwatched", *[a for a in TINY if a != "--quiet"])
+    assert unwatched.exit_code == 0, unwatched.output
+    assert plain(unwatched.stderr).strip() == ""
+    # on a terminal, the bar (with its loss column) goes to stderr, never to stdout
+    monkeypatch.setattr(wordvec._progress, "stderr_is_terminal", lambda: True)
     loud = invoke("train", corpus, "-o", tmp_path / "loud", *[a for a in TINY if a != "--quiet"])
     assert loud.exit_code == 0, loud.output
-    assert "skipgram/negative" in plain(loud.stderr)  # the training bar, with its loss column
+    assert "skipgram/negative" in plain(loud.stderr)
     assert "loss" in plain(loud.stderr)
     assert "Trained word2vec" in loud.stdout and "skipgram/negative" not in loud.stdout
     quiet = invoke("train", corpus, "-o", tmp_path / "quiet", *TINY)
     assert quiet.exit_code == 0, quiet.output
     assert plain(quiet.stderr).strip() == ""
+
+
+def _run_with_stderr(args: list[str], stderr) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wordvec", *args], stdout=subprocess.PIPE, stderr=stderr,
+                          timeout=300, check=False)
+
+
+def test_train_writes_no_bar_into_a_log_file(corpus, tmp_path):
+    args = ["train", str(corpus), "-o", str(tmp_path / "m"), *[a for a in TINY if a != "--quiet"]]
+    with open(tmp_path / "train.log", "wb") as log:
+        result = _run_with_stderr(args, log)
+    assert result.returncode == 0, (tmp_path / "train.log").read_text()
+    assert b"Trained word2vec" in result.stdout
+    assert (tmp_path / "train.log").read_bytes() == b""  # neither a bar nor its final line
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal (pty)")
+def test_train_draws_a_bar_on_a_terminal(corpus, tmp_path):
+    import os
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    args = ["train", str(corpus), "-o", str(tmp_path / "m"), *[a for a in TINY if a != "--quiet"]]
+    proc = subprocess.Popen([sys.executable, "-m", "wordvec", *args], stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:  # read the terminal as the command writes it (a full pty would block it)
+        ready, _, _ = select.select([leader], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the command closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(leader)
+    stdout = proc.communicate(timeout=300)[0]
+    assert proc.returncode == 0, seen
+    assert b"Trained word2vec" in stdout
+    assert "skipgram/negative" in plain(seen.decode("utf-8", "replace"))  # the training bar
 
 
 def test_train_several_files_and_a_directory(tmp_path):

@@ -306,3 +306,34 @@ def test_docs_and_classify_read_tables_in_the_encoding_given(tmp_path):
         read_labelled(table)
     for command in (["docs"], ["classify", "train"], ["classify", "evaluate"]):
         assert "--encoding" in invoke(*command, "--help").stdout
+
+
+# ------------------------------------------------------------------------ missing extras
+def test_missing_extra_messages_quote_the_extra():
+    """``pip install 'wordvec[viz]'`` works in every shell; zsh reads unquoted brackets as a pattern."""
+    import re
+
+    from wordvec.contextual._extras import INSTALL_HINT as ELMO_HINT
+    from wordvec.corpus.korean import INSTALL_HINT as KO_HINT
+    from wordvec.torch._extras import TORCH_HINT
+    from wordvec.vectors.ann import ANN_HINT
+    from wordvec.vectors.wmd import WMD_HINT
+    from wordvec.viz._extras import VIZ_HINT, WEB_HINT
+
+    for hint in (ELMO_HINT, KO_HINT, TORCH_HINT, ANN_HINT, WMD_HINT, VIZ_HINT, WEB_HINT):
+        assert re.search(r"pip install 'wordvec\[[a-z]+\]'", hint), hint
+    for command in (["classify"], ["classify", "train"], ["train"]):  # and the help that names an extra
+        text = " ".join(plain(invoke(*command, "--help").stdout).split())
+        installs = re.findall(r"pip install \S*wordvec\[\S*", text)
+        assert installs and all("'wordvec[" in i for i in installs), (command, installs)
+
+
+def test_missing_viz_extra_names_the_quoted_command(monkeypatch):
+    import sys
+
+    from wordvec.viz._extras import require
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"plotting needs matplotlib, which is not installed: "
+                                          r"pip install 'wordvec\[viz\]'"):
+        require("matplotlib", "plotting")

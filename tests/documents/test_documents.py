@@ -118,8 +118,12 @@ def test_read_documents_and_errors(tmp_path):
     with pytest.raises(ValueError, match=r"books\.tsv:3: duplicate id 'b1' \(first at line 2\)"):
         read_documents(p)
     p.write_text("id\tplot\nb1\tx\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"books\.tsv:1: no text column 'text'"):
-        read_documents(p)
+    with pytest.raises(ValueError, match=r"books\.tsv:1: no text column 'text' in the header; columns are"):
+        read_documents(p, text_column="text")  # named, but absent
+    p.write_text("id\tremark\nb1\tx\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"books\.tsv:1: no text column in the header \['id', 'remark'\]; "
+                                         r"name it with --text-column / text_column"):
+        read_documents(p)  # nothing to guess from
     p.write_text("id\tplot\nb1\tx\nb2\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"books\.tsv:3: 1 field"):
         read_documents(p, text_column="plot")
@@ -145,3 +149,50 @@ def test_cli_docs(kv, tmp_path):
     assert "Orbit" in result.stdout and "1 document(s) have no word" in result.stderr
     result = runner.invoke(app, ["docs", str(tmp_path / "vectors"), str(docs)])
     assert result.exit_code == 1 and "exactly one of --query" in result.stderr
+
+
+def test_read_documents_guesses_the_columns_as_classify_does(tmp_path):
+    p = tmp_path / "films.csv"
+    p.write_text('Doc_ID,Name,Plot\nf1,Alien,"a ship in space, a crew"\nf2,Jaws,a shark at sea\n', encoding="utf-8")
+    docs = read_documents(p)
+    assert docs[0] == ("f1", "Alien", "a ship in space, a crew") and docs[1].title == "Jaws"
+    # named columns win over the guesses, in any case
+    assert read_documents(p, id_column="name", title_column="doc_id")[0][:2] == ("Alien", "f1")
+    p.write_text("summary\nfirst text\n\nsecond text\n", encoding="utf-8")
+    docs = read_documents(p)  # no id column: the line number; no title: the id
+    assert [(d.id, d.title, d.text) for d in docs] == [("2", "2", "first text"), ("4", "4", "second text")]
+    p.write_text("id,text\n1,a\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="the text and title columns are the same column 'text'"):
+        read_documents(p, title_column="text")
+
+
+def test_matches_carry_the_text(kv):
+    index = DocumentIndex(kv, BOOKS)
+    (best,) = index.most_similar(text="whale at sea", topn=1)
+    assert best.id == "b2" and best.text == BOOKS[1][2]
+    assert best[:3] == ("b2", "Moby", best.score)  # the first three fields as before
+
+
+def test_cli_docs_shows_each_text_and_guesses_the_columns(kv, tmp_path):
+    from clitools import invoke, plain
+
+    wordvec.save(kv, tmp_path / "vectors")
+    docs = tmp_path / "plots.tsv"
+    long_text = "a sailor hunts the whale across the sea " * 6
+    docs.write_text("key\tplot\n" + "b1\tthe rocket leaves the planet\n" + f"b2\t{long_text}\n"
+                    + "b3\ta storm at sea\n", encoding="utf-8")
+    result = invoke("docs", tmp_path / "vectors", docs, "--query", "whale at sea", "-n", "2")
+    assert result.exit_code == 0, result.output
+    lines = plain(result.stdout).splitlines()
+    assert lines[1].split()[2] == "b2" and "a sailor hunts the whale" in lines[1]
+    assert lines[1].count("b2") == 1  # no title column: the id is not printed twice
+    assert lines[1].endswith("…") and len(lines[1]) <= 200  # shortened to the (200-column) width
+    full = invoke("docs", tmp_path / "vectors", docs, "--query", "whale at sea", "-n", "1", "--full-text")
+    assert " ".join(long_text.split()) in plain(full.stdout)
+    # the text column named (any case): the id is guessed among the other columns, none here, so line numbers
+    named = invoke("docs", tmp_path / "vectors", docs, "--query", "sea", "--text-column", "KEY", "-n", "3")
+    assert named.exit_code == 0, named.output
+    rows = [ln.split() for ln in plain(named.stdout).splitlines()[1:]]
+    assert sorted((r[2], r[3]) for r in rows) == [("2", "b1"), ("3", "b2"), ("4", "b3")]
+    missing = invoke("docs", tmp_path / "vectors", docs, "--query", "sea", "--id-column", "nope")
+    assert missing.exit_code == 1 and "no id column 'nope' in the header" in plain(missing.stderr)

@@ -11,14 +11,15 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import APP_SETTINGS, EncodingOption, ForceOption, TokenizerName, refuse_existing, user_errors
+from wordvec.cli._common import (APP_SETTINGS, EncodingOption, ForceOption, HelpOption, TokenizerName, refuse_existing,
+                                 user_errors)
 from wordvec.config import ClassifierConfig, ContextualClassifierConfig, defaults
 
-__all__ = ["app", "evaluate", "predict", "train"]
+__all__ = ["app", "epoch_line", "evaluate", "predict", "read_texts", "train"]
 
 app = typer.Typer(
     name="classify",
-    help="Text classifier on word embeddings or ELMo features (needs PyTorch: pip install wordvec\\[torch]).",
+    help="Text classifier on word embeddings or ELMo features (needs PyTorch: pip install 'wordvec\\[torch]').",
     **APP_SETTINGS,
 )
 
@@ -76,7 +77,7 @@ def train(
     text_column: TextColumn = None,
     label_column: LabelColumn = None,
     features: Annotated[str, typer.Option(
-        metavar="static|elmo:DIR",
+        metavar="KIND",
         help="static: word embeddings (--vectors, or learned); elmo:DIR: a frozen ELMo biLM's layers "
              "('wordvec elmo train -o DIR'), mean-pooled, mixed by learned weights, Dense(256, relu). "
              "The options marked (static) do not apply to elmo.")] = "static",
@@ -120,9 +121,15 @@ def train(
         show_default=False)] = None,
     encoding: EncodingOption = "utf-8",
     force: ForceOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print a line per epoch.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="",
+                                        help="No progress bar, no line per epoch.")] = False,
+    show_help: HelpOption = False,
 ) -> None:
-    """Train a classifier on DATA.tsv and save it (the best epoch's weights) to --output."""
+    """Train a classifier on DATA.tsv and save it (the best epoch's weights) to --output.
+
+    Each epoch shows a bar on a terminal (examples/s, running loss), then prints a line with the
+    loss, the accuracy, the validation loss and accuracy, the examples/s and the time.
+    """
     refuse_existing(output, plot, save_vectors, force=force)
     with user_errors(), _warnings_to_stderr():
         from wordvec.torch import read_labelled
@@ -148,15 +155,12 @@ def train(
         if elmo_dir is None:
             clf = _static_classifier(vectors, freeze, embedding_dim, _or(hidden, C["hidden"]), _or(epochs, C["epochs"]),
                                      batch_size, learning_rate, validation_split, _or(patience, C["patience"]),
-                                     min_count, max_len, tokenizer.value, seed)
+                                     min_count, max_len, tokenizer.value, seed, progress=False if quiet else None)
 
         def show(row: dict) -> None:
             if quiet:
                 return
-            val_part = (f"  val_loss {row['val_loss']:.4f}  val_accuracy {row['val_accuracy']:.4f}"
-                        if "val_loss" in row else "")
-            typer.echo(f"epoch {row['epoch']:>3}  loss {row['loss']:.4f}  accuracy {row['accuracy']:.4f}"
-                       f"{val_part}  ({row['seconds']:.1f} s)")
+            typer.echo(epoch_line(row, clf.epochs))
 
         clf.fit(train_data.texts, train_data.labels, validation=val, on_epoch=show)
         clf.save(output)
@@ -182,6 +186,18 @@ def train(
             typer.echo(f"learned embedding ({len(wv):,} words x {wv.vector_size}) saved to {save_vectors}")
 
 
+def epoch_line(row: dict, epochs: int) -> str:
+    """The line ``classify train`` prints after an epoch (a row of ``history_``; ``epochs``: the
+    most there can be, for the width of the number): loss, accuracy, validation loss and accuracy
+    when there is validation data, examples/s and seconds."""
+    val_part = (f"  val_loss {row['val_loss']:.4f}  val_accuracy {row['val_accuracy']:.4f}"
+                if "val_loss" in row else "")
+    rate = row.get("examples_per_second")
+    rate_part = f"{rate:,.0f} examples/s, " if rate is not None else ""
+    return (f"epoch {row['epoch']:>{max(3, len(str(epochs)))}}  loss {row['loss']:.4f}  accuracy {row['accuracy']:.4f}"
+            f"{val_part}  ({rate_part}{row['seconds']:.1f} s)")
+
+
 def _flag(name: str) -> str:
     return "--freeze/--fine-tune" if name == "freeze" else f"--{name.replace('_', '-')}"
 
@@ -192,7 +208,7 @@ def _or(value, default):
 
 def _static_classifier(vectors: Path | None, freeze: bool, embedding_dim: int, hidden: int, epochs: int,
                        batch_size: int, learning_rate: float, validation_split: float, patience: int,
-                       min_count: int, max_len: int | None, tokenizer: str, seed: int):
+                       min_count: int, max_len: int | None, tokenizer: str, seed: int, progress: bool | None = None):
     """The embedding-average classifier of the options (the pre-trained vectors loaded)."""
     from wordvec.cli._common import load_vectors
     from wordvec.torch import TextClassifier
@@ -202,23 +218,117 @@ def _static_classifier(vectors: Path | None, freeze: bool, embedding_dim: int, h
         raise ValueError("--freeze needs --vectors (there is nothing to freeze when learning from scratch)")
     return TextClassifier(embedding_dim, vectors=kv, hidden=hidden, freeze=freeze, epochs=epochs,
                           batch_size=batch_size, learning_rate=learning_rate, validation_split=validation_split,
-                          patience=patience, min_count=min_count, max_len=max_len, tokenizer=tokenizer, seed=seed)
+                          patience=patience, min_count=min_count, max_len=max_len, tokenizer=tokenizer, seed=seed,
+                          progress=progress)
+
+
+PredictModel = Annotated[Path, typer.Argument(
+    metavar="MODEL", show_default=False,
+    help="A classifier directory written by 'wordvec classify train' (either kind of features), or a supervised "
+         "fastText model (.bin from 'fasttext supervised'; read with NumPy, no PyTorch needed).")]
+#: Texts classified per pass (stdin is read and answered in blocks of this many lines).
+_PREDICT_BLOCK = 1000
+
+
+def read_texts(texts: list[str], encoding: str = "utf-8", stdin=None):
+    """The TEXT arguments of ``classify predict``, with each ``-`` replaced by the lines of standard
+    input (one text per line, line ends removed), read lazily. A line that is not valid
+    ``encoding`` is a ValueError naming it."""
+    import sys
+
+    for text in texts:
+        if text != "-":
+            yield text
+            continue
+        stream = sys.stdin if stdin is None else stdin
+        raw = getattr(stream, "buffer", None)
+        for lineno, line in enumerate(raw if raw is not None else stream, 1):
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    raise ValueError(f"standard input, line {lineno}: not valid {encoding} text ({exc.reason}); "
+                                     "pass --encoding CODEC to read it in another encoding") from None
+            yield line.removesuffix("\n").removesuffix("\r")
+
+
+def _blocks(items, size: int):
+    block = []
+    for item in items:
+        block.append(item)
+        if len(block) == size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _fasttext_predictor(model: Path):
+    """The supervised fastText model at ``model``, or None when ``model`` is not a fastText file;
+    an unsupervised fastText model is a ValueError (it holds word vectors, not a classifier)."""
+    if model.is_dir():
+        return None
+    from wordvec.io.fasttext_supervised import fasttext_model_kind, load_fasttext_supervised
+
+    kind = fasttext_model_kind(model)
+    if kind is None:
+        return None
+    if kind != "sup":
+        raise ValueError(f"{model} is an unsupervised fastText model ({kind}: word vectors), not a classifier; "
+                         "give a supervised model ('fasttext supervised') or a 'wordvec classify train' directory")
+    return load_fasttext_supervised(model)
+
+
+def _top(proba, k: int, threshold: float) -> list[tuple[int, float]]:
+    """The ``k`` most probable classes (``k=-1``: all) at or above ``threshold``, best first."""
+    import numpy as np
+
+    order = np.argsort(-proba, kind="stable")
+    if k != -1:
+        order = order[:k]
+    return [(int(i), float(proba[i])) for i in order if proba[i] >= threshold]
 
 
 @app.command("predict")
 def predict(
-    model: ModelDir,
-    texts: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Texts to classify.", show_default=False)],
+    model: PredictModel,
+    texts: Annotated[list[str], typer.Argument(
+        metavar="TEXT...", show_default=False,
+        help="Texts to classify; - reads standard input, one text per line.")],
+    k: Annotated[int, typer.Option("--top-k", "-k", min=-1,
+                                   help="How many labels to print per text, best first (-1: all).")] = 1,
+    threshold: Annotated[float, typer.Option(
+        min=0.0, help="Leave out labels less probable than this.")] = 0.0,
+    encoding: EncodingOption = "utf-8",
+    show_help: HelpOption = False,
 ) -> None:
-    """Print the predicted label and its probability for each TEXT (tab-separated)."""
-    with user_errors():
-        from wordvec.torch import load_classifier
+    """Print the predicted label and its probability for each TEXT (tab-separated, then the text).
 
-        clf = load_classifier(model)
-        proba = clf.predict_proba(texts)
-        for text, p in zip(texts, proba):
-            best = int(p.argmax())
-            typer.echo(f"{clf.classes_[best]}\t{p[best]:.4f}\t{text}")
+    With --top-k N, N label/probability pairs come before the text; a text left without a label by --threshold gets empty fields. A supervised fastText model gives fastText's labels (with their __label__ prefix) and probabilities, printed as its predict-prob prints them (6 significant digits); a wordvec classifier's probabilities have 4 decimals.
+    """
+    with user_errors():
+        if k == 0:
+            raise ValueError("--top-k must be 1 or more, or -1 for every label")
+        fasttext_model = _fasttext_predictor(model)
+        if fasttext_model is None:
+            from wordvec.torch import load_classifier
+
+            clf = load_classifier(model)
+        import sys
+
+        interactive = "-" in texts and sys.stdin.isatty()  # answer each line as it is typed
+        for block in _blocks(read_texts(texts, encoding), 1 if interactive else _PREDICT_BLOCK):
+            if fasttext_model is not None:
+                answers = [[(label, f"{p:.6g}") for label, p in found]
+                           for found in fasttext_model.predict_batch(block, k=k, threshold=threshold)]
+            else:
+                answers = [[(str(clf.classes_[i]), f"{p:.4f}") for i, p in _top(row, k, threshold)]
+                           for row in clf.predict_proba(block)]
+            lines = []
+            for text, found in zip(block, answers):
+                fields = [x for pair in found for x in pair] or ["", ""]
+                lines.append("\t".join([*fields, text]))
+            typer.echo("\n".join(lines))
 
 
 @app.command("evaluate")
@@ -228,6 +338,7 @@ def evaluate(
     text_column: TextColumn = None,
     label_column: LabelColumn = None,
     encoding: EncodingOption = "utf-8",
+    show_help: HelpOption = False,
 ) -> None:
     """Print the accuracy of MODEL on TEST.tsv (labels the model never saw count as errors, with a warning)."""
     with user_errors(), _warnings_to_stderr():

@@ -4,7 +4,8 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import RestrictVocab, VectorsArgument, choice, load_vectors, user_errors
+from wordvec.cli._common import (HelpOption, RestrictVocab, VectorsArgument, choice, load_vectors, query_words,
+                                 user_errors)
 
 __all__ = ["format_neighbours", "similar"]
 
@@ -20,10 +21,16 @@ def similar(
     index: Annotated[IndexMode | None, typer.Option(
         help="ann: ask the index saved by `wordvec index` (fast, approximate); exact: compare with every word.",
         show_default="ann when MODEL has an index and 100,000 words or more")] = None,
+    show_help: HelpOption = False,
 ) -> None:
-    """Print the TOPN words closest to WORD, with their cosine similarities."""
+    """Print the TOPN words closest to WORD, with their cosine similarities.
+
+    A WORD missing from the vocabulary is looked up as the model's own tokenizer wrote its
+    training text (King as king for a model trained lower-cased), with a note on stderr.
+    """
     with user_errors():
         kv = load_vectors(model)
+        (word,) = query_words(kv, model, [word])
         mode = None if index is None else str(index.value)
         neighbours = kv.most_similar(word, topn=topn, restrict_vocab=restrict_vocab, index=mode)
         oov = hasattr(kv, "is_oov") and kv.is_oov(word)

@@ -41,12 +41,13 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
                        max_vocab_size: int | None = CooccurrenceConfig.max_vocab_size,
                        memory_mb: float = CooccurrenceConfig.memory_mb,
                        tokenizer=None, tmp_dir: str | os.PathLike | None = None,
-                       progress: bool = True, encoding: str | None = None) -> Cooccurrence:
+                       progress: bool | None = None, encoding: str | None = None) -> Cooccurrence:
     """Count the co-occurrence matrix of ``corpus`` (a path, paths, or token lists).
 
     The corpus is read twice (vocabulary, then windows), so it must be restartable
     (files and lists are). Defaults: :class:`wordvec.config.CooccurrenceConfig`. ``encoding``:
-    the text files' (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...).
+    the text files' (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...). ``progress``: None (default):
+    bars only on a terminal or in a notebook; True/False force them.
     """
     from wordvec.corpus.readers import as_corpus
     from wordvec.corpus.tokenizers import describe_tokenizer

@@ -3,7 +3,8 @@
 The "recommend books with similar plots" use case: index ``(id, title, text)`` records, then
 ``most_similar(doc_id=...)`` for the documents closest to one of them, or
 ``most_similar(text=...)`` for a free-text query. ``similarity_matrix()`` gives all pairwise
-cosines for small collections. ``read_documents`` reads a TSV/CSV file with a header.
+cosines for small collections. ``read_documents`` reads a TSV/CSV file with a header, guessing
+which columns hold the id, the title and the text unless told.
 """
 
 from __future__ import annotations
@@ -18,19 +19,32 @@ from wordvec.corpus.tables import Table
 from wordvec.corpus.tokenizers import Tokenizer
 from wordvec.documents.vectors import DocumentVectorizer
 
-__all__ = ["Document", "DocumentIndex", "Match", "read_documents"]
+__all__ = ["ID_COLUMNS", "TEXT_COLUMNS", "TITLE_COLUMNS", "Document", "DocumentIndex", "Match", "read_documents"]
+
+#: Column names tried, in order and in any case, when no id column is named.
+ID_COLUMNS = ("id", "doc_id", "document_id", "docid", "key", "uid")
+#: Column names tried, in order, when no title column is named.
+TITLE_COLUMNS = ("title", "name", "headline", "subject", "heading")
+#: Column names tried, in order, when no text column is named (those of the classifier's tables first).
+TEXT_COLUMNS = ("text", "sentence", "content", "review", "document", "message", "body", "plot", "summary",
+                "description", "abstract")
 
 
 class Document(NamedTuple):
+    """One record of a collection: its id, its title (the id when the file has none) and its text."""
+
     id: str
     title: str
     text: str
 
 
 class Match(NamedTuple):
+    """A document found by :meth:`DocumentIndex.most_similar`: its id, title, cosine ``score`` and text."""
+
     id: str
     title: str
     score: float
+    text: str = ""
 
 
 class DocumentIndex:
@@ -115,8 +129,8 @@ class DocumentIndex:
             return []
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.lexsort((top, -scores[top]))]  # by score, then by position for ties
-        return [Match(self.documents[i].id, self.documents[i].title, float(scores[i])) for i in top
-                if np.isfinite(scores[i])]
+        return [Match(self.documents[i].id, self.documents[i].title, float(scores[i]), self.documents[i].text)
+                for i in top if np.isfinite(scores[i])]
 
     def similarity_matrix(self, max_documents: int = 10_000) -> np.ndarray:
         """All pairwise cosine similarities, ``(n, n)`` float32 (rows in collection order).
@@ -136,21 +150,35 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- reading
 
-def read_documents(path: str | os.PathLike[str], *, id_column: str = "id", title_column: str | None = "title",
-                   text_column: str = "text", encoding: str = "utf-8") -> list[Document]:
+def read_documents(path: str | os.PathLike[str], *, id_column: str | None = None, title_column: str | None = None,
+                   text_column: str | None = None, encoding: str = "utf-8") -> list[Document]:
     """Read ``(id, title, text)`` records from a TSV (no quoting) or CSV (``*.csv[.gz]``) file
-    with a header (see :class:`wordvec.corpus.tables.Table`). Without a title column
-    (``title_column=None`` or absent from the header) the title is the id. Errors name the file
-    and line. ``encoding`` is the file's (``"cp949"``, ``"latin-1"``, ...)."""
+    with a header (see :class:`wordvec.corpus.tables.Table`).
+
+    A column left as None is guessed from the header as ``wordvec classify`` guesses its
+    columns, in any case: the text is the first of :data:`TEXT_COLUMNS` (``text``, ``sentence``,
+    ``content``, ..., ``plot``, ``summary``), the id the first of :data:`ID_COLUMNS`, the title
+    the first of :data:`TITLE_COLUMNS`. A file without an id column gets each record's line
+    number as its id; without a title column the title is the id. A column named but absent
+    from the header, or no text column to guess, is a ValueError naming the file, the header's
+    line and its columns; so is an empty or duplicate id. ``encoding`` is the file's
+    (``"cp949"``, ``"latin-1"``, ...)."""
     docs: list[Document] = []
-    with Table(path, expected=f"a header with {id_column!r} and {text_column!r}", encoding=encoding) as table:
+    with Table(path, expected="a header naming the text column (and the id and title columns)",
+               encoding=encoding) as table:
         path = table.path
-        ii = table.column(id_column, "id")
-        xi = table.column(text_column, "text")
-        ti = table.header.index(title_column) if title_column and title_column in table.header else None
+        xi = _column(table, text_column, TEXT_COLUMNS, "text", "--text-column / text_column", ())
+        ii = _column(table, id_column, ID_COLUMNS, "id", None, (xi,))
+        ti = _column(table, title_column, TITLE_COLUMNS, "title", None, (xi, ii))
+        used = [(i, what) for i, what in ((xi, "text"), (ii, "id"), (ti, "title")) if i is not None]
+        for k, (i, what) in enumerate(used):
+            for j, other in used[k + 1:]:
+                if i == j:
+                    raise ValueError(f"{table.where}: the {what} and {other} columns are the same column "
+                                     f"{table.header[i]!r}")
         seen: dict[str, int] = {}
-        for n, fields in table.records(max(ii, xi, ti or 0) + 1):
-            doc_id = fields[ii].strip()
+        for n, fields in table.records(max(i for i, _ in used) + 1):
+            doc_id = fields[ii].strip() if ii is not None else str(n)
             if not doc_id:
                 raise ValueError(f"{path}:{n}: empty id")
             if doc_id in seen:
@@ -161,3 +189,19 @@ def read_documents(path: str | os.PathLike[str], *, id_column: str = "id", title
     if not docs:
         raise ValueError(f"{path}: no documents after the header")
     return docs
+
+
+def _column(table: Table, wanted: str | None, candidates: Sequence[str], what: str, option: str | None,
+            taken: Sequence[int | None]) -> int | None:
+    """The column named ``wanted`` (in any case), else the first of ``candidates`` in the header
+    that is not ``taken`` by another role; with no ``option`` to name (the column is optional),
+    None when no candidate is there."""
+    if wanted is not None:
+        return table.column(wanted, what, ignore_case=True)
+    lowered = [h.lower() for h in table.header]
+    for name in candidates:
+        if name in lowered and lowered.index(name) not in taken:
+            return lowered.index(name)
+    if option is None:
+        return None
+    return table.guess_column((), what, option)  # the error that names the option

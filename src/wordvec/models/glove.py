@@ -44,6 +44,7 @@ class GloVe(CooccurrenceEstimator):
     ``fit_cooccurrence(matrix)`` trains on one counted before (:func:`wordvec.cooccur.build_cooccurrence`
     or ``wordvec cooccur``), so one matrix serves many trainings. With ``workers=1`` and a fixed
     ``seed`` two runs give identical vectors. Defaults: :class:`wordvec.config.GloVeConfig`.
+    ``progress``: None (default): bars only on a terminal or in a notebook; True/False force them.
     """
 
     config_class = GloVeConfig
@@ -66,7 +67,7 @@ class GloVe(CooccurrenceEstimator):
                  seed: int = GloVeConfig.seed,
                  tokenizer=None,
                  callbacks: Sequence[Callback] = (),
-                 progress: bool = True,
+                 progress: bool | None = None,
                  alpha: float | None = None):
         if alpha is not None:  # weight_exponent's name in earlier versions (wordvec's alpha is a learning rate)
             warnings.warn("GloVe(alpha=...) is deprecated: the weighting exponent is now called weight_exponent",

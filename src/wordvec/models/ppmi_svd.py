@@ -52,6 +52,7 @@ class PPMISVD(CooccurrenceEstimator):
 
     ``vector_size`` must be smaller than the vocabulary. Defaults:
     :class:`wordvec.config.PPMISVDConfig`; the randomized SVD is seeded, so runs are identical.
+    ``progress``: None (default): bars only on a terminal or in a notebook; True/False force them.
     """
 
     config_class = PPMISVDConfig
@@ -70,7 +71,7 @@ class PPMISVD(CooccurrenceEstimator):
                  svd: str = PPMISVDConfig.svd,
                  seed: int = PPMISVDConfig.seed,
                  tokenizer=None,
-                 progress: bool = True):
+                 progress: bool | None = None):
         self.vector_size = vector_size
         self.window = window
         self.distance_weighting = distance_weighting

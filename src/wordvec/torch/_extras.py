@@ -10,7 +10,7 @@ from types import ModuleType
 
 __all__ = ["require_torch"]
 
-TORCH_HINT = "pip install wordvec[torch]"
+TORCH_HINT = "pip install 'wordvec[torch]'"
 
 
 def require_torch() -> ModuleType:

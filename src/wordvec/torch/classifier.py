@@ -24,8 +24,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from wordvec.config import ClassifierConfig
+from wordvec._progress import ProgressBar
 from wordvec._saving import recover_interrupted_save
+from wordvec.config import ClassifierConfig
 from wordvec.exceptions import FormatError, NotFittedError
 from wordvec.torch.embedding import embedding_for, from_torch, to_torch
 from wordvec.torch.vocabulary import PAD_INDEX, EmbeddingVocab
@@ -118,8 +119,12 @@ class TextClassifier(LabelPredictor):
     embedding (``embedding_dim``) is learned from scratch. Same seed, same data, same result
     (single-threaded determinism is PyTorch's).
 
+    ``progress``: a bar per epoch (examples/s, the running loss, then the validation accuracy);
+    None (default) draws it only where a person watches (stderr a terminal, or a notebook), never
+    into a log file; True/False force it. It is no model parameter: not saved, not in ``config``.
+
     Learned state: ``vocabulary_``, ``classes_``, ``model_``, ``history_`` (one dict per epoch:
-    ``epoch, loss, accuracy, val_loss, val_accuracy, seconds``), ``best_epoch_``.
+    ``epoch, loss, accuracy, val_loss, val_accuracy, seconds, examples_per_second``), ``best_epoch_``.
     """
 
     def __init__(self, embedding_dim: int = _DEFAULTS.embedding_dim, *, vectors=None,
@@ -127,7 +132,7 @@ class TextClassifier(LabelPredictor):
                  batch_size: int = _DEFAULTS.batch_size, learning_rate: float = _DEFAULTS.learning_rate,
                  validation_split: float = _DEFAULTS.validation_split, patience: int = _DEFAULTS.patience,
                  min_count: int = _DEFAULTS.min_count, max_len: int | None = _DEFAULTS.max_len,
-                 tokenizer: str = _DEFAULTS.tokenizer, seed: int = _DEFAULTS.seed):
+                 tokenizer: str = _DEFAULTS.tokenizer, seed: int = _DEFAULTS.seed, progress: bool | None = None):
         self.embedding_dim = embedding_dim
         self.vectors = vectors
         self.hidden = hidden
@@ -141,6 +146,7 @@ class TextClassifier(LabelPredictor):
         self.max_len = max_len
         self.tokenizer = tokenizer
         self.seed = seed
+        self.progress = progress
 
     # ------------------------------------------------------------------ config
     @property
@@ -193,7 +199,8 @@ class TextClassifier(LabelPredictor):
         ``validation=(texts, labels)`` gives the validation set; otherwise ``validation_split``
         of the training data (a seeded random draw) is held out. Training stops when the
         validation loss has not improved for ``patience`` epochs and the best epoch's weights
-        are restored. ``on_epoch`` is called with each history row.
+        are restored. ``on_epoch`` is called with each history row (the epoch's bar, if one is
+        drawn, is then cleared at the epoch's end: the callback reports the epoch in its place).
         """
         cfg = self.config
         texts, labels = list(texts), list(labels)
@@ -228,7 +235,8 @@ class TextClassifier(LabelPredictor):
         self.history_, self.best_epoch_ = train_epochs(
             model, optimizers, batch_loss, n_train=len(train_rows), epochs=cfg.epochs, batch_size=cfg.batch_size,
             patience=cfg.patience, generator=generator,
-            validate=(lambda: self._loss_accuracy(val_rows, val_y)) if val_rows else None, on_epoch=on_epoch)
+            validate=(lambda: self._loss_accuracy(val_rows, val_y)) if val_rows else None, on_epoch=on_epoch,
+            progress=self.progress)
         model.embedding.sparse = False
         model.eval()
         return self
@@ -349,7 +357,7 @@ def train_epochs(model: nn.Module, optimizers: Sequence[torch.optim.Optimizer],
                  batch_loss: Callable[[list[int]], tuple[torch.Tensor, int]], *, n_train: int, epochs: int,
                  batch_size: int, patience: int, generator: torch.Generator,
                  validate: Callable[[], tuple[float, float]] | None,
-                 on_epoch: Callable[[dict], None] | None) -> tuple[list[dict], int]:
+                 on_epoch: Callable[[dict], None] | None, progress: bool | None = False) -> tuple[list[dict], int]:
     """The classifiers' epoch loop; returns the history (a row per epoch) and the best epoch.
 
     Each epoch shuffles the ``n_train`` training rows with ``generator`` and steps every optimizer
@@ -357,6 +365,11 @@ def train_epochs(model: nn.Module, optimizers: Sequence[torch.optim.Optimizer],
     gives ``(val_loss, val_accuracy)``; training stops when the validation loss has not improved
     for ``patience`` epochs, and the best epoch's weights (by validation loss, else training loss)
     are restored.
+
+    ``progress`` (None: where a person watches, see :func:`wordvec._progress.show_progress`;
+    False by default here, for callers that draw their own) shows a bar per epoch with the
+    examples/s and the running loss, then the validation accuracy; with ``on_epoch`` the bar is
+    cleared at the epoch's end, the callback reporting the epoch in its place.
     """
     history: list[dict] = []
     best_epoch, best_loss, best_state, waited = 0, math.inf, None, 0
@@ -364,21 +377,31 @@ def train_epochs(model: nn.Module, optimizers: Sequence[torch.optim.Optimizer],
         t0 = time.perf_counter()
         model.train()
         perm = torch.randperm(n_train, generator=generator).tolist()
-        total_loss, correct = 0.0, 0
-        for start in range(0, len(perm), batch_size):
-            batch = perm[start:start + batch_size]
-            loss, right = batch_loss(batch)
-            for optimizer in optimizers:
-                optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            for optimizer in optimizers:
-                optimizer.step()
-            total_loss += float(loss.detach()) * len(batch)
-            correct += right
-        row = {"epoch": epoch, "loss": total_loss / len(perm), "accuracy": correct / len(perm)}
-        if validate is not None:
-            row["val_loss"], row["val_accuracy"] = validate()
+        total_loss, correct, done = 0.0, 0, 0
+        with ProgressBar(len(perm), f"epoch {epoch}/{epochs}", enabled=progress, unit="examples",
+                         transient=on_epoch is not None) as bar:
+            for start in range(0, len(perm), batch_size):
+                batch = perm[start:start + batch_size]
+                loss, right = batch_loss(batch)
+                for optimizer in optimizers:
+                    optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                for optimizer in optimizers:
+                    optimizer.step()
+                total_loss += float(loss.detach()) * len(batch)
+                correct += right
+                done += len(batch)
+                bar.update(done, loss=total_loss / done)
+            seconds = time.perf_counter() - t0
+            row = {"epoch": epoch, "loss": total_loss / len(perm), "accuracy": correct / len(perm)}
+            if validate is not None:
+                bar.update(done, status="validating")
+                row["val_loss"], row["val_accuracy"] = validate()
+                bar.update(done, status=f"val_accuracy {row['val_accuracy']:.4f}")
+            else:
+                bar.update(done, status="")
         row["seconds"] = time.perf_counter() - t0
+        row["examples_per_second"] = len(perm) / max(seconds, 1e-9)  # the training part of the epoch
         history.append(row)
         if on_epoch is not None:
             on_epoch(row)

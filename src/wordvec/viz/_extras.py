@@ -11,8 +11,8 @@ from types import ModuleType
 
 __all__ = ["VIZ_HINT", "WEB_HINT", "require"]
 
-VIZ_HINT = "pip install wordvec[viz]"
-WEB_HINT = "pip install wordvec[web]"
+VIZ_HINT = "pip install 'wordvec[viz]'"
+WEB_HINT = "pip install 'wordvec[web]'"
 
 #: import name -> the name pip knows it by.
 _PIP_NAMES = {"sklearn": "scikit-learn", "umap": "umap-learn", "adjustText": "adjustText"}

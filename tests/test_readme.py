@@ -206,3 +206,44 @@ def test_korean_example_runs_as_written(tmp_path, monkeypatch, shared_data):
     exec(compile(code, "README.md", "exec"), namespace)
     assert "최민식" in namespace["model"].wv
     assert (tmp_path / "cache").is_dir()  # the token stream was cached
+
+
+@pytest.mark.slow
+def test_toolbox_commands_run_as_written(tmp_path, monkeypatch):
+    """The gensim/fastText toolbox block: phrases, training on them, continued training, a fastText
+    .bin, quantize, the fastText verbs (``< FILE`` given as standard input) and a supervised model."""
+    fasttext = pytest.importorskip("fasttext")
+    from wordvec.demo import demo_corpus_path
+    import lzma
+
+    monkeypatch.chdir(tmp_path)
+    with lzma.open(demo_corpus_path(), "rt", encoding="utf-8") as src:
+        lines = list(islice(src, 30_000))
+    with gzip.open("corpus.txt.gz", "wt", encoding="utf-8") as dst:
+        dst.writelines(lines[:20_000])
+    Path("more.txt").write_text("".join(lines[20_000:]), encoding="utf-8")
+    Path("words.txt").write_text("king queen unseenword\n", encoding="utf-8")
+    Path("sentences.txt").write_text("the king spoke to the people\nthe ship sailed\n", encoding="utf-8")
+    Path("texts.txt").write_text("a great and happy day\na sad and bitter end\n", encoding="utf-8")
+    Path("labelled.txt").write_text("".join(f"__label__{'pos' if i % 2 else 'neg'} {line}"
+                                            for i, line in enumerate(lines[:2_000])), encoding="utf-8")
+    fasttext.train_supervised("labelled.txt", epoch=1, dim=8, verbose=0, thread=1).save_model("model.bin")
+    runner = CliRunner()
+    for line in _command_after("toolbox").splitlines():
+        command, _, stdin = line.split("#")[0].partition("<")
+        args = shlex.split(command)
+        assert args[0] == "wordvec"
+        if args[1] == "train":  # small and quick; the README's defaults otherwise
+            args += ["--epochs", "1", "--quiet"] + (["--bucket", "20000"] if "fasttext" in args else [])
+        feed = Path(stdin.strip()).read_text(encoding="utf-8") if stdin.strip() else "nn king\nsim king queen\n"
+        result = runner.invoke(app, args[1:], input=feed)
+        assert result.exit_code == 0, (line, result.output)
+        if args[1] == "print-word-vectors":
+            assert [row.split()[0] for row in result.stdout.splitlines()] == ["king", "queen", "unseenword"]
+        if args[1] == "classify":
+            assert result.stdout.count("__label__") == 2
+    from wordvec import load
+
+    assert "children_of_israel" in load("vectors").index_to_key  # the demo corpus opens with the Bible
+    assert len(load("vectors2")) > len(load("vectors"))
+    assert Path("ft.ftz").stat().st_size * 5 < Path("ft.bin").stat().st_size  # a small model; 20x at full size (RESULTS.md)

@@ -14,16 +14,47 @@ import typer
 from clitools import plain
 from typer.testing import CliRunner
 
-from wordvec.cli._common import HelpOption, choice
+from wordvec.cli._common import DEPRECATED_FORMATS, HelpOption, choice
 from wordvec.cli.app import app
 from wordvec.config import (ARCHITECTURES, GLOVE_OUTPUTS, LOSSES, MODELS, SVD_SOLVERS, TOKENIZER_NAMES,
                             VECTOR_FORMATS, FastTextConfig, GloVeConfig, PPMISVDConfig, Word2VecConfig, defaults)
 
 #: The help of ``wordvec train`` before it was split by model (243 lines at 80 columns).
 OLD_TRAIN_HELP_LINES = 243
-#: The commands whose help is printed in two columns (wordvec.cli._common.print_help).
-TWO_COLUMN_HELP = [["train"], ["similar"], ["analogy"], ["docs"], ["classify", "train"], ["classify", "predict"],
-                   ["classify", "evaluate"]]
+
+
+def _commands(group, path: tuple[str, ...] = ()) -> list[tuple[list[str], object]]:
+    """Every visible command under ``group`` (a click group) as (the words that name it, the command);
+    a group comes before its own commands."""
+    out = []
+    for name, command in sorted(group.commands.items()):
+        if getattr(command, "hidden", False):
+            continue
+        out.append(([*path, name], command))
+        if hasattr(command, "commands"):  # a group (classify, elmo): its commands too
+            out += _commands(command, (*path, name))
+    return out
+
+
+#: Every command and subcommand the app registers (a new one is covered without a change here).
+REGISTERED = _commands(typer.main.get_command(app))
+#: The commands (not groups) whose help is printed in two columns (wordvec.cli._common.print_help): all of them.
+TWO_COLUMN_HELP = [words for words, command in REGISTERED if not hasattr(command, "commands")]
+#: Choices accepted but left out of the help on purpose (old spellings of formats).
+UNADVERTISED = set(DEPRECATED_FORMATS)
+
+
+def _choices(command, text: str) -> list[str]:
+    """The values of the choice options of ``command`` that its help ``text`` shows (``wordvec train``
+    shows one model's options), which the help should show each one whole."""
+    values = []
+    for param in command.params:
+        if getattr(param, "hidden", False) or not any(re.search(rf"{re.escape(o)}\b(?!-)", text) for o in param.opts):
+            continue
+        kind = getattr(param, "type", None) or getattr(param, "type_descriptor", None)  # click / typer >= 0.2x
+        values += [str(getattr(c, "value", c)) for c in getattr(kind, "choices", None) or ()
+                   if str(getattr(c, "value", c)) not in UNADVERTISED]
+    return values
 
 
 def help80(*args: str) -> str:
@@ -42,11 +73,31 @@ def assert_reads_at_80(text: str, choices=()) -> None:
         assert re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text), value
 
 
+def test_every_command_is_checked():
+    """The walk over the app finds the commands and the groups' commands (it cannot come back empty)."""
+    names = {" ".join(words) for words, _ in REGISTERED}
+    for expected in ("train", "cooccur", "print-word-vectors", "quantize", "classify", "classify train", "elmo",
+                     "elmo train"):
+        assert expected in names, expected
+    assert len(TWO_COLUMN_HELP) >= 25, TWO_COLUMN_HELP
+
+
+@pytest.mark.parametrize("command", [words for words, _ in REGISTERED], ids=" ".join)
+def test_every_help_reads_at_80_columns(command):
+    """No line over 80 characters, no option name or word cut, no choice split inside a word."""
+    found = dict((" ".join(words), c) for words, c in REGISTERED)[" ".join(command)]
+    text = help80(*command, "--help")
+    assert "Usage:" in text
+    assert not re.search(r"\.\.\.\W*\.\.\.", text), "an argument's ... doubled (metavar 'X...' of nargs=-1)"
+    assert_reads_at_80(text, _choices(found, text))
+
+
 @pytest.mark.parametrize("command", TWO_COLUMN_HELP, ids=" ".join)
 def test_two_column_help_reads_at_80_columns(command):
     text = help80(*command, "--help")
     assert_reads_at_80(text)
-    assert "Usage:" in text and "-h, --help" in text
+    assert "Usage:" in text and "-h, --help" in text  # print_help's row; typer's own reads "--help  -h"
+    assert help80(*command, "-h") == text
 
 
 @pytest.mark.parametrize("model", [None, *MODELS])

@@ -83,4 +83,4 @@ def test_help_shows_the_index_defaults():
     for name, option in (("connectivity", "--connectivity"), ("expansion_add", "--expansion-add"),
                          ("expansion_search", "--expansion-search")):
         line = next(x for x in out.splitlines() if option in x)
-        assert f"[default: ({DEFAULTS[name]})]" in line, line
+        assert f"[default: {DEFAULTS[name]}]" in line, line  # the two-column help (cli._common.print_help)

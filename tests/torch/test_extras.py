@@ -22,4 +22,4 @@ def test_missing_torch_names_the_install_command():
     result = run("import sys; sys.modules['torch'] = None\n"
                  "try:\n    import wordvec.torch\nexcept ImportError as e:\n    print(e)")
     assert result.returncode == 0, result.stderr
-    assert "pip install wordvec[torch]" in result.stdout
+    assert "pip install 'wordvec[torch]'" in result.stdout

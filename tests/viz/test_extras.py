@@ -21,7 +21,7 @@ def test_reduce_names_the_viz_extra(small, monkeypatch, blocked, method):
     from wordvec.viz.reduce import reduce
 
     monkeypatch.setitem(sys.modules, blocked, None)  # makes `import blocked` raise ImportError
-    with pytest.raises(ImportError, match=r"pip install wordvec\[viz\]"):
+    with pytest.raises(ImportError, match=r"pip install 'wordvec\[viz\]'"):
         reduce(small, method=method)
 
 
@@ -29,7 +29,7 @@ def test_plot_names_the_viz_extra(small, monkeypatch):
     from wordvec.viz.plot import plot_words
 
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    with pytest.raises(ImportError, match=r"plotting needs matplotlib.*pip install wordvec\[viz\]"):
+    with pytest.raises(ImportError, match=r"plotting needs matplotlib.*pip install 'wordvec\[viz\]'"):
         plot_words(small, top=4)
 
 
@@ -37,7 +37,7 @@ def test_web_names_the_web_extra(small, monkeypatch):
     from wordvec.web.server import create_app
 
     monkeypatch.setitem(sys.modules, "fastapi", None)
-    with pytest.raises(ImportError, match=r"pip install wordvec\[web\]"):
+    with pytest.raises(ImportError, match=r"pip install 'wordvec\[web\]'"):
         create_app(small)
 
 

@@ -293,7 +293,7 @@ def _top(proba, k: int, threshold: float) -> list[tuple[int, float]]:
 def predict(
     model: PredictModel,
     texts: Annotated[list[str], typer.Argument(
-        metavar="TEXT...", show_default=False,
+        metavar="TEXT", show_default=False,
         help="Texts to classify; - reads standard input, one text per line.")],
     k: Annotated[int, typer.Option("--top-k", "-k", min=-1,
                                    help="How many labels to print per text, best first (-1: all).")] = 1,

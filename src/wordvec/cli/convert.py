@@ -11,6 +11,7 @@ from wordvec.cli._common import (
     FORMAT_METAVAR,
     ForceOption,
     Format,
+    HelpOption,
     fail,
     format_name,
     refuse_existing,
@@ -32,6 +33,7 @@ def convert(
     limit: Annotated[int | None, typer.Option(
         min=0, help="Read only the first N vectors.", show_default="all")] = None,
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Convert IN to OUT in the format given by --to."""
     to = format_name(to)

@@ -15,6 +15,7 @@ from wordvec.cli._common import (
     TOKENIZER_HELP,
     EncodingOption,
     ForceOption,
+    HelpOption,
     TokenizerName,
     fail,
     refuse_existing,
@@ -48,10 +49,11 @@ def cooccur(
     memory: Annotated[float, typer.Option(
         min=0.001, help="Memory cap of the counting buffers in MiB (sorted runs spill to disk above it).")
     ] = C["memory_mb"],
-    tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
+    tokenizer: Annotated[TokenizerName, typer.Option(metavar="NAME", help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
     encoding: EncodingOption = "utf-8",
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Count the co-occurrence matrix of CORPUS and save it to OUTPUT, then print a summary."""
     if output.is_dir():
@@ -66,7 +68,7 @@ def cooccur(
         matrix = build_cooccurrence(corpus[0] if len(corpus) == 1 else list(corpus), window=window,
                                     distance_weighting=distance_weighting, symmetric=symmetric,
                                     min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory,
-                                    tokenizer=tokenizer.value, encoding=encoding, progress=not quiet)
+                                    tokenizer=tokenizer.value, encoding=encoding, progress=False if quiet else None)
         if output.parent != Path("") and not output.parent.exists():
             output.parent.mkdir(parents=True)
         matrix.save(output)

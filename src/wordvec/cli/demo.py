@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import user_errors
+from wordvec.cli._common import HelpOption, user_errors
 from wordvec.demo import run_demo  # light: the model is imported inside run_demo
 
 __all__ = ["demo"]
@@ -20,7 +20,8 @@ def demo(
         show_default="one per core" if _DEMO_DEFAULTS["workers"] is None else True)
     ] = _DEMO_DEFAULTS["workers"],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Train skip-gram on the bundled public-domain corpus (about a minute), then show what it learned."""
     with user_errors():
-        run_demo(epochs=epochs, workers=workers, progress=not quiet, echo=typer.echo)
+        run_demo(epochs=epochs, workers=workers, progress=False if quiet else None, echo=typer.echo)

@@ -18,6 +18,7 @@ from wordvec.cli._common import (
     DEFAULT_TOKENIZER,
     EncodingOption,
     ForceOption,
+    HelpOption,
     TokenizerName,
     choice,
     refuse_existing,
@@ -63,7 +64,7 @@ def _layer(value: str) -> int | str:
 def train(
     ctx: typer.Context,
     corpus: Annotated[list[Path], typer.Argument(
-        metavar="CORPUS...", show_default=False,
+        metavar="CORPUS", show_default=False,
         help="Text files (.txt, .gz, .bz2, .xz; one sentence per line) or directories of them.")],
     output: Annotated[Path, typer.Option("--output", "-o", show_default=False,
                                          help="Directory to save the model to.")],
@@ -108,6 +109,7 @@ def train(
         "--resume", help="Continue from the checkpoint in --checkpoint, if there is one.")] = False,
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Train an ELMo biLM on CORPUS and save it to --output; print the held-out perplexity."""
     refuse_existing(output, force=force)
@@ -130,7 +132,7 @@ def train(
         check_replaceable_directory(output, "biLM")  # before training, not after it
         from wordvec.contextual import ELMo
 
-        model = ELMo(preset.value, device=device, progress=not quiet, **settings)
+        model = ELMo(preset.value, device=device, progress=False if quiet else None, **settings)
         model.fit(corpus[0] if len(corpus) == 1 else list(corpus), validation=validation,
                   checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume, encoding=encoding)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +152,7 @@ def embed(
     device: DeviceOption = None,
     encoding: EncodingOption = "utf-8",
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Write the mean-pooled vector of every line of TEXTFILE (float32 .npy; an empty line gives zeros)."""
     refuse_existing(output, force=force)
@@ -180,7 +183,7 @@ def similar(
     sentence: Annotated[str, typer.Argument(metavar="SENTENCE", show_default=False,
                                             help="A sentence using WORD, in quotes.")],
     word: Annotated[str, typer.Argument(metavar="WORD", show_default=False, help="The word to look at.")],
-    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS...", show_default=False,
+    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS", show_default=False,
                                                  help="Text files to search for uses of WORD.")],
     topn: Annotated[int, typer.Option("--topn", "-n", min=1, help="How many uses to show.")] = 10,
     layer: LayerOption = "-1",
@@ -188,6 +191,7 @@ def similar(
         min=1, help="Compare the first N sentences holding WORD.")] = 10_000,
     device: DeviceOption = None,
     encoding: EncodingOption = "utf-8",
+    show_help: HelpOption = False,
 ) -> None:
     """Show the uses of WORD in CORPUS closest to its use in SENTENCE ("bank" of a river or of money)."""
     with user_errors():
@@ -211,9 +215,11 @@ def from_allennlp(
     output: Annotated[Path, typer.Option("--output", "-o", show_default=False,
                                          help="Directory to save the model to.")],
     tokenizer: Annotated[TokenizerName, typer.Option(
-        help="How 'embed' and 'similar' split text (the published models are cased: whitespace keeps case).")
+        metavar="NAME", help="How 'embed' and 'similar' split text: regex, whitespace or korean (the published "
+                             "models are cased: whitespace keeps case).")
     ] = TokenizerName("whitespace"),
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Convert AllenNLP's published ELMo files into a model directory the other commands read."""
     refuse_existing(output, force=force)

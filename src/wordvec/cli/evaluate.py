@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import choice, load_vectors, user_errors
+from wordvec.cli._common import HelpOption, choice, load_vectors, user_errors
 from wordvec.cli.analogy import DEFAULT_METHOD, Method
 
 __all__ = ["ANALOGY_DEFAULT", "ANALOGY_RESTRICT_VOCAB", "LANGUAGES", "Language", "NONE", "SIMILARITY_DEFAULT", "SUITES",
@@ -38,12 +38,12 @@ def evaluate(
         metavar="MODEL", help="Vectors: a native directory, a word2vec / GloVe file or a fastText .bin.",
         show_default=False)],
     analogies: Annotated[str | None, typer.Option(
-        "--analogies", "-a", metavar="NAME|PATH",
+        "--analogies", "-a", metavar="SET",
         help=f"Analogy set: a bundled name ({', '.join(s[0] for s in SUITES.values())}) or a file of "
              f"': section' and 'a b c d' lines; '{NONE}' skips analogies.",
         show_default=f"by --lang: {_by_language(lambda s: s[0])}")] = None,
     similarity: Annotated[list[str] | None, typer.Option(
-        "--similarity", "-s", metavar="NAME|PATH",
+        "--similarity", "-s", metavar="SET",
         help=f"Word-similarity set, repeatable: a bundled name "
              f"({', '.join(n for s in SUITES.values() for n in s[1])}) or a file of 'word1 TAB word2 TAB "
              f"score' lines (comma-separated with a header, as the Korean CSV, works too); '{NONE}' skips "
@@ -65,6 +65,7 @@ def evaluate(
         "--case-sensitive", help="Compare words as they are spelled (default: ignore case, as gensim).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Evaluate MODEL on word analogies and word similarity; coverage (out-of-vocabulary) included."""
     suite_analogies, suite_similarity = SUITES[str(lang.value)]

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import ForceOption, VectorsArgument, load_vectors, refuse_existing, user_errors
+from wordvec.cli._common import ForceOption, HelpOption, VectorsArgument, load_vectors, refuse_existing, user_errors
 
 __all__ = ["export_projector"]
 
@@ -20,6 +20,7 @@ def export_projector(
         help="Add a 'count' column to meta.tsv (when the vectors have counts).")] = True,
     name: Annotated[str, typer.Option(help="Tensor name shown by the projector.")] = "wordvec",
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Write OUTDIR/vecs.tsv, meta.tsv, projector_config.pbtxt (TensorBoard) and projector_config.json."""
     with user_errors():

@@ -36,7 +36,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import EncodingOption, user_errors
+from wordvec.cli._common import EncodingOption, HelpOption, user_errors
 
 __all__ = ["Shell", "format_vector", "load_model", "print_sentence_vectors", "print_word_vectors",
            "sentence_vector", "shell", "word_vector"]
@@ -118,7 +118,7 @@ def _input_lines(encoding: str) -> Iterable[str]:
 
 
 def print_word_vectors(model: ModelArgument, precision: PrecisionOption = 5,
-                       encoding: EncodingOption = "utf-8") -> None:
+                       encoding: EncodingOption = "utf-8", show_help: HelpOption = False) -> None:
     """Print "word v1 v2 ..." for every word read from standard input (fastText's print-word-vectors).
 
     Words are separated by spaces, tabs or line breaks. An unknown word gets its character n-gram vector from a fastText model; a word with no vector at all gets zeros, and a note on standard error.
@@ -153,7 +153,7 @@ def _no_vector(model, word: str) -> str:
 
 
 def print_sentence_vectors(model: ModelArgument, precision: PrecisionOption = 5,
-                           encoding: EncodingOption = "utf-8") -> None:
+                           encoding: EncodingOption = "utf-8", show_help: HelpOption = False) -> None:
     """Print one vector per line of standard input (fastText's print-sentence-vectors).
 
     Word vectors: the mean of the line's word vectors, each scaled to unit length (words without a vector are skipped). A supervised fastText model: the mean of the line's input rows (words, n-grams, end of line).
@@ -260,7 +260,8 @@ def _terminal_lines(prompt: str) -> Iterable[str]:
 TopnOption = Annotated[int, typer.Option("--topn", "-n", min=1, help="K of nn and analogy when a command gives none.")]
 
 
-def shell(model: ModelArgument, topn: TopnOption = 10, encoding: EncodingOption = "utf-8") -> None:
+def shell(model: ModelArgument, topn: TopnOption = 10, encoding: EncodingOption = "utf-8",
+          show_help: HelpOption = False) -> None:
     """Load MODEL once, then answer nn WORD [K], analogy A B C [K] and sim A B from standard input.
 
     At a terminal it prompts and edits lines; from a pipe it answers one command per line (echo "nn king" | wordvec shell vectors/). A bad command or an unknown word prints one error line and the loop goes on. analogy A B C searches B - A + C (fastText's analogies reads its triplet as A - B + C).

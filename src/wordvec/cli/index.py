@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import ForceOption, fail, refuse_existing, user_errors
+from wordvec.cli._common import ForceOption, HelpOption, fail, refuse_existing, user_errors
 
 __all__ = ["index"]
 
@@ -29,6 +29,7 @@ def index(
     threads: Annotated[int | None, typer.Option(
         min=1, help="Build threads.", show_default="one per core")] = None,
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Build an approximate nearest-neighbour index (HNSW, usearch) and save it in MODEL/ann.
 

@@ -5,7 +5,7 @@ import os
 
 import typer
 
-from wordvec.cli._common import VectorsArgument, user_errors
+from wordvec.cli._common import HelpOption, VectorsArgument, user_errors
 
 __all__ = ["TOP_WORDS", "info"]
 
@@ -15,6 +15,7 @@ TOP_WORDS = 10
 
 def info(
     model: VectorsArgument,
+    show_help: HelpOption = False,
 ) -> None:
     """Show MODEL's format, size, most frequent words and (native models) saved settings."""
     with user_errors():

@@ -19,6 +19,7 @@ from wordvec.cli._common import (
     TOKENIZER_HELP,
     EncodingOption,
     ForceOption,
+    HelpOption,
     TokenizerName,
     choice,
     fail,
@@ -82,11 +83,12 @@ def phrases(
     passes: Annotated[int, typer.Option(
         min=1, help="Passes: 2 also joins phrases of phrases (new_york_city_council).")] = D["passes"],
     delimiter: Annotated[str, typer.Option(help="Joins the words of a phrase.")] = D["delimiter"],
-    tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
+    tokenizer: Annotated[TokenizerName, typer.Option(metavar="NAME", help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
     encoding: EncodingOption = "utf-8",
     top: Annotated[int, typer.Option(min=0, help="Print this many phrases, the highest scores first.")] = 20,
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Learn the phrases of CORPUS and save them to OUTPUT; print how many and the top ones."""
     if output.exists() and not output.is_dir():
@@ -95,7 +97,7 @@ def phrases(
     with user_errors():
         model = Phrases(min_count=min_count, threshold=threshold, scoring=scoring.value,
                         connector_words=connector_words(connectors), max_vocab_size=max_vocab_size,
-                        delimiter=delimiter, passes=passes, progress=not quiet)
+                        delimiter=delimiter, passes=passes, progress=False if quiet else None)
         model._settings()  # a bad value fails now, before the corpus is read
         corpus_files(corpus)
         from wordvec._saving import check_replaceable_directory

@@ -5,7 +5,16 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import ForceOption, VectorsArgument, choice, fail, load_vectors, refuse_existing, user_errors
+from wordvec.cli._common import (
+    ForceOption,
+    HelpOption,
+    VectorsArgument,
+    choice,
+    fail,
+    load_vectors,
+    refuse_existing,
+    user_errors,
+)
 
 __all__ = ["parse_words", "plot", "read_groups"]
 
@@ -54,6 +63,7 @@ def plot(
     html: Annotated[Path | None, typer.Option(
         "--html", help="Interactive page to write (self-contained, works offline).", show_default=False)] = None,
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Plot WORDS (or the TOP most frequent words) of MODEL after PCA, t-SNE or UMAP."""
     method = Method(method).value

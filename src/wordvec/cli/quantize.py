@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import ForceOption, RestrictVocab, refuse_existing, user_errors
+from wordvec.cli._common import ForceOption, HelpOption, RestrictVocab, refuse_existing, user_errors
 
 __all__ = ["quantize"]
 
@@ -32,6 +32,7 @@ def quantize(
     restrict_vocab: RestrictVocab = 30000,
     seed: Annotated[int, typer.Option(help="Seed of the k-means.")] = 1234,
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Quantize MODEL into OUT.ftz; print the sizes, the similarity it costs and, with --analogies, the accuracy."""
     with user_errors():

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import VectorsArgument, load_vectors, user_errors
+from wordvec.cli._common import HelpOption, VectorsArgument, load_vectors, user_errors
 
 __all__ = ["serve"]
 
@@ -25,6 +25,7 @@ def serve(
         "--api-docs", help="Also serve FastAPI's interactive API docs at /docs and the schema at /openapi.json "
                            "(Swagger UI loads its script from a CDN, so /docs needs a network connection). "
                            "The JSON API is described in docs/api.md.")] = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Serve a projector page for MODEL at http://HOST:PORT (Ctrl+C stops it)."""
     with user_errors():

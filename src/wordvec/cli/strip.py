@@ -5,14 +5,14 @@ from typing import Annotated
 
 import typer
 
-from wordvec.cli._common import ForceOption, VectorsArgument, load_vectors, refuse_existing, user_errors
+from wordvec.cli._common import ForceOption, HelpOption, VectorsArgument, load_vectors, refuse_existing, user_errors
 
 __all__ = ["strip"]
 
 
 def strip(
     model: VectorsArgument,
-    words: Annotated[list[str], typer.Argument(metavar="WORD...", help="Words, one row each.", show_default=False)],
+    words: Annotated[list[str], typer.Argument(metavar="WORD", help="Words, one row each.", show_default=False)],
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Image to write: .png, .svg or .pdf.", show_default=False)],
     dims: Annotated[int | None, typer.Option(
@@ -20,6 +20,7 @@ def strip(
     normalize: Annotated[bool, typer.Option(help="Draw unit-length vectors.")] = False,
     title: Annotated[str | None, typer.Option(help="Picture title.", show_default=False)] = None,
     force: ForceOption = False,
+    show_help: HelpOption = False,
 ) -> None:
     """Draw the vectors of WORD... as a colour strip (as in The Illustrated Word2vec)."""
     refuse_existing(output, force=force)

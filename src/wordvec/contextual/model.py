@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from wordvec._saving import atomic_directory, recover_interrupted_save
-from wordvec._progress import ProgressBar
+from wordvec._progress import ProgressBar, show_progress
 from wordvec.contextual import io
 from wordvec.contextual.bilm import BiLM
 from wordvec.contextual.config import BiLMConfig, check_names, preset_config
@@ -71,8 +71,8 @@ class ELMo:
         ``"cpu"``, ``"cuda"``, ... (None: CUDA when available). Runs on a CPU with a seed are
         identical.
     progress:
-        Show a progress bar (tokens/s, ETA, running perplexity) while training (None: when
-        stderr is a terminal).
+        Show a progress bar (tokens/s, ETA, running perplexity) while training (None: where a
+        person watches: stderr is a terminal, or a notebook; see :func:`wordvec._progress.show_progress`).
     **settings:
         Any :class:`~wordvec.contextual.config.BiLMConfig` field, replacing the preset's value
         (``epochs=1``, ``projection_dim=256``, ``tokenizer="korean"``, ...).
@@ -159,11 +159,8 @@ class ELMo:
         return self
 
     def _progress_enabled(self) -> bool:
-        if self.progress is not None:
-            return bool(self.progress)
-        import sys
-
-        return sys.stderr.isatty()
+        """Whether to draw the bars: ``progress``, or for None where a person watches (a terminal, a notebook)."""
+        return show_progress(self.progress)
 
     def _finish(self, position: Position, heldout: dict[str, float], seconds_reading: float) -> None:
         self.history_ = list(position.history)

@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -35,7 +34,7 @@ from pathlib import Path
 from wordvec._files import corpus_files, open_counting, text_read_error
 
 from wordvec._saving import atomic_write
-from wordvec._progress import ProgressBar
+from wordvec._progress import ProgressBar, show_progress
 from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding, encoding_key
 from wordvec.exceptions import CacheWriteError
 
@@ -85,7 +84,8 @@ class CachedCorpus:
     cache_dir:
         Where cache files go (created if needed); default :func:`default_cache_dir`.
     progress:
-        Show a progress bar while tokenizing; None (default): only when stderr is a terminal.
+        Show a progress bar while tokenizing; None (default): only where a person watches (stderr
+        is a terminal, or a notebook; see :func:`wordvec._progress.show_progress`).
 
     After an iteration, ``cache_hit`` is True when every file came from the cache (None before
     the first); ``hits`` / ``misses`` count files read from / written to the cache over all
@@ -188,7 +188,7 @@ class CachedCorpus:
 
     def _tokenize(self, path: Path, sink) -> Iterator[list[str]]:
         """Yield the token lists of ``path``; write them to ``sink`` (a binary stream) when given."""
-        show = self.progress if self.progress is not None else sys.stderr.isatty()
+        show = show_progress(self.progress)
         buffer: list[str] = []
         lineno = 0
         spent = 0.0

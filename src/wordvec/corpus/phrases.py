@@ -375,7 +375,8 @@ class Phrases:
         Counting passes: 2 learns phrases of phrases (up to 4 words), 3 up to 8. Each pass
         counts the corpus with the earlier passes' phrases joined.
     progress:
-        Show a progress bar while counting; None: when stderr is a terminal.
+        Show a progress bar while counting; None: where a person watches (stderr is a terminal, or
+        a notebook; see :func:`wordvec._progress.show_progress`).
 
     ``fit(corpus)`` learns; :meth:`freeze` gives the :class:`FrozenPhrases` that apply, save and
     tokenize. ``counts_`` holds the last pass's :class:`PhraseCounts`, ``pass_stats_`` each pass in
@@ -429,13 +430,13 @@ class Phrases:
         """Count ``corpus`` (a path, a directory, a list of paths or of token lists, or a
         restartable corpus; files read with ``tokenizer`` and ``encoding`` as for training) and
         keep the phrases whose score is above the threshold. ``passes`` passes; returns self."""
-        from wordvec._progress import ProgressBar
+        from wordvec._progress import ProgressBar, show_progress
         from wordvec.corpus.readers import as_corpus
         from wordvec.corpus.tokenizers import describe_tokenizer
 
         settings = self._settings()
         source = as_corpus(corpus, tokenizer, encoding=encoding, progress=self.progress)
-        show = self.progress if self.progress is not None else _stderr_is_terminal()
+        show = show_progress(self.progress)
         layers: list[dict] = []
         counts_per_layer: list[dict] = []
         stats = []
@@ -487,12 +488,6 @@ class Phrases:
     def __repr__(self) -> str:
         return (f"Phrases(min_count={self.min_count!r}, threshold={self.threshold!r}, scoring={self.scoring!r}, "
                 f"passes={self.passes!r})")
-
-
-def _stderr_is_terminal() -> bool:
-    import sys
-
-    return sys.stderr.isatty()
 
 
 # ---------------------------------------------------------------------------------- applying

@@ -2,7 +2,7 @@
 text classifier built on them or on contextual (ELMo) features.
 
 ``import wordvec`` never loads this package; importing it without PyTorch raises an
-ImportError that says ``pip install wordvec[torch]``.
+ImportError that says ``pip install 'wordvec[torch]'``.
 
 >>> emb, vocab = to_torch(kv)                       # doctest: +SKIP
 >>> ids, mask = vocab.encode_batch(["a good film", "bad"])

@@ -41,7 +41,7 @@ import torch
 from torch import nn
 
 from wordvec._saving import atomic_directory
-from wordvec._progress import ProgressBar
+from wordvec._progress import ProgressBar, show_progress
 from wordvec.config import ContextualClassifierConfig
 from wordvec.contextual import io as bilm_io
 from wordvec.contextual.model import ELMo
@@ -104,7 +104,9 @@ class ContextualClassifier(LabelPredictor):
         A fitted :class:`~wordvec.contextual.ELMo`, or the directory of a saved one (loaded by
         :meth:`fit`). It is never trained here.
     progress:
-        Show a progress bar while texts run through the biLM (None: when stderr is a terminal).
+        Show progress bars while texts run through the biLM and for each training epoch (None:
+        where a person watches: stderr is a terminal, or a notebook; see
+        :func:`wordvec._progress.show_progress`).
     **the rest**:
         Those of :class:`~wordvec.config.ContextualClassifierConfig` (``hidden=256``, ``epochs``,
         ``batch_size``, ``learning_rate``, ``validation_split``, ``patience``, ``max_len``,
@@ -225,7 +227,7 @@ class ContextualClassifier(LabelPredictor):
         self.history_, self.best_epoch_ = train_epochs(
             model, [optimizer], batch_loss, n_train=len(train_x), epochs=cfg.epochs, batch_size=cfg.batch_size,
             patience=cfg.patience, generator=generator, validate=validate if len(val_x) else None,
-            on_epoch=on_epoch)
+            on_epoch=on_epoch, progress=_progress_enabled(self.progress))
         model.eval()
         return self
 
@@ -333,8 +335,5 @@ def _chunks(lengths: list[int]) -> list[range]:
 
 
 def _progress_enabled(progress: bool | None) -> bool:
-    if progress is not None:
-        return bool(progress)
-    import sys
-
-    return sys.stderr.isatty()
+    """Whether to draw the bars: ``progress``, or for None where a person watches (a terminal, a notebook)."""
+    return show_progress(progress)

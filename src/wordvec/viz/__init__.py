@@ -2,7 +2,7 @@
 
 ``import wordvec`` never imports this package, and this package imports scikit-learn,
 umap-learn, matplotlib and plotly only inside the functions that use them; a missing one
-raises an ImportError that says ``pip install wordvec[viz]``.
+raises an ImportError that says ``pip install 'wordvec[viz]'``.
 
 ============================  ===============================================================
 function                      what

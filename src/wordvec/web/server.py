@@ -364,7 +364,7 @@ def _plotly_js() -> bytes:
     path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
     if not path.is_file():
         raise ImportError(f"plotly.min.js not found in the installed plotly package ({path}); "
-                          "reinstall plotly: pip install wordvec[web]")
+                          "reinstall plotly: pip install 'wordvec[web]'")
     return path.read_bytes()
 
 

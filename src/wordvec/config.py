@@ -125,6 +125,15 @@ class Word2VecConfig(_ConfigDict):
         them across its context window (pWord2Vec, Ji et al. 2016). On 2 cores it trains about 3x
         faster than per-pair negatives, with the same quality on our benchmarks (benchmarks/RESULTS.md);
         set False for word2vec.c's exact per-pair sampling.
+    deterministic: bit-identical vectors for a seed whatever ``workers`` (and thread timing). Jobs of
+        ~5,000 words train in rounds of 4 (train.trainer.ROUND_JOBS): every job of a round reads the
+        vectors as they were at the round's start and keeps its updates in private rows, and the
+        round's updates are combined in job order (_kernels/delta.py). No peer offers it (gensim and
+        fastText are Hogwild only). Within a round jobs do not see each other's updates (Hogwild
+        threads see them at once), at most 4 threads work at once, and the copies cost time: on
+        small benchmark prefixes it trained at 30-90 % of Hogwild's speed and its vectors scored
+        clearly lower on analogies (FastText 21.9 % against 46.1 %; benchmarks/RESULTS.md): use it
+        where repeatability matters more than quality, until the combination is improved.
     """
 
     model_name: ClassVar[str] = "word2vec"
@@ -146,6 +155,7 @@ class Word2VecConfig(_ConfigDict):
     seed: int = 1
     max_sentence_length: int = 10_000
     shared_negatives: bool = True
+    deterministic: bool = False
 
     def validate(self) -> Word2VecConfig:
         _check_finite(self)
@@ -165,6 +175,7 @@ class Word2VecConfig(_ConfigDict):
         _check(0 <= self.min_alpha <= self.alpha, f"min_alpha must be in [0, alpha], got {self.min_alpha!r}")
         _check_workers_and_seed(self)
         _check_int(self, "max_sentence_length", 2)
+        _check(isinstance(self.deterministic, bool), f"deterministic must be True or False, got {self.deterministic!r}")
         return self
 
 

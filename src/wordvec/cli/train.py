@@ -3,9 +3,15 @@
 The command only declares options: :func:`wordvec.models.fit_model` builds and fits the model and
 the model writes its own summary. Every option's default is read from the models' config
 dataclasses (:class:`wordvec.config.Word2VecConfig`, :class:`~wordvec.config.GloVeConfig`,
-:class:`~wordvec.config.PPMISVDConfig`), so the help never disagrees with the library. Options
-shared by several models show Word2Vec's default; an option left out takes the chosen
-model's own default (GloVe's window is 10, for instance), which the help names.
+:class:`~wordvec.config.PPMISVDConfig`), so the help never disagrees with the library. An option
+left out takes the chosen model's own default (GloVe's window is 10, for instance).
+
+The help is per model: ``wordvec train --help`` shows the command's options and Word2Vec's (the
+default model), ``wordvec train --model glove --help`` (or ``--help --model glove``) the
+command's and GloVe's, each with that model's defaults. Which options a model takes is read
+from its config's fields, so the help follows the config. click treats ``--help`` as eager and
+answers it before the other options are read; here ``--help`` and ``--model`` are both eager,
+and whichever of the two comes last prints the help for the model named.
 """
 
 import os
@@ -28,6 +34,7 @@ from wordvec.cli._common import (
     choice,
     fail,
     format_name,
+    print_help,
     refuse_existing,
     user_errors,
 )
@@ -45,7 +52,7 @@ from wordvec.config import (
     defaults,
 )
 
-__all__ = ["train"]
+__all__ = ["MODEL_TITLES", "train"]
 
 D = defaults(Word2VecConfig)
 G = defaults(GloVeConfig)
@@ -63,8 +70,15 @@ _DEFAULT_LOSS = Loss(D["loss"])
 _DEFAULT_GLOVE_OUTPUT = GloVeOutput(G["output"])
 _DEFAULT_SVD = SVDSolver(P["svd"])
 
+#: The models' names as people write them, titling their panel of the help.
+MODEL_TITLES = {"word2vec": "Word2Vec", "fasttext": "FastText", "glove": "GloVe", "ppmi-svd": "PPMI+SVD"}
+
 #: Options of the command itself, not of a model (GloVe has a parameter called output too).
 _COMMAND_OPTIONS = {"corpus", "output", "format", "model", "tokenizer", "encoding", "force", "quiet"}
+#: Options the help shows in the command's panel, and the models they apply to (None: all).
+_HELP_COMMAND_OPTIONS: dict[str, tuple[str, ...] | None] = {
+    **dict.fromkeys(_COMMAND_OPTIONS), "phrases": None, "show_help": None,
+    "init": ("word2vec", "fasttext"), "update_vocab": ("word2vec", "fasttext")}
 #: Options named otherwise than the model parameter they set. GloVe's learning rate is --alpha,
 #: as for Word2Vec; --glove-alpha is the hidden, deprecated name of --weight-exponent.
 _RENAMED = {
@@ -72,11 +86,60 @@ _RENAMED = {
               "memory": "memory_mb"},
     "ppmi-svd": {"memory": "memory_mb"},
 }
+#: Where the help's ``--help`` request waits for ``--model`` (both options are eager).
+_HELP_ASKED = "wordvec.train.help_asked"
 
 
 def _none_default(value, text: str):
     """``show_default`` for options whose config default is None."""
     return text if value is None else True
+
+
+def _model_help(ctx: typer.Context, model: str) -> None:
+    """Print the help with the command's options and ``model``'s alone (under its defaults), then exit.
+
+    The command's parameters are changed for the printing (hidden, panel, default) and put back.
+    """
+    fields = defaults(MODEL_CONFIGS[model])
+    renamed = _RENAMED.get(model, {})
+    saved = [(p, p.hidden, getattr(p, "rich_help_panel", None), p.default) for p in ctx.command.params]
+    try:
+        for p in ctx.command.params:
+            if p.name in _HELP_COMMAND_OPTIONS:
+                models = _HELP_COMMAND_OPTIONS[p.name]
+                p.hidden = p.hidden or (models is not None and model not in models)
+                continue
+            name = renamed.get(p.name, p.name)
+            if p.hidden or name not in fields:
+                p.hidden = True
+                continue
+            p.rich_help_panel = f"{MODEL_TITLES[model]} options"
+            value = fields[name]
+            p.default = type(p.default)(value) if isinstance(p.default, Enum) and value is not None else value
+        print_help(ctx)
+    finally:
+        for p, hidden, panel, default in saved:
+            p.hidden, p.default = hidden, default
+            if hasattr(p, "rich_help_panel"):
+                p.rich_help_panel = panel
+    ctx.exit()
+
+
+def _help_callback(ctx: typer.Context, value: bool) -> None:
+    """``--help``: the help for ``--model`` when it was read already, else a note for ``--model``'s
+    callback (which runs next: both are eager), so that either order of the two works."""
+    if not value or ctx.resilient_parsing:
+        return
+    if "model" in ctx.params:
+        _model_help(ctx, str(ctx.params["model"].value))
+    ctx.meta[_HELP_ASKED] = True
+
+
+def _model_callback(ctx: typer.Context, value: Model) -> Model:
+    """``--model``: read before the other options, so that ``--help`` can show this model's options."""
+    if ctx.meta.get(_HELP_ASKED) and not ctx.resilient_parsing:
+        _model_help(ctx, str(value.value))
+    return value
 
 
 def train(
@@ -87,106 +150,117 @@ def train(
              "--model glove or ppmi-svd also a co-occurrence matrix (.npz) saved by 'wordvec cooccur'.",
         show_default=False)],
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Where to save the vectors (a directory for the native format).",
+        "--output", "-o", metavar="PATH", help="Where to save the vectors (a directory for the native format).",
         show_default=False)],
     format: Annotated[Format, typer.Option(
         "--format", "-f", metavar=FORMAT_METAVAR, help=f"Output format: {FORMAT_CHOICES}.")] = Format.native,
-    model: Annotated[Model, typer.Option(help="Which model to train.")] = _DEFAULT_MODEL,
+    model: Annotated[Model, typer.Option(
+        metavar="NAME", is_eager=True, callback=_model_callback,
+        help="Which model to train: word2vec, fasttext, glove or ppmi-svd. Each takes its own options: "
+             "'wordvec train --model NAME --help' lists them.")] = _DEFAULT_MODEL,
     vector_size: Annotated[int, typer.Option(
-        "--vector-size", "-d", min=1, help="Dimensions of the word vectors.")] = D["vector_size"],
+        "--vector-size", "-d", metavar="INT", min=1, help="Dimensions of the word vectors.")] = D["vector_size"],
     architecture: Annotated[Architecture, typer.Option(
-        help="skipgram: a word predicts its context; cbow: the context predicts the word.")
+        metavar="NAME", help="skipgram: a word predicts its context; cbow: the context predicts the word.")
     ] = _DEFAULT_ARCHITECTURE,
     loss: Annotated[Loss, typer.Option(
-        help="negative sampling or hierarchical softmax.")] = _DEFAULT_LOSS,
-    window: Annotated[int, typer.Option(
-        min=1, help=f"Max distance of context words (glove/ppmi-svd default: {G['window']}).")] = D["window"],
+        metavar="NAME", help="negative (sampling) or hierarchical (softmax).")] = _DEFAULT_LOSS,
+    window: Annotated[int, typer.Option(metavar="INT", min=1, help="Max distance of context words.")] = D["window"],
     negative: Annotated[int, typer.Option(
-        min=0, help="Negative samples per positive example (with --loss negative).")] = D["negative"],
+        metavar="INT", min=0, help="Negative samples per positive example (with --loss negative).")] = D["negative"],
     sample: Annotated[float, typer.Option(
-        min=0.0, help="Subsampling threshold for frequent words (0 disables).")] = D["sample"],
+        metavar="FLOAT", min=0.0, help="Subsampling threshold for frequent words (0 disables).")] = D["sample"],
     min_count: Annotated[int, typer.Option(
-        min=1, help="Ignore words seen fewer times than this.")] = D["min_count"],
+        metavar="INT", min=1, help="Ignore words seen fewer times than this.")] = D["min_count"],
     max_vocab_size: Annotated[int | None, typer.Option(
-        min=1, help="Keep at most this many words, the most frequent.",
+        metavar="INT", min=1, help="Keep at most this many words, the most frequent.",
         show_default=_none_default(D["max_vocab_size"], "no cap"))] = D["max_vocab_size"],
-    epochs: Annotated[int, typer.Option(
-        min=1, help=f"Passes over the corpus (glove default: {G['epochs']}).")] = D["epochs"],
-    alpha: Annotated[float, typer.Option(
-        help=f"Initial learning rate (fasttext default: {F['alpha']}, glove: {G['learning_rate']}).")
-    ] = D["alpha"],
+    epochs: Annotated[int, typer.Option(metavar="INT", min=1, help="Passes over the corpus.")] = D["epochs"],
+    alpha: Annotated[float, typer.Option(metavar="FLOAT", help="Initial learning rate.")] = D["alpha"],
     min_alpha: Annotated[float, typer.Option(
-        help="Final learning rate (alpha decays linearly to it).")] = D["min_alpha"],
+        metavar="FLOAT", help="Final learning rate (alpha decays linearly to it).")] = D["min_alpha"],
     cbow_mean: Annotated[bool, typer.Option(
-        "--cbow-mean/--no-cbow-mean",
+        "--cbow-mean/--no-cbow-mean", metavar="",
         help="CBOW averages the context vectors (or sums them).")] = D["cbow_mean"],
     ns_exponent: Annotated[float, typer.Option(
-        help="Exponent of the unigram distribution negatives are drawn from.")] = D["ns_exponent"],
+        metavar="FLOAT", help="Exponent of the unigram distribution negatives are drawn from.")] = D["ns_exponent"],
     workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", min=1, help="Training threads.",
+        "--workers", "-w", metavar="INT", min=1, help="Training threads.",
         show_default=_none_default(D["workers"], "one per core"))] = D["workers"],
     seed: Annotated[int, typer.Option(
-        min=0, help="Random seed; with --workers 1 runs are identical.")] = D["seed"],
+        metavar="INT", min=0, help="Random seed; with --workers 1 runs are identical.")] = D["seed"],
     max_sentence_length: Annotated[int, typer.Option(
-        min=2, help="Longer sentences are split into pieces (every token is still trained).")
+        metavar="INT", min=2, help="Longer sentences are split into pieces (every token is still trained).")
     ] = D["max_sentence_length"],
     shared_negatives: Annotated[bool, typer.Option(
-        "--shared-negatives/--no-shared-negatives",
+        "--shared-negatives/--no-shared-negatives", metavar="",
         help="Skip-gram with negative sampling draws the negatives once per word for its whole window "
-             "(faster).")] = D["shared_negatives"],
-    tokenizer: Annotated[TokenizerName, typer.Option(help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
+             "(faster), or once per context word (as word2vec.c).")] = D["shared_negatives"],
+    deterministic: Annotated[bool, typer.Option(
+        "--deterministic/--hogwild", metavar="",
+        help="Bit-identical vectors for a --seed whatever --workers (jobs train in rounds; slower, and "
+             "for now lower analogy scores), or lock-free Hogwild threads (identical runs only with "
+             "--workers 1).")] = D["deterministic"],
+    tokenizer: Annotated[TokenizerName, typer.Option(metavar="NAME", help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
     encoding: EncodingOption = "utf-8",
     phrases: Annotated[Path | None, typer.Option(
         "--phrases", metavar="DIR", help="Join the phrases saved in DIR by 'wordvec phrases' (new_york) in the "
                                          "tokens before training.", show_default=False)] = None,
-    min_n: Annotated[int, typer.Option(min=1, help="fasttext: shortest character n-gram.")] = F["min_n"],
+    min_n: Annotated[int, typer.Option(metavar="INT", min=1, help="Shortest character n-gram.")] = F["min_n"],
     max_n: Annotated[int, typer.Option(
-        min=0, help="fasttext: longest character n-gram (0 turns subwords off).")] = F["max_n"],
-    bucket: Annotated[int, typer.Option(min=1, help="fasttext: rows of the hashed n-gram table.")] = F["bucket"],
+        metavar="INT", min=0, help="Longest character n-gram (0 turns subwords off).")] = F["max_n"],
+    bucket: Annotated[int, typer.Option(metavar="INT", min=1, help="Rows of the hashed n-gram table.")] = F["bucket"],
     jamo: Annotated[bool, typer.Option(
-        "--jamo/--no-jamo",
-        help="fasttext: take n-grams over jamo, every Hangul syllable split into initial, vowel and final "
+        "--jamo/--no-jamo", metavar="",
+        help="Take n-grams over jamo, every Hangul syllable split into initial, vowel and final "
              "(Korean; --min-n/--max-n then count jamo).")] = F["jamo"],
     x_max: Annotated[float, typer.Option(
-        help="glove: weighting cut-off, f(x) = min(1, (x / x_max) ** weight_exponent).")] = G["x_max"],
+        metavar="FLOAT", help="Weighting cut-off, f(x) = min(1, (x / x_max) ** weight_exponent).")] = G["x_max"],
     weight_exponent: Annotated[float, typer.Option(
-        help="glove: exponent of the weighting f(x) (the GloVe paper's alpha).")] = G["weight_exponent"],
+        metavar="FLOAT", help="Exponent of the weighting f(x) (the GloVe paper's alpha).")] = G["weight_exponent"],
     glove_alpha: Annotated[float | None, typer.Option(
         hidden=True, help="Deprecated name of --weight-exponent.")] = None,
-    grad_clip: Annotated[float, typer.Option(help="glove: gradient components are clipped to +-this.")
+    grad_clip: Annotated[float, typer.Option(metavar="FLOAT", help="Gradient components are clipped to +-this.")
     ] = G["grad_clip"],
     glove_output: Annotated[GloVeOutput, typer.Option(
-        help="glove: save word + context vectors (sum) or word vectors alone.")] = _DEFAULT_GLOVE_OUTPUT,
+        metavar="NAME", help="sum: word + context vectors; word: word vectors alone.")] = _DEFAULT_GLOVE_OUTPUT,
     distance_weighting: Annotated[bool, typer.Option(
-        "--distance-weighting/--no-distance-weighting",
-        help="glove, ppmi-svd: a pair d words apart counts 1/d (or 1).")] = G["distance_weighting"],
+        "--distance-weighting/--no-distance-weighting", metavar="",
+        help="A pair d words apart counts 1/d (or 1).")] = G["distance_weighting"],
     symmetric: Annotated[bool, typer.Option(
-        "--symmetric/--left-only",
-        help="glove, ppmi-svd: count left and right contexts, or only (left word, right word) pairs.")
+        "--symmetric/--left-only", metavar="",
+        help="Count left and right contexts, or only (left word, right word) pairs.")
     ] = G["symmetric"],
     memory: Annotated[float, typer.Option(
-        min=0.001, help="glove, ppmi-svd: memory cap of the co-occurrence counting buffers, MiB.")
+        metavar="MIB", min=0.001, help="Memory cap of the co-occurrence counting buffers, MiB.")
     ] = G["memory_mb"],
-    cds: Annotated[float, typer.Option(
-        help="ppmi-svd: context-distribution smoothing exponent.")] = P["cds"],
-    shift: Annotated[float, typer.Option(help="ppmi-svd: shifted PPMI, max(PMI - log(shift), 0).")] = P["shift"],
-    eig: Annotated[float, typer.Option(help="ppmi-svd: eigenvalue weighting, vectors = U * S ** eig.")
-    ] = P["eig"],
-    svd: Annotated[SVDSolver, typer.Option(help="ppmi-svd: randomized SVD, or exact ARPACK (needs scipy).")
-    ] = _DEFAULT_SVD,
+    cds: Annotated[float, typer.Option(metavar="FLOAT", help="Context-distribution smoothing exponent.")] = P["cds"],
+    shift: Annotated[float, typer.Option(metavar="FLOAT", help="Shifted PPMI, max(PMI - log(shift), 0).")] = P["shift"],
+    eig: Annotated[float, typer.Option(
+        metavar="FLOAT", help="Eigenvalue weighting, vectors = U * S ** eig.")] = P["eig"],
+    svd: Annotated[SVDSolver, typer.Option(
+        metavar="NAME", help="randomized SVD, or arpack: exact (needs scipy).")] = _DEFAULT_SVD,
     init: Annotated[Path | None, typer.Option(
-        "--init", help="Continue training the word2vec or fasttext model saved in this directory (by "
-                       "'wordvec train -o DIR') on CORPUS, keeping what it learned; options typed override "
-                       "its settings.", show_default=False)] = None,
+        "--init", metavar="DIR",
+        help="Continue training the word2vec or fasttext model saved in DIR (by 'wordvec train -o DIR') on "
+             "CORPUS, keeping what it learned; options typed override its settings.", show_default=False)] = None,
     update_vocab: Annotated[bool, typer.Option(
-        "--update-vocab/--keep-vocab",
+        "--update-vocab/--keep-vocab", metavar="",
         help="With --init: add the words of CORPUS seen --min-count times to the vocabulary (gensim's "
              "build_vocab(update=True)), or keep the vocabulary and skip unknown words (gensim's train()).")
     ] = False,
     force: ForceOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="No progress bars.")] = False,
+    show_help: Annotated[bool, typer.Option(
+        "--help", "-h", metavar="", is_eager=True, expose_value=False, callback=_help_callback,
+        help="Show this message and exit; with --model NAME, that model's options.")] = False,
 ) -> None:
-    """Train word vectors on CORPUS and save them to OUTPUT, then print a summary."""
+    """Train word vectors on CORPUS and save them to OUTPUT, then print a summary.
+
+    Progress bars go to stderr when it is a terminal (--quiet: none). This help lists the
+    options of the model chosen with --model (Word2Vec without one): 'wordvec train --model
+    fasttext --help' shows FastText's (glove, ppmi-svd likewise).
+    """
     model, format = model.value, format_name(format)
     if init is not None:
         model = _init_model(ctx, init, model)
@@ -222,7 +296,7 @@ def train(
                                encoding=encoding, quiet=quiet)
         else:
             fitted = fit_model(model, corpus[0] if len(corpus) == 1 else list(corpus), **params,
-                               tokenizer=tok, encoding=encoding, progress=not quiet)
+                               tokenizer=tok, encoding=encoding, progress=False if quiet else None)
         _save(fitted, output, format)
         typer.echo(f"{fitted.summary()} Saved as {format} "
                    f"to {os.fspath(output)}.")
@@ -286,7 +360,7 @@ def _continue(ctx: typer.Context, model: str, init: Path, corpus, params: dict, 
 
     if _typed(ctx, "tokenizer"):  # else the saved model's own tokenizer
         params = {**params, "tokenizer": tokenizer}
-    fitted = get_estimator(model).load(init, **params, progress=not quiet)
+    fitted = get_estimator(model).load(init, **params, progress=False if quiet else None)
     if phrases is not None:
         from wordvec.cli.phrases import phrase_tokenizer
 

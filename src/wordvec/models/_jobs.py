@@ -6,7 +6,8 @@ kernel for the configuration (architecture x loss, shared negatives) and build w
 besides the corpus: the output matrix — ``syn1neg`` with one row per word for negative
 sampling, ``syn1`` with one row per inner node of the Huffman tree for hierarchical softmax
 (word2vec.c's InitNet), or the one a trained model carries into continued training — the noise
-table or the tree, and for FastText the subword table.
+table or the tree, and for FastText the subword table. With ``deterministic=True`` the kernel is the
+private-row twin of that kernel, and the job hands back its updates for the trainer to commit.
 
 ``check_memory`` refuses, before they are allocated, arrays that the machine cannot hold: every
 estimator calls it where the vocabulary size and the dimensions are known.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import queue
 
 import numpy as np
 
@@ -74,17 +76,60 @@ class KernelJob:
 
     ``output`` is the output matrix the kernel trains; ``sub`` the (ids, offsets) subword table a
     FastText kernel reads (None for Word2Vec); ``start_loss`` the loss per example at the start.
+
+    ``deterministic``: ``fn`` is one of the private-row kernels (_kernels/deterministic.py,
+    subword_deterministic.py), called with two row maps after ``before`` (one per matrix, all -1,
+    kept in a pool between jobs: one pair per thread that runs a job at once). The job then leaves the
+    matrices alone and returns ``(loss, examples, words, update)``; :meth:`commit` adds ``update`` to
+    the matrices (the trainer does, in job order, after each round).
     """
 
     def __init__(self, fn, output: np.ndarray, before: tuple, after: tuple, tokens: np.ndarray,
-                 offsets: np.ndarray, sub: tuple | None = None, start_loss: float | None = None):
+                 offsets: np.ndarray, sub: tuple | None = None, start_loss: float | None = None,
+                 deterministic: bool = False):
         self.fn, self.output, self.before, self.after = fn, output, before, after
         self.tokens, self.offsets, self.sub = tokens, offsets, sub
         #: The loss per example before any update (the trainer's divergence check compares with it).
         self.start_loss = start_loss
+        self.deterministic = deterministic
+        self._maps: queue.SimpleQueue = queue.SimpleQueue()
+        self._acc: list | None = None
 
     def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
-        return self.fn(*self.before, self.tokens, self.offsets[s0:s1 + 1], *self.after, alpha0, alpha1, rng)
+        return self.run(self.tokens, self.offsets[s0:s1 + 1], alpha0, alpha1, rng)
+
+    def run(self, tokens: np.ndarray, offsets: np.ndarray, alpha0: float, alpha1: float, rng: np.ndarray):
+        """The kernel on the sentences ``offsets`` of ``tokens`` (a job's own, or read from disk)."""
+        if not self.deterministic:
+            return self.fn(*self.before, tokens, offsets, *self.after, alpha0, alpha1, rng)
+        try:
+            maps = self._maps.get_nowait()
+        except queue.Empty:
+            maps = tuple(np.full(m.shape[0], -1, dtype=np.int32) for m in self.before)
+        loss, examples, words, rows0, delta0, rows1, delta1 = self.fn(*self.before, *maps, tokens, offsets,
+                                                                      *self.after, alpha0, alpha1, rng)
+        self._maps.put(maps)  # all -1 again (an exception drops the pair instead)
+        return loss, examples, words, (rows0, delta0, rows1, delta1, 0.5 * (alpha0 + alpha1))  # its mean rate
+
+    def commit(self, updates: list) -> None:
+        """Add a round's ``updates`` (each job's sparse deltas, in job order) to the input and output
+        matrices, combined as :func:`wordvec._kernels.delta.apply_combined` says.
+
+        Two float64 accumulators per matrix row (allocated at the first round, 16 bytes a row) hold
+        each row's contraction over the round; every sum runs in job order.
+        """
+        from wordvec._kernels import delta as dk
+
+        if self._acc is None:
+            self._acc = [(np.zeros(m.shape[0]), np.zeros(m.shape[0])) for m in self.before]
+        for which, m in enumerate(self.before):
+            total, spread = self._acc[which]
+            for u in updates:
+                dk.accumulate_contraction(total, spread, u[2 * which], dk.CONTRACTION * u[4])
+            for u in updates:
+                dk.apply_combined(m, total, spread, u[2 * which], u[2 * which + 1])
+            for u in updates:
+                dk.reset_rows(total, spread, u[2 * which])
 
 
 def output_rows(cfg: Word2VecConfig, vocab_size: int) -> int:
@@ -126,10 +171,20 @@ def make_word2vec_job(cfg: Word2VecConfig, vocab: Vocab, syn0: np.ndarray, token
                       offsets: np.ndarray, keep: np.ndarray, output: np.ndarray | None = None) -> KernelJob:
     """The job for a Word2Vec run: a skipgram.py or cbow.py kernel on ``syn0`` and a new output matrix
     (or ``output``, a trained one)."""
-    from wordvec._kernels import cbow, skipgram
-
     syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep, output)
     negative = cfg.loss == "negative"
+    if cfg.deterministic:
+        from wordvec._kernels import deterministic as det
+
+        if cfg.architecture == "skipgram":
+            fn = det.det_skipgram_ns if negative else det.det_skipgram_hs
+            after = (keep, *tables, cfg.window, *loss_args, *((cfg.shared_negatives,) if negative else ()))
+        else:
+            fn = det.det_cbow_ns if negative else det.det_cbow_hs
+            after = (keep, *tables, cfg.window, *loss_args, cfg.cbow_mean)
+        return KernelJob(fn, syn1, (syn0, syn1), after, tokens, offsets, start_loss=start, deterministic=True)
+    from wordvec._kernels import cbow, skipgram
+
     if cfg.architecture == "skipgram":
         if negative:
             fn = skipgram.skipgram_ns_batched if cfg.shared_negatives else skipgram.skipgram_ns
@@ -155,6 +210,18 @@ def make_fasttext_job(cfg: FastTextConfig, vocab: Vocab, syn0: np.ndarray, token
         words = [decompose(w) for w in words]
     sub = subword_table(words, cfg.min_n, cfg.max_n, cfg.bucket)
     syn1, tables, loss_args, start = _output_layer(cfg, vocab, keep, output)
+    after = (keep, *sub, *tables, cfg.window, *loss_args)
+    if cfg.deterministic:
+        from wordvec._kernels import subword_deterministic as det
+
+        if cfg.loss == "negative" and cfg.architecture == "skipgram":
+            fn, after = det.det_subword_skipgram_ns, (*after, cfg.shared_negatives)
+        elif cfg.loss == "negative":
+            fn = det.det_subword_cbow_ns
+        else:
+            fn = det.det_subword_skipgram_hs if cfg.architecture == "skipgram" else det.det_subword_cbow_hs
+        return KernelJob(fn, syn1, (syn0, syn1), after, tokens, offsets, sub=sub, start_loss=start,
+                         deterministic=True)
     if cfg.loss == "negative":
         if cfg.architecture == "skipgram":
             fn = subword.subword_skipgram_ns_batched if cfg.shared_negatives else subword.subword_skipgram_ns
@@ -162,5 +229,4 @@ def make_fasttext_job(cfg: FastTextConfig, vocab: Vocab, syn0: np.ndarray, token
             fn = subword.subword_cbow_ns
     else:
         fn = subword.subword_skipgram_hs if cfg.architecture == "skipgram" else subword.subword_cbow_hs
-    return KernelJob(fn, syn1, (syn0, syn1), (keep, *sub, *tables, cfg.window, *loss_args), tokens, offsets,
-                     sub=sub, start_loss=start)
+    return KernelJob(fn, syn1, (syn0, syn1), after, tokens, offsets, sub=sub, start_loss=start)

@@ -23,6 +23,7 @@ from wordvec.exceptions import EmptyVocabularyError, FormatError, NotFittedError
 from wordvec.models.base import Estimator, format_rate, trainable_model_name
 from wordvec.train.callbacks import Callback, EpochLogs
 from wordvec.train.progress import TrainingProgress
+from wordvec.train import trainer as _trainer
 from wordvec.train.trainer import JOB_WORDS, run_epochs
 from wordvec.vectors.keyed import KeyedVectors
 from wordvec.models._jobs import check_memory, make_word2vec_job, output_rows, word2vec_memory
@@ -61,13 +62,13 @@ class _StreamedJob:
     def __init__(self, job, encoded: EncodedCorpus, remap: np.ndarray | None = None):
         self.job, self.encoded, self.remap = job, encoded, remap
         self.start_loss = job.start_loss
+        self.commit = job.commit  # deterministic training: the job's updates, added by the trainer
 
     def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
-        job = self.job
         tokens, offsets = self.encoded.read_sentences(s0, s1)
         if self.remap is not None:
             tokens, offsets = _compact(tokens, offsets, self.remap)
-        return job.fn(*job.before, tokens, offsets, *job.after, alpha0, alpha1, rng)
+        return self.job.run(tokens, offsets, alpha0, alpha1, rng)
 
 
 def _compact(tokens: np.ndarray, offsets: np.ndarray, remap: np.ndarray,
@@ -134,7 +135,14 @@ class Word2Vec(Estimator):
 
     With ``workers=1`` and a fixed ``seed`` two runs give identical vectors; with more workers
     threads update shared vectors without locks (Hogwild), so results vary slightly between runs.
+    ``deterministic=True`` gives the same vectors, bit for bit, for a seed whatever ``workers``: jobs
+    train in fixed rounds against a snapshot and their updates are added in job order
+    (:mod:`wordvec.train.trainer`). gensim and fastText have no such mode; within a round jobs do not
+    see each other's updates, which Hogwild threads do at once, so the vectors differ from a Hogwild
+    run's (on small benchmark prefixes, with lower analogy scores), and training is slower.
     Defaults are those of :class:`wordvec.config.Word2VecConfig`; see it for every parameter.
+    ``progress``: None (default) draws bars only where a person watches (stderr a terminal, or a
+    notebook), never into a log file; True/False force them (:func:`wordvec._progress.show_progress`).
 
     A trained model goes on learning from new text with :meth:`partial_fit` (keeping its vocabulary,
     or growing it with ``update_vocab=True``); :meth:`save` keeps what that needs and :meth:`load`
@@ -164,9 +172,10 @@ class Word2Vec(Estimator):
                  seed: int = Word2VecConfig.seed,
                  max_sentence_length: int = Word2VecConfig.max_sentence_length,
                  shared_negatives: bool = Word2VecConfig.shared_negatives,
+                 deterministic: bool = Word2VecConfig.deterministic,
                  tokenizer: str | Tokenizer | None = None,
                  callbacks: Sequence[Callback] = (),
-                 progress: bool = True):
+                 progress: bool | None = None):
         self.vector_size = vector_size
         self.architecture = architecture
         self.loss = loss
@@ -184,6 +193,7 @@ class Word2Vec(Estimator):
         self.seed = seed
         self.max_sentence_length = max_sentence_length
         self.shared_negatives = shared_negatives
+        self.deterministic = deterministic
         self.tokenizer = tokenizer
         self.callbacks = callbacks
         self.progress = progress
@@ -259,9 +269,11 @@ class Word2Vec(Estimator):
         now = self.tokenizer_
         adds_phrases = isinstance(now, dict) and now.get("name") == "phrases" and now.get("base") == trained_with
         if trained_with is not None and now is not None and now != trained_with and not adds_phrases:
+            hint = ("pass the same phrases again: --phrases DIR, or tokenizer=load_phrases(DIR).tokenizer(...)"
+                    if isinstance(trained_with, dict) and trained_with.get("name") == "phrases"
+                    else "set tokenizer= to the original")
             warnings.warn(f"this corpus is tokenized by {self.tokenizer_}, the model was trained on text "
-                          f"tokenized by {trained_with}: words may not match (set tokenizer= to the original)",
-                          stacklevel=2)
+                          f"tokenized by {trained_with}: words may not match ({hint})", stacklevel=2)
         with TrainingProgress(0, "reading corpus", enabled=self.progress, unit="tokens") as bar:
             new, encoded = scan_corpus(source, min_count=1, max_vocab_size=None,
                                        max_sentence_length=cfg.max_sentence_length,
@@ -364,8 +376,9 @@ class Word2Vec(Estimator):
         kernel = self._make_kernel(cfg, vocab, syn0, tokens, offsets, keep, output)
         syn1 = kernel.output
         jobs = None
+        job_words = _trainer.DETERMINISTIC_JOB_WORDS if cfg.deterministic else JOB_WORDS
         if encoded.streamed:  # each job reads its sentences from disk: memory flat in corpus length
-            kernel, offsets, jobs = _StreamedJob(kernel, encoded, remap), None, encoded.job_cuts(JOB_WORDS)
+            kernel, offsets, jobs = _StreamedJob(kernel, encoded, remap), None, encoded.job_cuts(job_words)
         runs = list(getattr(self, "training_runs_", [])) if vocabulary != "new" else []
         t0 = time.perf_counter()
         self._syn0 = syn0
@@ -379,7 +392,8 @@ class Word2Vec(Estimator):
             callbacks=self.callbacks, progress=self.progress,
             description=f"{cfg.architecture}/{cfg.loss}",
             check_finite=lambda: _all_finite(syn0),
-            rate_option="--alpha", start_loss=kernel.start_loss,
+            rate_option="--alpha", start_loss=kernel.start_loss, deterministic=cfg.deterministic,
+            job_words=job_words,
         )
         retained = encoded.retained_words if retained_words is None else retained_words
         stats = {"total_words": encoded.total_words, "retained_words": retained,

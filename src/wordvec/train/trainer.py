@@ -7,6 +7,14 @@ shared arrays (Hogwild, Recht et al. 2011). The corpus is cut into jobs of whole
 position in the run, not by which thread takes it, so ``workers=1`` with a seed is exactly
 reproducible.
 
+``deterministic=True`` makes any number of workers exactly reproducible too. The jobs (cut as
+above, whatever ``workers``) run in rounds of :data:`ROUND_JOBS`: the threads run a round's jobs
+while nobody writes the vectors, each job keeping its updates in private rows (a sparse delta, see
+_kernels/delta.py), and when the round is over the main thread adds the deltas to the vectors in
+job order. Each job's result depends only on the vectors at the round's start, its sentences, its
+learning rate and its RNG stream, and every sum is taken in one order, so the vectors are the same
+bits for 1, 2 or 16 workers (on one machine and build: numba compiles for the host CPU).
+
 Divergence is caught two ways: a loss or vectors that become NaN or infinite, and a loss that
 explodes while staying finite (a learning rate too high for the data: Word2Vec at alpha=0.5 can
 reach 10^5 per example and still save nonsense, GloVe at a learning rate of 1 10^9 per entry).
@@ -28,10 +36,23 @@ from wordvec.train.callbacks import Callback, EpochLogs
 from wordvec.train.progress import TrainingProgress
 from wordvec.train.schedules import job_seed, linear_alpha
 
-__all__ = ["TrainingDivergedError", "make_jobs", "run_epochs", "JOB_WORDS", "DIVERGENCE_RATIO",
+__all__ = ["TrainingDivergedError", "make_jobs", "run_epochs", "JOB_WORDS", "ROUND_JOBS",
+           "DETERMINISTIC_JOB_WORDS", "DIVERGENCE_RATIO",
            "DIVERGENCE_FLOOR"]
 
 JOB_WORDS = 10_000
+
+#: Jobs per round of deterministic training (``deterministic=True``): a round's jobs all start from the
+#: vectors as the previous round left them, so rounds of 4 jobs of ~5,000 words train like Hogwild
+#: whose threads would see each other's updates only every ~20,000 words. Fixed, never derived from
+#: ``workers``: the rounds are part of what makes the result the same for any number of workers, and
+#: so at most ROUND_JOBS threads work at once. Measured (benchmarks/bench_deterministic.py, 2 workers,
+#: first 100,000 lines of the benchmark corpus, 3 epochs, skip-gram / CBOW analogy %): 8 x 10,000
+#: words 1.2 / 0.4 (Hogwild 3.5 / 2.4), 8 x 2,500 1.6 / 0.8, 4 x 5,000 2.2 / 1.1 -- fresher rounds
+#: learn better; smaller jobs cost more per word (each job copies the rows it touches).
+ROUND_JOBS = 4
+#: Tokens per job of deterministic training (JOB_WORDS for Hogwild): see ROUND_JOBS.
+DETERMINISTIC_JOB_WORDS = 5_000
 
 #: Training stops as diverged when the mean loss per example of the epoch so far (checked after
 #: every job, so within an epoch and at its end) passes DIVERGENCE_RATIO times the loss at the
@@ -90,7 +111,7 @@ def run_epochs(
     seed: int,
     model=None,
     callbacks: Sequence[Callback] = (),
-    progress: bool = True,
+    progress: bool | None = None,
     description: str = "training",
     check_finite: Callable[[], bool] | None = None,
     job_words: int = JOB_WORDS,
@@ -99,8 +120,12 @@ def run_epochs(
     rate_option: str | None = None,
     start_loss: float | None = None,
     loss_unit: str = "example",
+    deterministic: bool = False,
+    round_jobs: int | None = None,
 ) -> list[EpochLogs]:
     """Run ``epochs`` passes of ``kernel`` over the jobs; returns one EpochLogs per epoch.
+
+    ``progress``: None (default): a bar only on a terminal or in a notebook; True/False force it.
 
     ``unit`` names what ``offsets`` count on the progress bar (GloVe's jobs cut co-occurrence
     entries, not words); ``rate_name`` is the model's option for the learning rate, named by
@@ -115,6 +140,12 @@ def run_epochs(
     ``jobs``, instead of ``offsets``: the job boundaries already cut, ``(make_jobs(offsets, job_words),
     offsets at those cuts)``, for a corpus streamed from disk whose offsets are not in memory
     (:meth:`wordvec.corpus.encode.EncodedCorpus.job_cuts`).
+
+    ``deterministic``: run the jobs in rounds of ``round_jobs`` (None: :data:`ROUND_JOBS`; see the
+    module's docstring), cut by ``job_words`` (pass :data:`DETERMINISTIC_JOB_WORDS`). The
+    kernel then returns ``(loss, examples, words, update)`` without touching the shared arrays, and
+    ``kernel.commit(update)`` applies an update; the trainer commits a round's updates in job order
+    once all its jobs are done.
     """
     if jobs is None:
         cuts = make_jobs(offsets, job_words)
@@ -144,7 +175,8 @@ def run_epochs(
 
             def collect(fut, n_raw):
                 nonlocal loss, examples, words, done_words, start
-                l, e, w = fut.result()
+                result = fut.result()
+                l, e, w = result[:3]
                 if not math.isfinite(l):
                     raise TrainingDivergedError(
                         f"the loss became {l} in epoch {epoch + 1}: training diverged; "
@@ -164,17 +196,29 @@ def run_epochs(
                         f"training diverged: the loss per {loss_unit} rose from {start:.3g} at the start "
                         f"to {mean:.4g} in epoch {epoch + 1}{times}; lower {rate_name} (now {alpha}){cli}")
                 bar.update(done_words, mean)
+                return result[3] if len(result) > 3 else None
 
             base = epoch * epoch_tokens
-            for j in range(len(starts)):
+
+            def submit(j):
                 a0 = linear_alpha(alpha, min_alpha, (base + tokens_before[j]) / total)
                 a1 = linear_alpha(alpha, min_alpha, (base + tokens_after[j]) / total)
                 fut = pool.submit(kernel, int(starts[j]), int(ends[j]), a0, a1, job_seed(seed, epoch, j))
-                pending.append((fut, int(tokens_after[j] - tokens_before[j])))
-                if len(pending) >= window:
+                return fut, int(tokens_after[j] - tokens_before[j])
+
+            if deterministic:
+                round_jobs = ROUND_JOBS if round_jobs is None else round_jobs
+                for first in range(0, len(starts), round_jobs):
+                    jobs_here = [submit(j) for j in range(first, min(first + round_jobs, len(starts)))]
+                    updates = [collect(*job) for job in jobs_here]  # in job order, as every sum below
+                    kernel.commit(updates)
+            else:
+                for j in range(len(starts)):
+                    pending.append(submit(j))
+                    if len(pending) >= window:
+                        collect(*pending.popleft())
+                while pending:
                     collect(*pending.popleft())
-            while pending:
-                collect(*pending.popleft())
             if check_finite is not None and not check_finite():
                 raise TrainingDivergedError(
                     f"the vectors hold NaN or infinite values after epoch {epoch + 1}: training "

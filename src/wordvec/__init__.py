@@ -34,7 +34,17 @@ def load(path, format: str | None = None, limit: int | None = None, *, dtype="fl
          unicode_errors: str = "strict", **options):
     """Load KeyedVectors from a native directory, a word2vec/GloVe file or a fastText ``.bin``/``.ftz``
     (format detected when None); ``dtype`` is float16, float32 or float64, ``unicode_errors`` a
-    ``bytes.decode`` error handler for the words. See :func:`wordvec.io.load` for ``options``."""
+    ``bytes.decode`` error handler for the words. See :func:`wordvec.io.load` for ``options``.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors, load, save
+    >>> wv = KeyedVectors(["king", "queen"], np.eye(2))
+    >>> save(wv, "vectors.txt", format="word2vec-text")
+    >>> load("vectors.txt")
+    KeyedVectors(2 keys, 2 dimensions)
+    >>> load("vectors.txt", limit=1).index_to_key
+    ['king']
+    """
     from wordvec.io import load as _load
 
     return _load(path, format=format, limit=limit, dtype=dtype, unicode_errors=unicode_errors, **options)
@@ -42,7 +52,18 @@ def load(path, format: str | None = None, limit: int | None = None, *, dtype="fl
 
 def save(kv, path, format: str = "native", **options) -> None:
     """Save KeyedVectors to ``path``, atomically: the native directory (default), ``"word2vec-text"``,
-    ``"word2vec-binary"``, ``"glove"`` or ``"fasttext-bin"``; see :func:`wordvec.io.save` for ``options``."""
+    ``"word2vec-binary"``, ``"glove"`` or ``"fasttext-bin"``; see :func:`wordvec.io.save` for ``options``.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors, load, save
+    >>> wv = KeyedVectors(["king", "queen"], np.eye(2))
+    >>> save(wv, "vectors/")                      # the native directory
+    >>> sorted(p.name for p in __import__("pathlib").Path("vectors").iterdir())
+    ['config.json', 'vectors.npy', 'vocab.tsv']
+    >>> save(wv, "vectors.bin", format="word2vec-binary")
+    >>> load("vectors.bin")["queen"]
+    array([0., 1.], dtype=float32)
+    """
     from wordvec.io import save as _save
 
     _save(kv, path, format=format, **options)

@@ -119,6 +119,15 @@ def open_text(path: str | os.PathLike, encoding: str = "utf-8", errors: str = "s
               newline: str | None = None) -> io.TextIOBase:
     """Open a text file for reading; ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fly.
 
+    >>> import gzip
+    >>> with gzip.open("corpus.txt.gz", "wt", encoding="utf-8") as f:
+    ...     print("the king rules", file=f)
+    ...
+    >>> with open_text("corpus.txt.gz") as f:
+    ...     print(f.readline().strip())
+    ...
+    the king rules
+
     ``newline`` is :func:`open`'s: None (universal newlines) by default; ``""`` for the
     ``csv`` module, which handles line ends inside quoted fields itself. ``"-"`` is standard
     input; a stream (:func:`is_stream`) can be opened once.

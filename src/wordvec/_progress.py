@@ -56,7 +56,13 @@ def in_notebook() -> bool:
 
 def show_progress(progress: bool | None) -> bool:
     """Whether to draw a bar: ``progress`` when it is True or False; for None, whether a person
-    is watching (stderr is a terminal, or the code runs in a notebook kernel)."""
+    is watching (stderr is a terminal, or the code runs in a notebook kernel).
+
+    >>> show_progress(True), show_progress(False)
+    (True, False)
+    >>> show_progress(None)        # False here: stderr is not a terminal and this is no notebook
+    False
+    """
     if progress is not None:
         return bool(progress)
     return stderr_is_terminal() or in_notebook()
@@ -77,6 +83,14 @@ def _console():
 
 class ProgressBar:
     """A progress bar over ``total`` units of work; a no-op when it is not shown.
+
+    >>> # enabled=None (the default) draws only on a terminal or in a notebook
+    >>> with ProgressBar(total=1000, description="counting", enabled=False) as bar:
+    ...     for done in range(0, 1001, 250):
+    ...         bar.update(done, loss=0.5)
+    ...
+    >>> bar.shown
+    False
 
     Parameters
     ----------

@@ -106,6 +106,16 @@ class _ConfigDict:
 class Word2VecConfig(_ConfigDict):
     """Hyperparameters of Word2Vec (names as gensim users know them).
 
+    >>> cfg = Word2VecConfig(vector_size=50, architecture="cbow")
+    >>> cfg.window, cfg.negative, cfg.alpha                # gensim's and word2vec.c's defaults
+    (5, 5, 0.025)
+    >>> cfg.to_dict()["model"]
+    'word2vec'
+    >>> Word2VecConfig(window=0).validate()
+    Traceback (most recent call last):
+        ...
+    ValueError: window must be >= 1, got 0
+
     vector_size: dimensions of the word vectors.
     architecture: "skipgram" (a word predicts its context) or "cbow" (the context predicts the word).
     loss: "negative" (negative sampling) or "hierarchical" (hierarchical softmax over a Huffman tree).
@@ -183,6 +193,10 @@ class Word2VecConfig(_ConfigDict):
 class FastTextConfig(Word2VecConfig):
     """Hyperparameters of FastText: every Word2Vec setting, plus the character n-grams.
 
+    >>> cfg = FastTextConfig()
+    >>> cfg.min_n, cfg.max_n, cfg.bucket, cfg.alpha        # fastText's defaults
+    (3, 6, 2000000, 0.05)
+
     min_n / max_n: lengths of the character n-grams of ``<word>`` (max_n=0 turns subwords off).
     bucket: rows of the hashed n-gram table (fastText's FNV-1a hash modulo bucket).
     jamo: take the n-grams of ``<word>`` after splitting every Hangul syllable into its three jamo
@@ -226,6 +240,9 @@ class FastTextConfig(Word2VecConfig):
 class CooccurrenceConfig(_ConfigDict):
     """How a word-word co-occurrence matrix is counted (Stanford GloVe's ``cooccur``).
 
+    >>> CooccurrenceConfig().window, CooccurrenceConfig(symmetric=False).symmetric
+    (10, False)
+
     GloVeConfig and PPMISVDConfig inherit these fields: fitting on a corpus counts the matrix first.
 
     window: context words on each side (left only with symmetric=False).
@@ -260,6 +277,10 @@ class CooccurrenceConfig(_ConfigDict):
 @dataclass(frozen=True)
 class GloVeConfig(CooccurrenceConfig):
     """Hyperparameters of GloVe (Pennington, Socher, Manning 2014; Stanford glove.c's defaults).
+
+    >>> cfg = GloVeConfig()
+    >>> cfg.x_max, cfg.weight_exponent, cfg.window, cfg.epochs   # glove.c's defaults
+    (100.0, 0.75, 10, 25)
 
     window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
         co-occurrence matrix is counted when fitting on a corpus (inherited from CooccurrenceConfig).
@@ -305,6 +326,10 @@ class GloVeConfig(CooccurrenceConfig):
 class PPMISVDConfig(CooccurrenceConfig):
     """Hyperparameters of PPMI + truncated SVD (Levy, Goldberg, Dagan 2015, "hyperwords").
 
+    >>> cfg = PPMISVDConfig()
+    >>> cfg.cds, cfg.eig, cfg.vector_size
+    (0.75, 0.5, 100)
+
     window / distance_weighting / symmetric / min_count / max_vocab_size / memory_mb: how the
         co-occurrence matrix is counted when fitting on a corpus (inherited from CooccurrenceConfig).
     vector_size: dimensions kept by the truncated SVD.
@@ -338,6 +363,10 @@ class PPMISVDConfig(CooccurrenceConfig):
 @dataclass(frozen=True)
 class ClassifierConfig(_ConfigDict):
     """Parameters of :class:`wordvec.torch.TextClassifier` (the ``wordvec classify train`` options).
+
+    >>> cfg = ClassifierConfig(epochs=5)
+    >>> cfg.embedding_dim, cfg.hidden, cfg.epochs
+    (16, 16, 5)
 
     embedding_dim: embedding size when learning from scratch (pre-trained vectors bring their own).
     hidden: units of the hidden ReLU layer.
@@ -386,6 +415,10 @@ class ClassifierConfig(_ConfigDict):
 class ContextualClassifierConfig(_ConfigDict):
     """Parameters of :class:`wordvec.torch.ContextualClassifier` (``wordvec classify train --features elmo:DIR``).
 
+    >>> cfg = ContextualClassifierConfig()
+    >>> cfg.hidden, cfg.epochs, cfg.patience
+    (256, 50, 3)
+
     hidden: units of the hidden ReLU layer (Dense(256, relu) on ELMo features).
     epochs: most epochs (early stopping may end sooner; an epoch is cheap: the features are computed once).
     batch_size: texts per batch.
@@ -431,7 +464,12 @@ _CONFIGS = {**MODEL_CONFIGS, CooccurrenceConfig.model_name: CooccurrenceConfig}
 
 
 def config_from_dict(d: dict[str, Any]):
-    """Rebuild a model config saved with ``to_dict`` (the ``model`` key picks the class)."""
+    """Rebuild a model config saved with ``to_dict`` (the ``model`` key picks the class).
+
+    >>> cfg = config_from_dict(GloVeConfig(vector_size=50).to_dict())
+    >>> type(cfg).__name__, cfg.vector_size
+    ('GloVeConfig', 50)
+    """
     try:
         cls = _CONFIGS[d["model"]]
     except KeyError:
@@ -440,5 +478,9 @@ def config_from_dict(d: dict[str, Any]):
 
 
 def defaults(cls) -> dict[str, Any]:
-    """Field name -> default value, for CLI help and docs."""
+    """Field name -> default value, for CLI help and docs.
+
+    >>> defaults(Word2VecConfig)["vector_size"], defaults(GloVeConfig)["x_max"]
+    (100, 100.0)
+    """
     return {f.name: f.default for f in fields(cls) if f.default is not dataclasses.MISSING}

@@ -18,6 +18,12 @@ __all__ = ["FormatError", "NotFittedError", "EmptyVocabularyError", "TrainingDiv
 class FormatError(ValueError):
     """A vector file that does not follow its format.
 
+    >>> error = FormatError("vectors.txt", "expected 101 fields, found 99", line=17)
+    >>> print(error)
+    vectors.txt, line 17: expected 101 fields, found 99
+    >>> error.line
+    17
+
     Every malformed input names the place: the file and the line (text formats) or the byte
     offset (binary formats), e.g. ``vectors.txt, line 17: expected 101 fields, found 99``.
 
@@ -55,17 +61,41 @@ class FormatError(ValueError):
 
 
 class NotFittedError(AttributeError):
-    """The model has not been trained yet (call ``fit`` first)."""
+    """The model has not been trained yet (call ``fit`` first).
+
+    >>> from wordvec import Word2Vec
+    >>> try:
+    ...     Word2Vec().wv
+    ... except NotFittedError as error:
+    ...     print(type(error).__name__)
+    ...
+    NotFittedError
+    """
 
 
 class EmptyVocabularyError(ValueError):
-    """The corpus is empty, or ``min_count``/``max_vocab_size`` pruned every word."""
+    """The corpus is empty, or ``min_count``/``max_vocab_size`` pruned every word.
+
+    >>> from wordvec import Vocab
+    >>> Vocab.from_counts({"rare": 1, "words": 2}, min_count=5)
+    Traceback (most recent call last):
+        ...
+    wordvec.exceptions.EmptyVocabularyError: min_count=5 removed every word (...); lower min_count
+    """
 
 
 class TrainingDivergedError(RuntimeError):
     """The loss or the vectors became NaN or infinite, or the loss exploded: its running mean rose
-    past ``wordvec.train.trainer.DIVERGENCE_RATIO`` times its value at the start of training."""
+    past ``wordvec.train.trainer.DIVERGENCE_RATIO`` times its value at the start of training.
+
+    >>> issubclass(TrainingDivergedError, RuntimeError)
+    True
+    """
 
 
 class CacheWriteError(OSError):
-    """The token cache could not be written (disk full, ...)."""
+    """The token cache could not be written (disk full, ...).
+
+    >>> issubclass(CacheWriteError, OSError)
+    True
+    """

@@ -5,11 +5,18 @@ importing it stays light (the settings, :mod:`~wordvec.contextual.config`, and t
 :mod:`~wordvec.contextual.chars`, need no torch); the first use of a PyTorch name without PyTorch
 raises an ImportError that says ``pip install 'wordvec[torch]'``.
 
->>> from wordvec.contextual import ELMo                          # doctest: +SKIP
->>> elmo = ELMo(epochs=1).fit("running.txt.gz")                  # train a small biLM on a CPU
->>> elmo.embed(["she sat on the river bank"], layer=-1).tokens[0].shape
-(6, 256)
->>> elmo = ELMo.from_allennlp("options.json", "weights.hdf5")    # or AllenNLP's published weights
+>>> from wordvec.contextual import ELMo
+>>> with open("corpus.txt", "w", encoding="utf-8") as f:
+...     for _ in range(5):
+...         print("we sat on the river bank", file=f)
+...         print("the bank gave us a loan", file=f)
+>>> # a tiny biLM for the example; ELMo(epochs=1) trains the "small" preset (256-d outputs)
+>>> elmo = ELMo(epochs=1, filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1,
+...             progress=False).fit("corpus.txt")
+>>> elmo.embed(["she sat on the river bank"], layer=-1).tokens[0].shape   # one vector per token
+(6, 32)
+
+``ELMo.from_allennlp("options.json", "weights.hdf5")`` reads AllenNLP's published weights instead.
 
 Modules: ``config`` (BiLMConfig, presets), ``chars`` (262-id character scheme), ``charcnn``,
 ``lstm``, ``bilm`` (the network), ``scalar_mix``, ``data`` and ``train`` (training), ``embed``,

@@ -63,7 +63,16 @@ __all__ = ["config_from_options", "read_allennlp"]
 
 def config_from_options(options: dict, *, path: str | os.PathLike = "options.json",
                         tokenizer: str = "regex") -> BiLMConfig:
-    """The :class:`BiLMConfig` of an AllenNLP ``options.json`` (FormatError naming ``path`` if it does not fit)."""
+    """The :class:`BiLMConfig` of an AllenNLP ``options.json`` (FormatError naming ``path`` if it does not fit).
+
+    >>> options = {"char_cnn": {"embedding": {"dim": 16}, "filters": [[1, 32], [2, 32]], "n_highway": 1,
+    ...                         "n_characters": 262, "max_characters_per_token": 50, "activation": "relu"},
+    ...            "lstm": {"dim": 512, "projection_dim": 128, "n_layers": 2, "cell_clip": 3, "proj_clip": 3,
+    ...                     "use_skip_connections": True}}
+    >>> cfg = config_from_options(options)
+    >>> cfg.projection_dim, cfg.lstm_dim, cfg.filters, cfg.output_dim
+    (128, 512, ((1, 32), (2, 32)), 256)
+    """
     try:
         cnn, lstm = options["char_cnn"], options["lstm"]
         if not lstm.get("use_skip_connections"):
@@ -153,7 +162,13 @@ def _load_lstms(bilm: BiLM, cfg: BiLMConfig, fin, weight_file) -> None:
 
 def read_allennlp(options_file: str | os.PathLike, weight_file: str | os.PathLike, *,
                   tokenizer: str = "regex") -> tuple[BiLMConfig, BiLM]:
-    """The config and the :class:`BiLM` (without softmax) of AllenNLP's ELMo files."""
+    """The config and the :class:`BiLM` (without softmax) of AllenNLP's ELMo files.
+
+    >>> read_allennlp("options.json", "weights.hdf5")      # here the files are missing
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: ELMo file not found: options.json
+    """
     h5py = require("h5py")
     options_file, weight_file = Path(options_file), Path(weight_file)
     for path in (options_file, weight_file):

@@ -28,6 +28,11 @@ __all__ = ["BiLM", "reverse_padded"]
 def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """Reverse each sequence of ``x`` (B, T, ...) within its own length; padding stays in place.
 
+    >>> import torch
+    >>> x = torch.tensor([[1, 2, 3], [4, 5, 0]])           # the second sequence has length 2
+    >>> reverse_padded(x, torch.tensor([3, 2])).tolist()
+    [[3, 2, 1], [5, 4, 0]]
+
     Its own inverse: applying it twice gives ``x`` back.
     """
     steps = x.shape[1]
@@ -40,6 +45,16 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
 
 class BiLM(nn.Module):
     """Token encoder, forward and backward LSTM stacks, and (for training) the shared softmax.
+
+    >>> from wordvec.contextual.config import BiLMConfig
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1).validate()
+    >>> import torch
+    >>> from wordvec.contextual.chars import sentence_char_ids
+    >>> bilm = BiLM(cfg).eval()                            # no vocab_size: no softmax, representations only
+    >>> ids, lengths = sentence_char_ids([["the", "river", "bank"], ["a", "loan"]])
+    >>> # (layers + 1, batch, tokens + the 2 markers, 2 * projection_dim)
+    >>> bilm(torch.as_tensor(ids), torch.as_tensor(lengths)).shape
+    torch.Size([3, 2, 5, 32])
 
     ``vocab_size`` None builds no softmax: enough to compute representations (AllenNLP's weight
     files carry none).

@@ -23,7 +23,13 @@ __all__ = ["CharCNNEncoder", "Highway"]
 
 
 class Highway(nn.Module):
-    """One highway layer: ``g * relu(transform(x)) + (1 - g) * x`` with ``g = sigmoid(carry(x))``."""
+    """One highway layer: ``g * relu(transform(x)) + (1 - g) * x`` with ``g = sigmoid(carry(x))``.
+
+    >>> import torch
+    >>> layer = Highway(4)
+    >>> layer(torch.zeros(2, 4)).shape
+    torch.Size([2, 4])
+    """
 
     def __init__(self, size: int):
         super().__init__()
@@ -46,8 +52,9 @@ class Highway(nn.Module):
 class CharCNNEncoder(nn.Module):
     """Character ids ``(N, max_characters)`` (int64) -> token vectors ``(N, projection_dim)``.
 
-    >>> enc = CharCNNEncoder(BiLMConfig())                        # doctest: +SKIP
-    >>> enc(torch.from_numpy(word_char_ids("unseenword"))[None].long()).shape   # doctest: +SKIP
+    >>> from wordvec.contextual.chars import word_char_ids
+    >>> enc = CharCNNEncoder(BiLMConfig())
+    >>> enc(torch.from_numpy(word_char_ids("unseenword"))[None].long()).shape
     torch.Size([1, 128])
     """
 

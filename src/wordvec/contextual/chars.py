@@ -43,7 +43,13 @@ _BOS_CHAR, _EOS_CHAR, _BOW, _EOW, _PAD = 256, 257, 258, 259, 260
 
 
 def word_char_ids(word: str, max_characters: int = 50) -> np.ndarray:
-    """The ``max_characters`` character ids (int32) of ``word``; ``"<S>"``/``"</S>"`` are the markers."""
+    """The ``max_characters`` character ids (int32) of ``word``; ``"<S>"``/``"</S>"`` are the markers.
+
+    >>> word_char_ids("bank", max_characters=8).tolist()    # begin-of-word, the bytes + 1, end-of-word, padding
+    [259, 99, 98, 111, 108, 260, 261, 261]
+    >>> word_char_ids("<S>", max_characters=8).tolist()
+    [259, 257, 260, 261, 261, 261, 261, 261]
+    """
     ids = np.full(max_characters, _PAD + 1, dtype=np.int32)
     ids[0] = _BOW + 1
     if word == BOS or word == EOS:
@@ -57,7 +63,12 @@ def word_char_ids(word: str, max_characters: int = 50) -> np.ndarray:
 
 
 def char_table(words: Sequence[str], max_characters: int = 50) -> np.ndarray:
-    """The ``(len(words), max_characters)`` int32 character ids of ``words``, one row each."""
+    """The ``(len(words), max_characters)`` int32 character ids of ``words``, one row each.
+
+    >>> table = char_table(["bank", "river"], max_characters=10)
+    >>> table.shape, table.dtype
+    ((2, 10), dtype('int32'))
+    """
     out = np.empty((len(words), max_characters), dtype=np.int32)
     for i, word in enumerate(words):
         out[i] = word_char_ids(word, max_characters)
@@ -67,6 +78,10 @@ def char_table(words: Sequence[str], max_characters: int = 50) -> np.ndarray:
 def sentence_char_ids(sentences: Sequence[Sequence[str]], max_characters: int = 50,
                       *, markers: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """A padded batch: ``(ids, lengths)``, ids of shape ``(batch, longest, max_characters)``.
+
+    >>> ids, lengths = sentence_char_ids([["the", "bank"], ["a"]], max_characters=10)
+    >>> ids.shape, lengths.tolist()                         # <S> and </S> counted
+    ((2, 4, 10), [4, 3])
 
     With ``markers`` each sentence is wrapped in ``<S>`` ... ``</S>`` (its length counts them);
     padded positions are all 0.

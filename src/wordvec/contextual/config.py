@@ -52,6 +52,12 @@ PRESETS: dict[str, dict[str, Any]] = {
 class BiLMConfig(_ConfigDict):
     """Settings of the ELMo bidirectional language model (Peters et al. 2018) and its training.
 
+    >>> cfg = BiLMConfig()                                  # the "small" preset: trains on a CPU
+    >>> cfg.projection_dim, cfg.lstm_dim, cfg.n_layers, cfg.output_dim
+    (128, 512, 2, 256)
+    >>> BiLMConfig(projection_dim=16, lstm_dim=32).validate().output_dim     # 2 * projection_dim
+    32
+
     Token encoder (a character CNN: every word, seen or not, gets a vector):
 
     char_embedding_dim: size of the character embeddings (262 character ids: the UTF-8 bytes, the
@@ -192,7 +198,14 @@ class BiLMConfig(_ConfigDict):
 
 
 def check_names(settings: dict[str, Any]) -> None:
-    """A TypeError naming the keys of ``settings`` that are no :class:`BiLMConfig` field."""
+    """A TypeError naming the keys of ``settings`` that are no :class:`BiLMConfig` field.
+
+    >>> check_names({"lstm_dim": 32})
+    >>> check_names({"lstm_dims": 32, "epoch": 1})
+    Traceback (most recent call last):
+        ...
+    TypeError: unknown ELMo settings: epoch, lstm_dims
+    """
     unknown = sorted(set(settings) - {f.name for f in dataclasses.fields(BiLMConfig)})
     if unknown:
         raise TypeError(f"unknown ELMo setting{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")

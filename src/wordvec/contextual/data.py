@@ -39,6 +39,17 @@ _POOL_BATCHES = 50
 class TrainingData:
     """A corpus ready for the biLM.
 
+    >>> from wordvec.contextual.config import BiLMConfig
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1).validate()
+    >>> from wordvec.contextual.data import encode_training_data
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "a", "loan"]] * 5
+    >>> data = encode_training_data(sentences, None, validation_split=0.2, min_count=1, max_vocab_size=None,
+    ...                             max_sentence_length=100, max_characters=50)
+    >>> data.n_train, len(data.offsets) - 1                 # 8 training sentences, 2 held out
+    (8, 10)
+    >>> data.vocab.index_to_key[:3], data.chars.shape
+    (['the', 'bank', 'we'], (11, 50))
+
     tokens / offsets: every token as a type id (int32) and the sentences' bounds (int64), training
         sentences first, then the held-out ones (from ``n_train`` on).
     chars: the ``(n_types + 2, max_characters)`` character ids of the types; the last two rows are
@@ -112,6 +123,12 @@ def encode_training_data(corpus: Iterable, validation: Iterable | None, *, valid
                          max_characters: int, progress=None) -> TrainingData:
     """Read ``corpus`` (and ``validation``) once and build the :class:`TrainingData`.
 
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "a", "loan"]] * 5
+    >>> data = encode_training_data(sentences, None, validation_split=0.2, min_count=1, max_vocab_size=None,
+    ...                             max_sentence_length=100, max_characters=50)
+    >>> data.n_train, data.tokens[:6].tolist(), data.offsets[:3].tolist()
+    (8, [2, 3, 4, 0, 5, 1], [0, 6, 11])
+
     Without ``validation`` the last ``validation_split`` of the sentences are held out (at least
     one when the split is not 0 and there are two sentences or more).
     """
@@ -149,6 +166,11 @@ def _chain(first: Iterable, second: Iterable) -> Iterator:
 
 def make_batches(lengths: np.ndarray, batch_tokens: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Sentence ids cut into batches of about ``batch_tokens`` tokens (padding counted, markers too).
+
+    >>> import numpy as np
+    >>> batches = make_batches(np.array([5, 3, 8, 2, 6]), batch_tokens=12, rng=np.random.default_rng(0))
+    >>> sorted(int(i) for batch in batches for i in batch)   # every sentence once
+    [0, 1, 2, 3, 4]
 
     Shuffled, sorted by length within pools of about 50 batches, cut, and the batches shuffled.
     """

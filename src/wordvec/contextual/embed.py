@@ -34,6 +34,15 @@ LAYER_NAMES = ("average", "all", "mix")
 class Embeddings:
     """What :meth:`ELMo.embed <wordvec.contextual.ELMo.embed>` returns.
 
+    >>> from wordvec.contextual import ELMo
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "us", "a", "loan"],
+    ...              ["the", "river", "bank", "was", "muddy"], ["a", "bank", "loan", "is", "money"]] * 5
+    >>> elmo = ELMo(epochs=1, filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1,
+    ...             progress=False).fit(sentences)
+    >>> result = elmo.embed(["the river bank", "a bank loan"], layer=-1)
+    >>> [t.shape for t in result.tokens], result.sentences.shape, result.layer
+    ([(3, 32), (3, 32)], (2, 32), -1)
+
     tokens:
         One float32 array per sentence: ``(n_tokens, dim)``, or ``(n_layers + 1, n_tokens, dim)``
         for ``layer="all"``.
@@ -79,6 +88,12 @@ def window_plan(n_tokens: int, window: int, overlap: int) -> list[tuple[int, int
 def run_bilm(bilm: BiLM, sentences: Sequence[Sequence[str]], *, batch_size: int = 64,
              device=None) -> Iterator[tuple[int, np.ndarray]]:
     """``(index, activations)`` for every sentence, in an order of its own choosing (longest first).
+
+    >>> from wordvec.contextual.config import BiLMConfig
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1).validate()
+    >>> from wordvec.contextual import BiLM
+    >>> sorted((i, a.shape) for i, a in run_bilm(BiLM(cfg).eval(), [["the", "river", "bank"], ["a", "loan"]]))
+    [(0, (3, 3, 32)), (1, (3, 2, 32))]
 
     ``activations`` is ``(n_layers + 1, n_tokens, dim)`` float32, markers removed.
     """
@@ -130,7 +145,15 @@ def check_layer(layer: int | str, n_layers: int, mix: ScalarMix | None) -> None:
 def embed_tokens(bilm: BiLM, sentences: Sequence[Sequence[str]], *, layer: int | str = "average",
                  mix: ScalarMix | None = None, batch_size: int = 64, window: int = 100, overlap: int = 20,
                  device=None) -> Embeddings:
-    """Per-token vectors and mean-pooled sentence vectors of token lists (see :class:`Embeddings`)."""
+    """Per-token vectors and mean-pooled sentence vectors of token lists (see :class:`Embeddings`).
+
+    >>> from wordvec.contextual.config import BiLMConfig
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1).validate()
+    >>> from wordvec.contextual import BiLM
+    >>> result = embed_tokens(BiLM(cfg).eval(), [["the", "river", "bank"], ["a", "loan"]], layer="all")
+    >>> result.tokens[0].shape, result.sentences.shape     # (layers + 1, tokens, dim); (sentences, layers + 1, dim)
+    ((3, 3, 32), (2, 3, 32))
+    """
     n_layers = bilm.n_representations
     check_layer(layer, n_layers, mix)
     pieces: list[Sequence[str]] = []

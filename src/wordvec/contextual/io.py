@@ -46,11 +46,30 @@ OPTIMIZER_FILE, TRAINER_FILE = "optimizer.safetensors", "trainer.json"
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to ``path`` as indented UTF-8 JSON (the caller writes into a temporary directory).
+
+    >>> from pathlib import Path
+    >>> write_json(Path("config.json"), {"kind": "elmo"})
+    >>> print(Path("config.json").read_text())
+    {
+     "kind": "elmo"
+    }
+    """
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def read_json(path: Path, what: str) -> dict[str, Any]:
-    """A JSON object from ``path``; a missing or malformed file is a FormatError naming it."""
+    """A JSON object from ``path``; a missing or malformed file is a FormatError naming it.
+
+    >>> from pathlib import Path
+    >>> write_json(Path("config.json"), {"kind": "elmo", "format_version": 1})
+    >>> read_json(Path("config.json"), "the model settings")
+    {'kind': 'elmo', 'format_version': 1}
+    >>> read_json(Path("missing.json"), "the model settings")
+    Traceback (most recent call last):
+        ...
+    wordvec.exceptions.FormatError: missing.json: missing: not the model settings
+    """
     if not path.is_file():
         raise FormatError(path, f"missing: not {what}")
     try:
@@ -63,13 +82,28 @@ def read_json(path: Path, what: str) -> dict[str, Any]:
 
 
 def write_tensors(path: Path, tensors: dict, metadata: dict[str, str] | None = None) -> None:
+    """Write ``tensors`` (name -> tensor, copied to the CPU) as a safetensors file, with ``metadata``.
+
+    >>> import torch
+    >>> from pathlib import Path
+    >>> write_tensors(Path("weights.safetensors"), {"w": torch.zeros(2)}, metadata={"kind": "elmo"})   # no pickle
+    >>> sorted(read_tensors(Path("weights.safetensors")))
+    ['w']
+    """
     save = require("safetensors.torch").save
     path.write_bytes(save({k: v.detach().cpu().contiguous() for k, v in tensors.items()},
                           metadata={"format": "pt", **(metadata or {})}))
 
 
 def read_tensors(path: Path) -> dict:
-    """Every tensor of a safetensors file (on the CPU); a damaged file is a FormatError naming it."""
+    """Every tensor of a safetensors file (on the CPU); a damaged file is a FormatError naming it.
+
+    >>> import torch
+    >>> from pathlib import Path
+    >>> write_tensors(Path("weights.safetensors"), {"w": torch.ones(2, 3)})
+    >>> read_tensors(Path("weights.safetensors"))["w"].shape
+    torch.Size([2, 3])
+    """
     load_file = require("safetensors.torch").load_file
     if not path.is_file():
         raise FormatError(path, "missing")
@@ -81,6 +115,15 @@ def read_tensors(path: Path) -> dict:
 
 
 def write_vocab(path: Path, vocab: Vocab) -> None:
+    """Write ``vocab`` as ``word<TAB>count`` lines; a ValueError for a word holding a tab or a line break.
+
+    >>> from pathlib import Path
+    >>> from wordvec.vocab import Vocab
+    >>> write_vocab(Path("vocab.tsv"), Vocab.from_counts({"the": 3, "bank": 2}))
+    >>> print(Path("vocab.tsv").read_text(encoding="utf-8").strip())
+    the    3
+    bank    2
+    """
     for i, key in enumerate(vocab.index_to_key):
         if "\t" in key or "\n" in key or "\r" in key:
             raise ValueError(f"word #{i} {key!r} contains a tab or a line break; vocab.tsv cannot store it")
@@ -89,7 +132,18 @@ def write_vocab(path: Path, vocab: Vocab) -> None:
 
 
 def read_vocab(path: Path, *, min_count: int, max_vocab_size: int | None, size: int | None) -> Vocab:
-    """The softmax vocabulary; ``size`` (from config.json) must match the number of lines."""
+    """The softmax vocabulary; ``size`` (from config.json) must match the number of lines.
+
+    >>> from pathlib import Path
+    >>> from wordvec.vocab import Vocab
+    >>> write_vocab(Path("vocab.tsv"), Vocab.from_counts({"the": 3, "bank": 2}))
+    >>> read_vocab(Path("vocab.tsv"), min_count=1, max_vocab_size=None, size=2).index_to_key
+    ['the', 'bank']
+    >>> read_vocab(Path("vocab.tsv"), min_count=1, max_vocab_size=None, size=3)
+    Traceback (most recent call last):
+        ...
+    wordvec.exceptions.FormatError: vocab.tsv: 2 words, but config.json says 3
+    """
     if not path.is_file():
         raise FormatError(path, "missing")
     keys, counts = [], []

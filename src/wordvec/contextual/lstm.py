@@ -33,7 +33,13 @@ _ONEDNN_NOTE = "LSTM with projections is not supported with oneDNN"
 
 
 class ProjectedLSTM(nn.Module):
-    """One direction, one layer: ``(B, T, input_size) -> (B, T, projection_dim)``, zero initial state."""
+    """One direction, one layer: ``(B, T, input_size) -> (B, T, projection_dim)``, zero initial state.
+
+    >>> import torch
+    >>> lstm = ProjectedLSTM(input_size=8, lstm_dim=32, projection_dim=16, cell_clip=3.0, proj_clip=3.0)
+    >>> lstm(torch.zeros(2, 5, 8)).shape
+    torch.Size([2, 5, 16])
+    """
 
     def __init__(self, input_size: int, lstm_dim: int, projection_dim: int,
                  cell_clip: float | None = None, proj_clip: float | None = None):
@@ -88,6 +94,11 @@ class ProjectedLSTM(nn.Module):
 
 class StackedLSTM(nn.Module):
     """``n_layers`` :class:`ProjectedLSTM` of one direction; returns every layer's output.
+
+    >>> import torch
+    >>> stack = StackedLSTM(input_size=16, lstm_dim=32, projection_dim=16, n_layers=2)
+    >>> [output.shape for output in stack(torch.zeros(2, 5, 16))]
+    [torch.Size([2, 5, 16]), torch.Size([2, 5, 16])]
 
     Layer k > 0 adds its input to its output (residual). ``dropout`` (training only) is applied to
     each layer's input, drawn from ``generator``.

@@ -62,6 +62,15 @@ def build_bilm(config: BiLMConfig, vocab_size: int | None) -> BiLM:
 class ELMo:
     """ELMo contextual word vectors from a bidirectional language model (Peters et al. 2018).
 
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "us", "a", "loan"]] * 5
+    >>> elmo = ELMo(epochs=1, filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1, progress=False)
+    >>> elmo = elmo.fit(sentences)                        # ELMo(epochs=1) alone: the "small" preset, 256-d
+    >>> elmo.embed(["she sat on the river bank"], layer=-1).tokens[0].shape     # one vector per token
+    (6, 32)
+    >>> elmo.save("elmo/")
+    >>> ELMo.load("elmo/").embed(["a bank loan"]).sentences.shape
+    (1, 32)
+
     Parameters
     ----------
     preset:

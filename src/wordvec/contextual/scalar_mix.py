@@ -8,7 +8,8 @@ Because the mix is linear, mixing then mean-pooling a sentence equals mean-pooli
 mixing: a classifier on a frozen biLM can pool every layer once and learn the mix on the pooled
 ``(n_layers + 1, dim)`` vectors.
 
->>> mix = ScalarMix(3)                                   # doctest: +SKIP
+>>> import torch
+>>> mix = ScalarMix(3)
 >>> mix(torch.ones(3, 2, 5, 256)).shape                  # (layers, batch, tokens, dim) -> (batch, tokens, dim)
 torch.Size([2, 5, 256])
 """
@@ -25,6 +26,12 @@ __all__ = ["ScalarMix"]
 
 class ScalarMix(nn.Module):
     """``gamma * sum_j softmax(w)_j * layers[j]`` over the first axis of ``layers``.
+
+    >>> import torch
+    >>> mix = ScalarMix(3, weights=[0.0, 0.0, 0.0], gamma=1.0)            # equal weights: the mean of the layers
+    >>> layers = torch.stack([torch.zeros(2, 4), torch.ones(2, 4), 2 * torch.ones(2, 4)])
+    >>> mix(layers)[0].tolist()
+    [1.0, 1.0, 1.0, 1.0]
 
     Parameters
     ----------

@@ -8,8 +8,8 @@ one sense, the third in another. :func:`word_in_context_accuracy` counts the tri
 (the word's first occurrence). A static embedding gives the word one vector and scores no
 triple; ELMo's point is that its vectors tell the senses apart.
 
->>> triples = read_word_in_context("tests/contextual/data/word_in_context.tsv")   # doctest: +SKIP
->>> word_in_context_accuracy(elmo, triples, layer=-1)   # the share of triples right  # doctest: +SKIP
+``word_in_context_accuracy(elmo, read_word_in_context("word_in_context.tsv"), layer=-1)`` is the
+share of triples right; each function's docstring has an example that runs.
 """
 
 from __future__ import annotations
@@ -30,7 +30,11 @@ __all__ = ["Occurrence", "WordInContext", "nearest_occurrences", "read_word_in_c
 
 @dataclass(frozen=True)
 class WordInContext:
-    """A word and three sentences: two in the same sense, one in another."""
+    """A word and three sentences: two in the same sense, one in another.
+
+    >>> WordInContext("bank", "we sat on the river bank", "the bank of the stream", "the bank gave a loan")
+    WordInContext(word='bank', same_a='we sat on the river bank', same_b='the bank of the stream', other='the bank gave a loan')
+    """
 
     word: str
     same_a: str
@@ -41,7 +45,12 @@ class WordInContext:
 @dataclass(frozen=True)
 class Occurrence:
     """A use of a word in a corpus: cosine similarity to the query use, the sentence (its number
-    in the corpus, from 0, and its tokens) and the word's position in it."""
+    in the corpus, from 0, and its tokens) and the word's position in it.
+
+    >>> use = Occurrence(score=0.93, index=4, position=2, tokens=["the", "river", "bank"])
+    >>> use.tokens[use.position]
+    'bank'
+    """
 
     score: float
     index: int
@@ -50,7 +59,15 @@ class Occurrence:
 
 
 def read_word_in_context(path: str | os.PathLike) -> list[WordInContext]:
-    """Triples from a TSV file with the header ``word  same_a  same_b  other`` (``#`` lines are comments)."""
+    r"""Triples from a TSV file with the header ``word  same_a  same_b  other`` (``#`` lines are comments).
+
+    >>> with open("wic.tsv", "w", encoding="utf-8") as f:
+    ...     print("word", "same_a", "same_b", "other", sep="\t", file=f)
+    ...     print("bank", "the river bank", "the muddy bank", "a bank loan", sep="\t", file=f)
+    ...
+    >>> read_word_in_context("wic.tsv")
+    [WordInContext(word='bank', same_a='the river bank', same_b='the muddy bank', other='a bank loan')]
+    """
     out = []
     with open_text(path) as fh:
         header = None
@@ -70,7 +87,15 @@ def read_word_in_context(path: str | os.PathLike) -> list[WordInContext]:
 
 
 def word_position(tokens: Sequence[str], word: str) -> int:
-    """The first position of ``word`` in ``tokens``; a ValueError naming both when it is not there."""
+    """The first position of ``word`` in ``tokens``; a ValueError naming both when it is not there.
+
+    >>> word_position(["the", "river", "bank"], "bank")
+    2
+    >>> word_position(["the", "river"], "bank")
+    Traceback (most recent call last):
+        ...
+    ValueError: 'bank' is not a token of 'the river'
+    """
     try:
         return list(tokens).index(word)
     except ValueError:
@@ -89,6 +114,15 @@ def _word_vectors(model, sentences: list[list[str]], positions: list[int], layer
 
 def word_in_context_accuracy(model, triples: Iterable[WordInContext], *, layer: int | str = -1) -> float:
     """The share of ``triples`` whose same-sense uses are closer than the other-sense use.
+
+    >>> from wordvec.contextual import ELMo
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "us", "a", "loan"],
+    ...              ["the", "river", "bank", "was", "muddy"], ["a", "bank", "loan", "is", "money"]] * 5
+    >>> elmo = ELMo(epochs=1, filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1,
+    ...             progress=False).fit(sentences)
+    >>> triples = [WordInContext("bank", "the river bank", "the muddy river bank", "a bank loan")]
+    >>> 0.0 <= word_in_context_accuracy(elmo, triples) <= 1.0    # a tiny model: no claim on the value
+    True
 
     ``model`` is an :class:`~wordvec.contextual.ELMo`; sentences are tokenized with its
     tokenizer; ``layer`` is passed to :meth:`~wordvec.contextual.ELMo.embed` (default: the top
@@ -113,6 +147,17 @@ def nearest_occurrences(model, sentence: str | Sequence[str], word: str, corpus,
                         layer: int | str = -1, max_sentences: int = 10_000, batch_size: int = 64,
                         encoding: str | None = None) -> list[Occurrence]:
     """The uses of ``word`` in ``corpus`` closest to its use in ``sentence``, best first.
+
+    >>> from wordvec.contextual import ELMo
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "us", "a", "loan"],
+    ...              ["the", "river", "bank", "was", "muddy"], ["a", "bank", "loan", "is", "money"]] * 5
+    >>> elmo = ELMo(epochs=1, filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1,
+    ...             progress=False).fit(sentences)
+    >>> uses = nearest_occurrences(elmo, "she sat on the river bank", "bank", sentences, topn=2)
+    >>> len(uses), [" ".join(use.tokens) for use in uses][0] in {" ".join(s) for s in sentences}
+    (2, True)
+    >>> uses[0].tokens[uses[0].position]
+    'bank'
 
     ``corpus`` is what :func:`wordvec.corpus.as_corpus` accepts (files are tokenized with the
     model's tokenizer, in ``encoding``: None is UTF-8); the first ``max_sentences`` sentences

@@ -34,7 +34,12 @@ _RUNNING = 50  # batches in the progress bar's running perplexity
 
 @dataclass
 class Position:
-    """Where a run is: the epoch under way, batches done in it, and what was summed so far."""
+    """Where a run is: the epoch under way, batches done in it, and what was summed so far.
+
+    >>> position = Position()                              # a new run; checkpoints save and restore it
+    >>> position.epoch, position.step, position.history
+    (0, 0, [])
+    """
 
     epoch: int = 0
     batch: int = 0
@@ -56,12 +61,28 @@ class Position:
 
 
 def perplexity(nll: float, count: int) -> float:
-    """``exp(nll / count)``; inf for no target."""
+    """``exp(nll / count)``; inf for no target.
+
+    >>> import math
+    >>> round(perplexity(nll=10 * math.log(50), count=10), 6), perplexity(0.0, 0)
+    (50.0, inf)
+    """
     return math.exp(nll / count) if count else math.inf
 
 
 def epoch_batches(data: TrainingData, cfg: BiLMConfig, epoch: int) -> list[np.ndarray]:
-    """The batches of ``epoch``: a function of the seed and the epoch only."""
+    """The batches of ``epoch``: a function of the seed and the epoch only.
+
+    >>> from wordvec.contextual.config import BiLMConfig
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1).validate()
+    >>> from wordvec.contextual.data import encode_training_data
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "a", "loan"]] * 5
+    >>> data = encode_training_data(sentences, None, validation_split=0.2, min_count=1, max_vocab_size=None,
+    ...                             max_sentence_length=100, max_characters=50)
+    >>> a, b = epoch_batches(data, cfg, 0), epoch_batches(data, cfg, 0)
+    >>> all((x == y).all() for x, y in zip(a, b)), sorted(int(i) for batch in a for i in batch)
+    (True, [0, 1, 2, 3, 4, 5, 6, 7])
+    """
     rng = np.random.default_rng([cfg.seed, epoch])
     return make_batches(data.lengths()[: data.n_train], cfg.batch_tokens, rng)
 
@@ -78,7 +99,20 @@ def _batch_tensors(bilm: BiLM, data: TrainingData, ids: np.ndarray, device):
 
 @torch.no_grad()
 def heldout_perplexity(bilm: BiLM, data: TrainingData, cfg: BiLMConfig, device) -> dict[str, float]:
-    """Perplexity of each direction on the held-out sentences (``{}`` when none are held out)."""
+    """Perplexity of each direction on the held-out sentences (``{}`` when none are held out).
+
+    >>> from wordvec.contextual.config import BiLMConfig
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1).validate()
+    >>> from wordvec.contextual.data import encode_training_data
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "a", "loan"]] * 5
+    >>> data = encode_training_data(sentences, None, validation_split=0.2, min_count=1, max_vocab_size=None,
+    ...                             max_sentence_length=100, max_characters=50)
+    >>> from wordvec.contextual import BiLM
+    >>> from wordvec.contextual.data import N_SPECIAL
+    >>> bilm = BiLM(cfg, vocab_size=len(data.vocab) + N_SPECIAL)
+    >>> sorted(heldout_perplexity(bilm, data, cfg, "cpu"))
+    ['backward', 'forward']
+    """
     ids = np.arange(data.n_train, data.n_sentences)
     if ids.size == 0:
         return {}
@@ -100,6 +134,24 @@ def train_bilm(bilm: BiLM, data: TrainingData, cfg: BiLMConfig, *, device, optim
                save_checkpoint: Callable[[Position], None] | None = None, checkpoint_every: int | None = None,
                callbacks: Sequence = (), model=None) -> Position:
     """Train from ``position`` to the end of ``cfg.epochs``; returns the final position.
+
+    >>> from wordvec.contextual.config import BiLMConfig
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1).validate()
+    >>> from wordvec.contextual.data import encode_training_data
+    >>> sentences = [["we", "sat", "on", "the", "river", "bank"], ["the", "bank", "gave", "a", "loan"]] * 5
+    >>> data = encode_training_data(sentences, None, validation_split=0.2, min_count=1, max_vocab_size=None,
+    ...                             max_sentence_length=100, max_characters=50)
+    >>> import torch
+    >>> from wordvec.contextual import BiLM
+    >>> from wordvec.contextual.data import N_SPECIAL
+    >>> cfg = BiLMConfig(filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1, epochs=2).validate()
+    >>> bilm = BiLM(cfg, vocab_size=len(data.vocab) + N_SPECIAL)   # + <S>/</S>, unknown word
+    >>> optimizer = torch.optim.Adam(bilm.parameters(), lr=cfg.learning_rate)
+    >>> end = train_bilm(bilm, data, cfg, device="cpu", optimizer=optimizer,
+    ...                  generator=torch.Generator().manual_seed(0),
+    ...                  position=Position(), progress=False)
+    >>> end.epoch, len(end.history), sorted(heldout_perplexity(bilm, data, cfg, "cpu"))
+    (2, 2, ['backward', 'forward'])
 
     ``callbacks`` are :class:`wordvec.train.Callback` objects: ``on_epoch_end(model, EpochLogs)``
     after every epoch (True stops training), and ``on_batch_end(model, step)`` after every batch

@@ -44,6 +44,16 @@ def build_cooccurrence(corpus, *, window: int = CooccurrenceConfig.window,
                        progress: bool | None = None, encoding: str | None = None) -> Cooccurrence:
     """Count the co-occurrence matrix of ``corpus`` (a path, paths, or token lists).
 
+    >>> matrix = build_cooccurrence([["the", "king", "rules"], ["the", "queen", "rules"]], window=2, min_count=1,
+    ...                             progress=False)
+    >>> matrix.keys, matrix.nnz
+    (['the', 'rules', 'king', 'queen'], 10)
+    >>> matrix.dense().round(2)                       # the/rules: distance 2, so 1/2 in each sentence
+    array([[0., 1., 1., 1.],
+           [1., 0., 1., 1.],
+           [1., 1., 0., 0.],
+           [1., 1., 0., 0.]])
+
     The corpus is read twice (vocabulary, then windows), so it must be restartable
     (files and lists are). Defaults: :class:`wordvec.config.CooccurrenceConfig`. ``encoding``:
     the text files' (None: UTF-8; ``"latin-1"``, ``"cp949"``, ...). ``progress``: None (default):
@@ -78,7 +88,17 @@ def cooccurrence_from_encoded(vocab: Vocab, tokens: np.ndarray, offsets: np.ndar
                               symmetric: bool = CooccurrenceConfig.symmetric,
                               memory_mb: float = CooccurrenceConfig.memory_mb,
                               tmp_dir: str | os.PathLike | None = None) -> Cooccurrence:
-    """The co-occurrence matrix of an already encoded corpus (int32 ids, int64 sentence offsets)."""
+    """The co-occurrence matrix of an already encoded corpus (int32 ids, int64 sentence offsets).
+
+    >>> import numpy as np
+    >>> from wordvec.vocab import Vocab
+    >>> vocab = Vocab.from_counts({"the": 2, "king": 1, "queen": 1})
+    >>> tokens, offsets = np.array([0, 1, 0, 2], dtype=np.int32), np.array([0, 2, 4])   # the king / the queen
+    >>> cooccurrence_from_encoded(vocab, tokens, offsets, window=2).dense()
+    array([[0., 1., 1.],
+           [1., 0., 0.],
+           [1., 0., 0.]])
+    """
     stats: dict = {}
     rows, cols, vals = count_cooccurrences([(tokens, offsets)], len(vocab), window=window,
                                            distance_weighting=distance_weighting, symmetric=symmetric,
@@ -147,6 +167,13 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
                         tmp_dir: str | os.PathLike | None = None,
                         stats: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Count the windows of encoded ``batches``; returns sorted (rows int32, cols int32, values float32).
+
+    >>> import numpy as np
+    >>> batch = (np.array([0, 1, 2], dtype=np.int32), np.array([0, 3]))       # one sentence: 0 1 2
+    >>> rows, cols, values = count_cooccurrences([batch], 3, window=1, distance_weighting=False, symmetric=True,
+    ...                                          memory_mb=1)
+    >>> rows.tolist(), cols.tolist(), values.tolist()
+    ([0, 1, 1, 2], [1, 0, 2, 1], [1.0, 1.0, 1.0, 1.0])
 
     Half of ``memory_mb`` MiB holds the dense table of frequent pairs, the rest the pair
     buffer (16 bytes a pair); full buffers are sorted,

@@ -32,6 +32,16 @@ COOCCURRENCE_FORMAT_VERSION = 1
 class Cooccurrence:
     """Non-zero entries ``(rows[e], cols[e]) -> values[e]``, sorted by (row, col), no duplicates.
 
+    >>> from wordvec.cooccur import build_cooccurrence
+    >>> matrix = build_cooccurrence([["the", "king"], ["the", "queen"]], window=1, min_count=1, progress=False)
+    >>> matrix, matrix.shape
+    (Cooccurrence(3 words, 4 non-zero entries), (3, 3))
+    >>> list(zip(matrix.rows.tolist(), matrix.cols.tolist(), matrix.values.tolist()))
+    [(0, 1, 1.0), (0, 2, 1.0), (1, 0, 1.0), (2, 0, 1.0)]
+    >>> matrix.save("cooc.npz")                       # scipy-loadable; Cooccurrence.load reads it back
+    >>> Cooccurrence.load("cooc.npz").keys
+    ['the', 'king', 'queen']
+
     rows, cols: int32 word indexes into ``keys`` (most frequent first, as in Vocab).
     values: float32 (weighted) co-occurrence counts.
     keys, counts: the vocabulary the indexes refer to (int64 corpus counts).

@@ -26,7 +26,13 @@ MIN_BLOCK = 256
 
 
 def split_keys(keys: np.ndarray, vals: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows int32, cols int32, values float32) of pairs keyed ``row * n_words + col``."""
+    """(rows int32, cols int32, values float32) of pairs keyed ``row * n_words + col``.
+
+    >>> import numpy as np
+    >>> rows, cols, values = split_keys(np.array([1, 5]), np.array([2.0, 0.5]), n_words=3)
+    >>> rows.tolist(), cols.tolist(), values.tolist()
+    ([0, 1], [1, 2], [2.0, 0.5])
+    """
     rows = (keys // n_words).astype(np.int32)
     cols = (keys % n_words).astype(np.int32)
     return rows, cols, vals.astype(np.float32)
@@ -34,6 +40,15 @@ def split_keys(keys: np.ndarray, vals: np.ndarray, n_words: int) -> tuple[np.nda
 
 class SortedRuns:
     """Sorted runs of (int64 key, float64 value) pairs spilled to a temporary directory.
+
+    >>> import numpy as np
+    >>> with SortedRuns() as runs:
+    ...     runs.add([(np.array([1, 4]), np.array([1.0, 2.0]))])        # each block sorted by key
+    ...     runs.add([(np.array([1, 3]), np.array([0.5, 1.0]))])
+    ...     rows, cols, values = runs.merge(n_words=3, cap=10)         # keys are row * 3 + col
+    ...
+    >>> rows.tolist(), cols.tolist(), values.tolist()
+    ([0, 1, 1], [1, 0, 1], [1.5, 1.0, 2.0])
 
     The directory (``wordvec-cooccur-*`` under ``tmp_dir``, the system's temporary directory by
     default) is made at the first :meth:`add` and removed, with every run, on :meth:`close` or

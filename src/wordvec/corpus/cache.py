@@ -50,7 +50,13 @@ _PROGRESS_EVERY = 256  # sentences between progress-bar updates
 
 
 def default_cache_dir() -> Path:
-    """``$WORDVEC_CACHE_DIR``, else ``$XDG_CACHE_HOME/wordvec/tokens``, else ``~/.cache/wordvec/tokens``."""
+    """``$WORDVEC_CACHE_DIR``, else ``$XDG_CACHE_HOME/wordvec/tokens``, else ``~/.cache/wordvec/tokens``.
+
+    >>> import os
+    >>> os.environ["WORDVEC_CACHE_DIR"] = "/tmp/my-token-cache"
+    >>> default_cache_dir()
+    PosixPath('/tmp/my-token-cache')
+    """
     env = os.environ.get(CACHE_DIR_ENV)
     if env:
         return Path(env).expanduser()
@@ -61,6 +67,16 @@ def default_cache_dir() -> Path:
 
 class CachedCorpus:
     """Text files tokenized in batches by ``tokenizer.tokenize_many``, the tokens cached on disk.
+
+    >>> from wordvec.corpus import KoreanTokenizer       # any tokenizer with tokenize_many (needs [ko] here)
+    >>> with open("reviews.txt", "w", encoding="utf-8") as f:
+    ...     print("영화가 정말 재미있었다", file=f)
+    ...
+    >>> corpus = CachedCorpus("reviews.txt", KoreanTokenizer(), cache_dir="cache/", progress=False)
+    >>> list(corpus)                                     # tokenized once, then written to cache/
+    [['영화', '정말', '재미있', '었', '다']]
+    >>> len(list(__import__("pathlib").Path("cache").iterdir())), list(corpus) == list(corpus)
+    (1, True)
 
     Iterating yields one list of tokens per line that has any (restartable: every iteration
     reads again). The first iteration over a file tokenizes it with a progress bar and writes

@@ -51,6 +51,12 @@ _BLOCK_OFFSETS = 1 << 20  # offsets read per block when job boundaries are compu
 class EncodedCorpus:
     """Token ids of kept words (int32) and sentence boundaries (int64, ``offsets[s]:offsets[s+1]``).
 
+    >>> vocab, encoded = scan_corpus([["the", "king"], ["the", "queen", "rules"]], min_count=1)
+    >>> encoded.tokens.tolist(), encoded.offsets.tolist()
+    ([0, 1, 0, 2, 3], [0, 2, 5])
+    >>> encoded.n_sentences, encoded.retained_words, encoded.streamed
+    (2, 5, False)
+
     A streamed corpus (``streamed``) keeps both in anonymous temporary files, mapped read-only;
     read windows of it with :meth:`read_sentences` rather than through the maps, whose pages
     would count in the process's resident memory once touched. :meth:`close` frees the files
@@ -307,6 +313,12 @@ def scan_corpus(corpus: Iterable, *, min_count: int = 5, max_vocab_size: int | N
                 ) -> tuple[Vocab, EncodedCorpus]:
     """Count, build the Vocab (see its ordering rule) and encode the corpus, in one pass.
 
+    >>> vocab, encoded = scan_corpus([["the", "king"], ["the", "queen"], ["a", "king"]], min_count=2)
+    >>> vocab.index_to_key, vocab.total_words
+    (['the', 'king'], 6)
+    >>> encoded.tokens.tolist(), encoded.offsets.tolist()          # words under min_count are dropped
+    ([0, 1, 0, 1], [0, 2, 3, 4])
+
     ``spill_tokens``: a corpus of more tokens than this is encoded to anonymous temporary files in
     ``spill_dir`` (default: ``tempfile``'s directory, ``$TMPDIR``) and returned streamed (see the
     module's docstring); None keeps every corpus in memory. Either way the result is the same.
@@ -335,7 +347,14 @@ def scan_corpus(corpus: Iterable, *, min_count: int = 5, max_vocab_size: int | N
 
 def encode_with_vocab(corpus: Iterable, vocab: Vocab, *,
                       max_sentence_length: int = MAX_SENTENCE_LENGTH) -> EncodedCorpus:
-    """Encode a corpus against an existing vocabulary (words outside it are dropped)."""
+    """Encode a corpus against an existing vocabulary (words outside it are dropped).
+
+    >>> from wordvec.vocab import Vocab
+    >>> vocab = Vocab.from_counts({"the": 2, "king": 1})
+    >>> encoded = encode_with_vocab([["the", "new", "king"], ["long", "live", "the", "king"]], vocab)
+    >>> encoded.tokens.tolist(), encoded.offsets.tolist()
+    ([0, 1, 0, 1], [0, 2, 4])
+    """
     chunks, keys = _read(corpus, None)
     k2i = vocab.key_to_index
     remap = np.fromiter((k2i.get(k, -1) for k in keys), dtype=np.int32, count=len(keys))

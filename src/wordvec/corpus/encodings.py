@@ -16,7 +16,15 @@ DEFAULT_ENCODING = "utf-8"
 
 
 def check_encoding(encoding: str) -> str:
-    """``encoding`` itself, if it names a text codec Python knows; a ValueError otherwise."""
+    """``encoding`` itself, if it names a text codec Python knows; a ValueError otherwise.
+
+    >>> check_encoding("cp949")
+    'cp949'
+    >>> check_encoding("klingon")
+    Traceback (most recent call last):
+        ...
+    ValueError: unknown encoding 'klingon'; give a name Python knows, such as 'utf-8', ...
+    """
     if not isinstance(encoding, str) or not encoding:
         raise TypeError(f"encoding must be a codec name such as 'utf-8' or 'cp949', got {encoding!r}")
     try:
@@ -30,5 +38,9 @@ def check_encoding(encoding: str) -> str:
 
 
 def encoding_key(encoding: str) -> str:
-    """The codec's canonical name (``"Latin1"`` and ``"latin-1"`` -> ``"iso8859-1"``), for cache keys."""
+    """The codec's canonical name (``"Latin1"`` and ``"latin-1"`` -> ``"iso8859-1"``), for cache keys.
+
+    >>> encoding_key("Latin1"), encoding_key("latin-1"), encoding_key("UTF8")
+    ('iso8859-1', 'iso8859-1', 'utf-8')
+    """
     return codecs.lookup(check_encoding(encoding)).name

@@ -43,17 +43,31 @@ del _s, _l, _rest, _v, _t
 
 
 def has_hangul(text: str) -> bool:
-    """True when ``text`` holds at least one precomposed Hangul syllable (U+AC00–U+D7A3)."""
+    """True when ``text`` holds at least one precomposed Hangul syllable (U+AC00–U+D7A3).
+
+    >>> has_hangul("영화 movie"), has_hangul("movie")
+    (True, False)
+    """
     return any("\uac00" <= ch <= "\ud7a3" for ch in text)
 
 
 def decompose(text: str) -> str:
-    """Each Hangul syllable of ``text`` as three jamo (initial, vowel, final or :data:`EMPTY_FINAL`)."""
+    """Each Hangul syllable of ``text`` as three jamo (initial, vowel, final or :data:`EMPTY_FINAL`).
+
+    >>> list(decompose("갔다"))                 # initial, vowel, final of each syllable
+    ['ᄀ', 'ᅡ', 'ᆻ', 'ᄃ', 'ᅡ', 'ᴥ']
+    >>> len(decompose("갔다")), decompose("ok")         # other characters are kept as they are
+    (6, 'ok')
+    """
     return text.translate(_TRANS)
 
 
 def compose(text: str) -> str:
-    """The inverse of :func:`decompose`: every (initial, vowel, final-or-marker) triple becomes a syllable."""
+    """The inverse of :func:`decompose`: every (initial, vowel, final-or-marker) triple becomes a syllable.
+
+    >>> compose(decompose("영화를 봤다"))
+    '영화를 봤다'
+    """
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:

@@ -11,8 +11,8 @@ morpheme: ``아버지 방 들어가 시 ㄴ다``. kiwipiepy is imported only whe
 second to load) is created on first use and shared by every tokenizer with the same
 ``workers``.
 
->>> tok = KoreanTokenizer()                                   # doctest: +SKIP
->>> tok("아버지가방에들어가신다")                               # doctest: +SKIP
+>>> tok = KoreanTokenizer()
+>>> tok("아버지가방에들어가신다")
 ['아버지', '방', '들어가', '시', 'ㄴ다']
 """
 
@@ -83,6 +83,12 @@ def _versions() -> dict:
 
 class KoreanTokenizer:
     """One line of Korean text to a list of morphemes (kiwipiepy).
+
+    >>> tokenizer = KoreanTokenizer()                  # needs the [ko] extra (kiwipiepy)
+    >>> tokenizer("영화가 정말 재미있었다.")           # particles and punctuation dropped
+    ['영화', '정말', '재미있', '었', '다']
+    >>> KoreanTokenizer(tags=True)("영화가 좋다")
+    ['영화/NNG', '좋/VA', '다/EF']
 
     Parameters
     ----------

@@ -87,7 +87,12 @@ _COMPACT_MIN = 1 << 20  # the token -> id map is renumbered only past this many 
 # ---------------------------------------------------------------------------------- scores
 def original_scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count) -> float:
     """word2phrase's score, ``(bigram_count - min_count) / (worda_count * wordb_count) * len_vocab``
-    (gensim's ``original_scorer``; -inf when a word count is 0; ``corpus_word_count`` is unused)."""
+    (gensim's ``original_scorer``; -inf when a word count is 0; ``corpus_word_count`` is unused).
+
+    >>> original_scorer(worda_count=10, wordb_count=20, bigram_count=9, len_vocab=1000, min_count=5,
+    ...                 corpus_word_count=1000)
+    20.0
+    """
     denom = worda_count * wordb_count
     if denom == 0:
         return -math.inf
@@ -96,7 +101,12 @@ def original_scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count
 
 def npmi_scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count) -> float:
     """Normalised PMI, ``ln(p(ab) / (p(a) p(b))) / -ln(p(ab))`` with ``p(x) = count(x) /
-    corpus_word_count``: -1 to 1 (gensim's ``npmi_scorer``); -inf below ``min_count``."""
+    corpus_word_count``: -1 to 1 (gensim's ``npmi_scorer``); -inf below ``min_count``.
+
+    >>> round(npmi_scorer(worda_count=10, wordb_count=10, bigram_count=10, len_vocab=100, min_count=1,
+    ...                   corpus_word_count=1000), 3)     # the words always occur together: 1
+    1.0
+    """
     if bigram_count < min_count:
         return -math.inf
     n = float(corpus_word_count)
@@ -143,6 +153,12 @@ class _Ids(dict):
 
 class PhraseCounts:
     """The unigram and bigram counts of one pass over a corpus (what :class:`Phrases` scores).
+
+    >>> sentences = [[f"w{i}", "in", "new", "york", f"w{i + 1}", "at", "the", "bank", "of", "america"]
+    ...              for i in range(50)]                  # 50 sentences, each with new york and bank of america
+    >>> counts = PhraseCounts.count(sentences)
+    >>> counts.unigrams()["new"], counts.bigrams()[("new", "york")], counts.corpus_word_count, counts.len_vocab
+    (50, 50, 500, 215)
 
     Made by :meth:`count`; read with :meth:`unigrams`, :meth:`bigrams` and :meth:`score`.
     ``corpus_word_count`` is the tokens read (connectors included); ``len_vocab`` the entries in
@@ -353,6 +369,14 @@ def _grown(array: np.ndarray, rows: int) -> np.ndarray:
 class Phrases:
     """Learn phrases (collocations) from a corpus: gensim's ``Phrases``, as an estimator.
 
+    >>> sentences = [[f"w{i}", "in", "new", "york", f"w{i + 1}", "at", "the", "bank", "of", "america"]
+    ...              for i in range(50)]                  # 50 sentences, each with new york and bank of america
+    >>> phrases = Phrases(min_count=5, threshold=1, connector_words=ENGLISH_CONNECTOR_WORDS).fit(sentences)
+    >>> phrases.apply(["she", "moved", "to", "new", "york"])
+    ['she', 'moved', 'to', 'new_york']
+    >>> sorted(phrases.export_phrases())
+    ['bank_of_america', 'new_york']
+
     Parameters
     ----------
     min_count:
@@ -494,6 +518,17 @@ class Phrases:
 class FrozenPhrases:
     """Learned phrases, one layer per pass, applied in order (gensim's ``FrozenPhrases``).
 
+    >>> sentences = [[f"w{i}", "in", "new", "york", f"w{i + 1}", "at", "the", "bank", "of", "america"]
+    ...              for i in range(50)]                  # 50 sentences, each with new york and bank of america
+    >>> frozen = Phrases(min_count=5, threshold=1, connector_words=ENGLISH_CONNECTOR_WORDS).fit(sentences).freeze()
+    >>> frozen.apply(["the", "bank", "of", "america"])
+    ['the', 'bank_of_america']
+    >>> [(phrase, count) for phrase, score, count in frozen.top(2)]
+    [('bank_of_america', 50), ('new_york', 50)]
+    >>> frozen.tokenizer("regex")("I love New York")      # a model's tokenizer=: text in, phrases joined
+    ['i', 'love', 'new_york']
+    >>> frozen.save("phrases/")
+
     ``layers[i]`` maps each phrase of pass ``i + 1``, as the tuple of its tokens (``("new",
     "york")``, ``("bank", "of", "america")``; tokens of later passes may be phrases of earlier
     ones), to its score; ``counts[i]`` to its bigram count. ``settings`` holds how they were
@@ -626,7 +661,15 @@ def _join(tokens: list[str], layer: dict, connectors: frozenset, delimiter: str)
 
 
 class PhrasedCorpus:
-    """A restartable corpus: the sentences of ``corpus`` with ``phrases`` applied to each."""
+    """A restartable corpus: the sentences of ``corpus`` with ``phrases`` applied to each.
+
+    >>> sentences = [[f"w{i}", "in", "new", "york", f"w{i + 1}", "at", "the", "bank", "of", "america"]
+    ...              for i in range(50)]                  # 50 sentences, each with new york and bank of america
+    >>> frozen = Phrases(min_count=5, threshold=1, connector_words=ENGLISH_CONNECTOR_WORDS).fit(sentences).freeze()
+    >>> corpus = frozen.apply_corpus(sentences)            # restartable: every iteration applies the phrases again
+    >>> next(iter(corpus))
+    ['w0', 'in', 'new_york', 'w1', 'at', 'the', 'bank_of_america']
+    """
 
     def __init__(self, corpus, phrases: FrozenPhrases):
         self.corpus = corpus
@@ -644,6 +687,12 @@ class PhrasedCorpus:
 # ---------------------------------------------------------------------------------- loading
 def load_phrases(path: str | os.PathLike) -> FrozenPhrases:
     """Load a phrases directory saved by :meth:`FrozenPhrases.save` (or ``wordvec phrases``).
+
+    >>> sentences = [[f"w{i}", "in", "new", "york", f"w{i + 1}", "at", "the", "bank", "of", "america"]
+    ...              for i in range(50)]                  # 50 sentences, each with new york and bank of america
+    >>> Phrases(min_count=5, threshold=1, connector_words=ENGLISH_CONNECTOR_WORDS).fit(sentences).freeze().save("phrases/")
+    >>> load_phrases("phrases/").apply(["new", "york"])
+    ['new_york']
 
     A missing directory is FileNotFoundError; anything malformed a
     :class:`~wordvec.exceptions.FormatError` naming the file and line.

@@ -28,6 +28,16 @@ __all__ = ["LineCorpus", "TextFiles", "TokenLists", "as_corpus", "open_text"]
 class LineCorpus:
     """One text file (``.gz``, ``.bz2``, ``.xz`` too), one sentence per line, tokenized on the fly.
 
+    >>> with open("corpus.txt", "w", encoding="utf-8") as f:
+    ...     print("The King rules.", file=f)
+    ...     print(file=f)
+    ...     print("The queen's court.", file=f)
+    ...
+    >>> list(LineCorpus("corpus.txt"))                       # the empty line is skipped
+    [['the', 'king', 'rules'], ['the', "queen's", 'court']]
+    >>> list(LineCorpus("corpus.txt", tokenizer="whitespace"))
+    [['The', 'King', 'rules.'], ['The', "queen's", 'court.']]
+
     Empty lines (and lines with no tokens) are skipped. The file is read as ``encoding`` (UTF-8
     by default; any codec name Python knows, such as ``"latin-1"`` or ``"cp949"``); a line that
     does not decode is an error naming the file and line.
@@ -66,7 +76,15 @@ class LineCorpus:
 
 class TextFiles:
     """Several text files, or every regular file in a directory (sorted by name), read in turn,
-    all in the same ``encoding``."""
+    all in the same ``encoding``.
+
+    >>> import pathlib
+    >>> pathlib.Path("texts").mkdir()
+    >>> _ = pathlib.Path("texts/a.txt").write_text("the king rules", encoding="utf-8")
+    >>> _ = pathlib.Path("texts/b.txt").write_text("the queen rules", encoding="utf-8")
+    >>> list(TextFiles("texts"))                              # every file of the directory, by name
+    [['the', 'king', 'rules'], ['the', 'queen', 'rules']]
+    """
 
     def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike],
                  tokenizer: str | Tokenizer | None = None, encoding: str = DEFAULT_ENCODING):
@@ -83,7 +101,12 @@ class TextFiles:
 
 
 class TokenLists:
-    """An in-memory corpus: a list (or other re-iterable sequence) of token lists."""
+    """An in-memory corpus: a list (or other re-iterable sequence) of token lists.
+
+    >>> corpus = TokenLists([["the", "king"], ["the", "queen"]])
+    >>> len(corpus), list(corpus)
+    (2, [['the', 'king'], ['the', 'queen']])
+    """
 
     def __init__(self, sentences: Sequence[Sequence[str]]):
         self.sentences = sentences
@@ -125,6 +148,16 @@ def _files_corpus(paths, tokenizer, *, encoding: str, progress: bool | None, cac
 def as_corpus(source, tokenizer: str | Tokenizer | None = None, *, encoding: str | None = None,
               progress: bool | None = None, cache_dir: str | os.PathLike | None = None) -> Iterable[list[str]]:
     """Turn what a user passes to ``fit`` into a restartable corpus.
+
+    >>> type(as_corpus([["the", "king"], ["the", "queen"]])).__name__
+    'TokenLists'
+    >>> _ = open("corpus.txt", "w", encoding="utf-8").write("the king rules")
+    >>> as_corpus("corpus.txt")
+    LineCorpus('corpus.txt')
+    >>> as_corpus(iter([["a", "generator"]]))               # read once only: refused
+    Traceback (most recent call last):
+        ...
+    TypeError: the corpus is a one-shot iterator (list_iterator): it would be empty after the ...
 
     Accepts a path (file or directory), a list of paths, a list of token lists, or any
     re-iterable corpus object. A one-shot iterator (a generator, ``map``, an open file) is

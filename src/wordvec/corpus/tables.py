@@ -31,7 +31,14 @@ __all__ = ["Table", "table_delimiter"]
 
 
 def table_delimiter(path: Path, delimiter: str | None = None) -> str:
-    """``delimiter`` if given, else a comma for ``*.csv[.gz|.bz2|.xz]`` and a tab for any other name."""
+    r"""``delimiter`` if given, else a comma for ``*.csv[.gz|.bz2|.xz]`` and a tab for any other name.
+
+    >>> from pathlib import Path
+    >>> table_delimiter(Path("reviews.csv.gz")), table_delimiter(Path("x.txt"), ";")
+    (',', ';')
+    >>> table_delimiter(Path("reviews.tsv")) == "\t"
+    True
+    """
     if delimiter is not None:
         return delimiter
     return "," if strip_compression(path.name).lower().endswith(".csv") else "\t"
@@ -56,7 +63,17 @@ def _records(fh, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class Table:
-    """A delimited file with a header, open for reading; use it as a context manager.
+    r"""A delimited file with a header, open for reading; use it as a context manager.
+
+    >>> with open("reviews.tsv", "w", encoding="utf-8") as f:
+    ...     print("id", "text", "label", sep="\t", file=f)
+    ...     print("1", "a fine film", "1", sep="\t", file=f)
+    ...
+    >>> with Table("reviews.tsv", expected="a header with 'text'") as table:
+    ...     text = table.guess_column(["text", "sentence"], "text", "--text-column")
+    ...     print(table.header, [row[text] for _, row in table.records(need=text + 1)])
+    ...
+    ['id', 'text', 'label'] ['a fine film']
 
     ``Table(path, expected="a header with 'id' and 'text'")`` opens ``path`` and reads the
     header: :attr:`header` (the names), :attr:`header_line` (its line number). Look columns up

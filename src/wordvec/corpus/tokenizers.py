@@ -56,7 +56,13 @@ class RegexTokenizer:
 
 
 class WhitespaceTokenizer:
-    """Splits on runs of whitespace; keeps case unless ``lowercase=True``."""
+    """Splits on runs of whitespace; keeps case unless ``lowercase=True``.
+
+    >>> WhitespaceTokenizer()("The King's  court.")
+    ['The', "King's", 'court.']
+    >>> WhitespaceTokenizer(lowercase=True)("The King's  court.")
+    ['the', "king's", 'court.']
+    """
 
     name = "whitespace"
 
@@ -76,6 +82,15 @@ class WhitespaceTokenizer:
 class PhraseTokenizer:
     """The tokens of ``base`` with learned phrases joined: ``"I love New York"`` ->
     ``["i", "love", "new_york"]`` (a tokenizer stage for :class:`wordvec.corpus.phrases.FrozenPhrases`).
+
+    >>> class NewYork:                 # stands in for a fitted Phrases: apply(tokens) and a digest
+    ...     digest = "demo"
+    ...     def apply(self, tokens):
+    ...         text = " ".join(tokens).replace("new york", "new_york")
+    ...         return text.split()
+    ...
+    >>> PhraseTokenizer("regex", NewYork())("I love New York")
+    ['i', 'love', 'new_york']
 
     ``base`` is a tokenizer or its name (``"regex"``, ``"whitespace"``, ``"korean"``; None: the
     default); ``phrases`` anything with ``apply(tokens)`` and ``digest`` (a
@@ -129,12 +144,23 @@ _BY_NAME = {"regex": RegexTokenizer, "default": RegexTokenizer, "whitespace": Wh
 
 
 def is_batch_tokenizer(tokenizer) -> bool:
-    """True when ``tokenizer`` has ``tokenize_many(lines)``: it tokenizes many lines faster than one by one."""
+    """True when ``tokenizer`` has ``tokenize_many(lines)``: it tokenizes many lines faster than one by one.
+
+    >>> is_batch_tokenizer(get_tokenizer("regex"))        # True for the Korean tokenizer, which has tokenize_many
+    False
+    """
     return callable(getattr(tokenizer, "tokenize_many", None))
 
 
 def get_tokenizer(spec: str | Tokenizer | None) -> Tokenizer:
     """A tokenizer from a name (``"regex"``, ``"whitespace"``, ``"korean"``), a callable, or None (the default).
+
+    >>> get_tokenizer(None)("The King's court, 1066.")     # the default: Unicode words, lower-cased
+    ['the', "king's", 'court', '1066']
+    >>> get_tokenizer("whitespace")("The King's court, 1066.")
+    ['The', "King's", 'court,', '1066.']
+    >>> get_tokenizer(str.split)("a b")                    # any callable is used as it is
+    ['a', 'b']
 
     ``"korean"`` needs the ``[ko]`` extra; without it an ImportError names the pip command.
     """
@@ -152,7 +178,15 @@ def get_tokenizer(spec: str | Tokenizer | None) -> Tokenizer:
 
 def describe_tokenizer(corpus) -> dict | None:
     """What tokenized ``corpus``, to save with a model: its tokenizer's ``describe()`` (every option),
-    ``{"name": <type>}`` for a tokenizer without one, None for token lists (nothing was tokenized)."""
+    ``{"name": <type>}`` for a tokenizer without one, None for token lists (nothing was tokenized).
+
+    >>> from wordvec.corpus import LineCorpus
+    >>> _ = open("corpus.txt", "w", encoding="utf-8").write("the king rules")
+    >>> describe_tokenizer(LineCorpus("corpus.txt", tokenizer="whitespace"))
+    {'name': 'whitespace', 'lowercase': False}
+    >>> describe_tokenizer([["already", "tokenized"]]) is None
+    True
+    """
     import json
 
     tok = getattr(corpus, "tokenizer", None)

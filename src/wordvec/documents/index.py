@@ -31,7 +31,11 @@ TEXT_COLUMNS = ("text", "sentence", "content", "review", "document", "message", 
 
 
 class Document(NamedTuple):
-    """One record of a collection: its id, its title (the id when the file has none) and its text."""
+    """One record of a collection: its id, its title (the id when the file has none) and its text.
+
+    >>> Document("1", "Kings", "the king rules")
+    Document(id='1', title='Kings', text='the king rules')
+    """
 
     id: str
     title: str
@@ -39,7 +43,11 @@ class Document(NamedTuple):
 
 
 class Match(NamedTuple):
-    """A document found by :meth:`DocumentIndex.most_similar`: its id, title, cosine ``score`` and text."""
+    """A document found by :meth:`DocumentIndex.most_similar`: its id, title, cosine ``score`` and text.
+
+    >>> Match(id="2", title="Pets", score=0.98, text="a dog and a cat")
+    Match(id='2', title='Pets', score=0.98, text='a dog and a cat')
+    """
 
     id: str
     title: str
@@ -49,6 +57,16 @@ class Match(NamedTuple):
 
 class DocumentIndex:
     """Document vectors of a collection, with cosine-similarity search.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen", "dog", "cat"], np.array([[1, 0.1], [1, 0.2], [0.1, 1], [0.2, 1]]))
+    >>> index = DocumentIndex(wv, [("1", "Royals", "the king and the queen"), ("2", "Pets", "a dog and a cat"),
+    ...                            ("3", "Court", "the queen")])
+    >>> [(m.id, round(m.score, 3)) for m in index.most_similar("3", topn=2)]
+    [('1', 0.999), ('2', 0.339)]
+    >>> index.most_similar(text="my cat", topn=1)[0].title
+    'Pets'
 
     Parameters
     ----------
@@ -154,6 +172,13 @@ def read_documents(path: str | os.PathLike[str], *, id_column: str | None = None
                    text_column: str | None = None, encoding: str = "utf-8") -> list[Document]:
     """Read ``(id, title, text)`` records from a TSV (no quoting) or CSV (``*.csv[.gz]``) file
     with a header (see :class:`wordvec.corpus.tables.Table`).
+
+    >>> with open("films.csv", "w", encoding="utf-8") as f:
+    ...     print("id,name,plot", file=f)
+    ...     print('1,Up,"an old man, a house and balloons"', file=f)
+    ...
+    >>> read_documents("films.csv")                   # columns guessed from the header
+    [Document(id='1', title='Up', text='an old man, a house and balloons')]
 
     A column left as None is guessed from the header as ``wordvec classify`` guesses its
     columns, in any case: the text is the first of :data:`TEXT_COLUMNS` (``text``, ``sentence``,

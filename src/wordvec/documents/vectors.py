@@ -35,6 +35,14 @@ def document_vector(tokens: Iterable[str], vectors, weights: dict[str, float] | 
                     default_weight: float = 1.0) -> np.ndarray:
     """Weighted mean of the vectors of the known ``tokens`` (float32; zeros if none is known).
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen"], np.array([[1, 0], [0, 1]]))
+    >>> document_vector(["the", "king", "queen"], wv)          # "the" has no vector
+    array([0.5, 0.5], dtype=float32)
+    >>> document_vector(["king", "queen"], wv, weights={"king": 3.0})
+    array([0.75, 0.25], dtype=float32)
+
     ``weights`` maps a word to its weight (``default_weight`` for words it lacks).
     """
     tokens = list(tokens)
@@ -66,6 +74,17 @@ def document_vector(tokens: Iterable[str], vectors, weights: dict[str, float] | 
 
 class DocumentVectorizer:
     """Turns texts into document vectors (rows of a float32 matrix).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen", "dog"], np.array([[1, 0], [1, 1], [0, 1]]))
+    >>> DocumentVectorizer(wv).transform(["The king", "the queen and the dog", "no known word"])
+    array([[1. , 0. ],
+           [0.5, 1. ],
+           [0. , 0. ]], dtype=float32)
+    >>> texts = ["the king", "the king and the queen", "the dog"]
+    >>> DocumentVectorizer(wv, weighting="tfidf").fit(texts).transform(texts).shape
+    (3, 2)
 
     ``fit(texts)`` learns what the weighting needs from a collection (document frequencies
     for ``"tfidf"``; word probabilities when the vectors have no counts, and the common

@@ -57,7 +57,12 @@ METHODS = ("3cosadd", "3cosmul")
 
 @dataclass(frozen=True)
 class SectionResult:
-    """Counts for one section (or an aggregate of sections)."""
+    """Counts for one section (or an aggregate of sections).
+
+    >>> section = SectionResult("family", correct=3, total=4, skipped=1, syntactic=False)
+    >>> section.accuracy, section.questions, section.coverage
+    (0.75, 5, 0.8)
+    """
 
     name: str
     correct: int
@@ -106,6 +111,20 @@ def _aggregate(name: str, parts, syntactic: bool) -> SectionResult:
 @dataclass(frozen=True)
 class AnalogyResult:
     """Analogy accuracy per section, semantic / syntactic and overall.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen", "man", "woman"], np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]]))
+    >>> with open("questions.txt", "w", encoding="utf-8") as f:
+    ...     print(": family", file=f)
+    ...     print("man king woman queen", file=f)
+    ...     print("man king girl princess", file=f)
+    ...
+    >>> result = evaluate_analogies(wv, "questions.txt")
+    >>> result.overall.accuracy, result.overall.coverage
+    (1.0, 0.5)
+    >>> [(section.name, section.correct, section.skipped) for section in result.sections]
+    [('family', 1, 1)]
 
     ``oov`` tells whether out-of-vocabulary words got vectors from subwords; ``oov_words``
     is how many distinct dataset words did -- the answer candidates appended to the
@@ -243,6 +262,28 @@ def evaluate_analogies(
     oov: bool = False,
 ) -> AnalogyResult:
     """Accuracy of ``kv`` on an analogy set, per section and overall.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen", "man", "woman"], np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]]))
+    >>> with open("questions.txt", "w", encoding="utf-8") as f:
+    ...     print(": family", file=f)
+    ...     print("man king woman queen", file=f)
+    ...     print(": gram-plural", file=f)
+    ...     print("king kings queen queens", file=f)
+    ...
+    >>> result = evaluate_analogies(wv, "questions.txt")       # or "google", "ko-analogy"
+    >>> print(result.summary())
+    Analogies: questions.txt (3cosadd, restrict_vocab=4, case-insensitive)
+    section      correct   total  skipped  accuracy
+    -----------------------------------------------
+    family             1       1        0    100.0%
+    gram-plural        0       0        1      0.0%
+    -----------------------------------------------
+    semantic           1       1        0    100.0%
+    syntactic          0       0        1      0.0%
+    total              1       1        1    100.0%
+    coverage: 1 of 2 questions answered (50.0%); 1 skipped (out of vocabulary)
 
     Parameters
     ----------

@@ -58,6 +58,9 @@ _SYNTACTIC_PREFIXES = ("gram", "syn")
 def is_syntactic_section(name: str) -> bool:
     """True for syntactic analogy sections (names starting with ``gram`` or ``syn``).
 
+    >>> is_syntactic_section("gram3-comparative"), is_syntactic_section("syn_tense"), is_syntactic_section("family")
+    (True, True, False)
+
     In the Google set the first five sections (capital-common-countries, capital-world,
     currency, city-in-state, family) are semantic and the nine ``gram*`` sections syntactic.
     """
@@ -66,7 +69,12 @@ def is_syntactic_section(name: str) -> bool:
 
 @dataclass(frozen=True)
 class AnalogySection:
-    """One ``: name`` block of an analogy file."""
+    """One ``: name`` block of an analogy file.
+
+    >>> section = load_analogies("google").sections[0]
+    >>> section.name, section.questions[0]
+    ('capital-common-countries', ('Athens', 'Greece', 'Baghdad', 'Iraq'))
+    """
 
     name: str
     questions: tuple[tuple[str, str, str, str], ...]
@@ -81,7 +89,12 @@ class AnalogySection:
 
 @dataclass(frozen=True)
 class AnalogyDataset:
-    """Analogy questions grouped in sections, in file order."""
+    """Analogy questions grouped in sections, in file order.
+
+    >>> google = load_analogies("google")
+    >>> google.name, len(google.sections), google.sections[0].name
+    ('google', 14, 'capital-common-countries')
+    """
 
     name: str
     sections: tuple[AnalogySection, ...]
@@ -92,7 +105,12 @@ class AnalogyDataset:
 
 @dataclass(frozen=True)
 class WordPairDataset:
-    """Word pairs with a human similarity score each, in file order."""
+    """Word pairs with a human similarity score each, in file order.
+
+    >>> ws = load_word_pairs("wordsim353")
+    >>> len(ws.pairs), ws.pairs[0], ws.scores[0]
+    (353, ('love', 'sex'), 6.77)
+    """
 
     name: str
     pairs: tuple[tuple[str, str], ...]
@@ -136,7 +154,17 @@ def _read_lines(source: str | os.PathLike, bundled: dict[str, str], kind: str,
 
 
 def load_analogies(source: str | os.PathLike = "google") -> AnalogyDataset:
-    """Load an analogy set: a bundled name (``"google"``, ``"ko-analogy"``) or a path to a file in that format."""
+    """Load an analogy set: a bundled name (``"google"``, ``"ko-analogy"``) or a path to a file in that format.
+
+    >>> with open("questions.txt", "w", encoding="utf-8") as f:
+    ...     print(": family", file=f)
+    ...     print("man king woman queen", file=f)
+    ...
+    >>> load_analogies("questions.txt").sections
+    (AnalogySection(name='family', questions=(('man', 'king', 'woman', 'queen'),)),)
+    >>> len(load_analogies("google").sections), len(load_analogies("ko-analogy").sections)
+    (14, 10)
+    """
     name, where, lines = _read_lines(source, ANALOGY_SETS, "analogy", WORD_PAIR_SETS, "load_word_pairs")
     sections: list[AnalogySection] = []
     current: str | None = None
@@ -189,7 +217,17 @@ def _parse_score(text: str) -> float | None:
 
 def load_word_pairs(source: str | os.PathLike = "wordsim353") -> WordPairDataset:
     """Load a word-similarity set: a bundled name (``"wordsim353"``, ``"simlex999"``,
-    ``"ko-wordsim353"``) or a path."""
+    ``"ko-wordsim353"``) or a path.
+
+    >>> with open("pairs.txt", "w", encoding="utf-8") as f:
+    ...     print("# word1 word2 score", file=f)
+    ...     print("king queen 8.5", file=f)
+    ...
+    >>> load_word_pairs("pairs.txt").pairs
+    (('king', 'queen'),)
+    >>> len(load_word_pairs("simlex999").pairs), len(load_word_pairs("ko-wordsim353").pairs)
+    (999, 353)
+    """
     name, where, lines = _read_lines(source, WORD_PAIR_SETS, "word-pair", ANALOGY_SETS, "load_analogies")
     pairs: list[tuple[str, str]] = []
     scores: list[float] = []

@@ -30,12 +30,28 @@ __all__ = ["OOVVectors", "check_subword_vectors", "has_subwords", "oov_vectors"]
 
 
 def has_subwords(kv) -> bool:
-    """True when ``kv`` can build vectors for unseen words (``has_vector``, ``get_vector``, ``is_oov``)."""
+    """True when ``kv`` can build vectors for unseen words (``has_vector``, ``get_vector``, ``is_oov``).
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import KeyedVectors, SubwordVectors
+    >>> has_subwords(KeyedVectors(["king"], np.ones((1, 2))))
+    False
+    >>> has_subwords(SubwordVectors(["king"], np.ones((1, 2)), np.ones((5, 2)), min_n=3, max_n=4, bucket=5))
+    True
+    """
     return all(callable(getattr(kv, name, None)) for name in ("has_vector", "get_vector", "is_oov"))
 
 
 def check_subword_vectors(kv) -> None:
-    """Raise a ``ValueError`` unless ``kv`` can build vectors for out-of-vocabulary words."""
+    """Raise a ``ValueError`` unless ``kv`` can build vectors for out-of-vocabulary words.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> check_subword_vectors(KeyedVectors(["king"], np.ones((1, 2))))
+    Traceback (most recent call last):
+        ...
+    ValueError: oov=True needs vectors with subword information (FastText's SubwordVectors, ...
+    """
     if not has_subwords(kv):
         raise ValueError(
             f"oov=True needs vectors with subword information (FastText's SubwordVectors, which build "
@@ -48,6 +64,14 @@ def check_subword_vectors(kv) -> None:
 @dataclass(frozen=True)
 class OOVVectors:
     """Unit vectors for dataset words outside the restricted vocabulary.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> ft = SubwordVectors(["king", "queen"], np.ones((2, 4)), np.random.default_rng(0).normal(size=(20, 4)),
+    ...                     min_n=3, max_n=4, bucket=20)
+    >>> extra = oov_vectors(ft, ["king", "kings"], {"KING": 0, "QUEEN": 1}, limit=2, case_insensitive=True)
+    >>> extra.first, extra.words, extra.index, extra.unit.shape
+    (2, ('kings',), {'KINGS': 2}, (1, 4))
 
     ``index`` maps a word (upper-cased when case-insensitive) to its row number, counted on
     from ``first`` (= the restricted vocabulary size), so that vocabulary rows and these rows
@@ -66,6 +90,16 @@ class OOVVectors:
 def oov_vectors(kv: KeyedVectors, words: Iterable[str], lookup: dict[str, int], limit: int,
                 case_insensitive: bool) -> OOVVectors:
     """Vectors for those of ``words`` that ``lookup`` (the restricted vocabulary) lacks.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> ft = SubwordVectors(["king", "queen"], np.ones((2, 4)), np.random.default_rng(0).normal(size=(20, 4)),
+    ...                     min_n=3, max_n=4, bucket=20)
+    >>> extra = oov_vectors(ft, ["queen", "kings"], {"KING": 0}, limit=1, case_insensitive=True)
+    >>> extra.words, extra.index                                # rows counted on from limit
+    (('queen', 'kings'), {'QUEEN': 1, 'KINGS': 2})
+    >>> bool(np.allclose(np.linalg.norm(extra.unit, axis=1), 1))
+    True
 
     ``lookup`` and ``limit`` come from :func:`wordvec.evaluate.similarity.restricted_vocab`.
     """

@@ -91,7 +91,17 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     ``"<int> <int>"`` is word2vec (text, or binary if the data after the header is not
     decimal text); anything else is ``glove`` (whose loader reports a file that does not
     look like vectors at all). A compressed file that cannot be decompressed is left to the
-    loader too, which reports where it is damaged."""
+    loader too, which reports where it is damaged.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen"], np.eye(2))
+    >>> save(wv, "vectors/")
+    >>> save(wv, "vectors.txt", format="word2vec-text")
+    >>> save(wv, "glove.txt", format="glove")
+    >>> detect_format("vectors/"), detect_format("vectors.txt"), detect_format("glove.txt")
+    ('native', 'word2vec-text', 'glove')
+    """
     p = Path(path)
     if p.is_dir():
         return "native"
@@ -108,6 +118,15 @@ def save(
     kv: KeyedVectors, path: str | os.PathLike[str], format: str = "native", **options: Any
 ) -> None:
     """Save ``kv`` to ``path`` in ``format`` (one of :data:`FORMATS`), atomically.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen"], np.eye(2), counts=np.array([10, 5]))
+    >>> save(wv, "vectors.txt", format="word2vec-text", vocab_path="vocab.txt")
+    >>> print(open("vectors.txt").read().strip())
+    2 2
+    king 1.0 0.0
+    queen 0.0 1.0
 
     ``options`` go to the format's function: ``extra=`` for :func:`save_native`;
     ``vocab_path=``, ``encoding=`` for :func:`save_word2vec`; ``encoding=`` for
@@ -134,6 +153,15 @@ def save(
 def check_save_target(path: str | os.PathLike[str], format: str = "native") -> None:
     """Raise what :func:`save` would raise for ``path`` and ``format``, without writing anything.
 
+    >>> import os
+    >>> os.mkdir("notes")
+    >>> _ = open("notes/todo.txt", "w").write("keep me")
+    >>> check_save_target("vectors/")                 # fine: nothing there yet
+    >>> check_save_target("notes/")                   # an unrelated non-empty directory is never replaced
+    Traceback (most recent call last):
+        ...
+    FileExistsError: refusing to replace notes: it is a non-empty directory without a wordvec ...
+
     Training commands call it first, so a run of hours is not lost to a path the save refuses:
     ``FileExistsError`` for a file or an unrelated non-empty directory where a native directory
     goes, ``IsADirectoryError`` for a directory where a file goes.
@@ -155,6 +183,14 @@ def load(
     **options: Any,
 ) -> KeyedVectors:
     """Load vectors from ``path``; ``format=None`` detects it (see :func:`detect_format`).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> save(KeyedVectors(["king", "queen", "pawn"], np.eye(3)), "vectors.bin", format="word2vec-binary")
+    >>> load("vectors.bin")                           # the format is detected
+    KeyedVectors(3 keys, 3 dimensions)
+    >>> load("vectors.bin", limit=2, dtype="float16").vectors.dtype
+    dtype('float16')
 
     ``limit=N`` reads only the first N keys. ``dtype`` (gensim's ``datatype``): ``float16``,
     ``float32`` (default) or ``float64``, the dtype of the loaded matrices (``kv.vectors``, and a

@@ -113,6 +113,15 @@ DEFAULT_ARGS: dict[str, Any] = {"dim": 100, "ws": 5, "epoch": 5, "minCount": 5, 
 class QuantizedMatrix:
     """fastText's ``QuantMatrix``: rows product-quantized (quantmatrix.cc, productquantizer.cc).
 
+    >>> import numpy as np
+    >>> from wordvec.io.quantize import quantize_matrix
+    >>> matrix = np.random.default_rng(0).normal(size=(300, 4)).astype(np.float32)
+    >>> quantized = quantize_matrix(matrix, dsub=2)
+    >>> quantized.codes.shape, quantized.codes.dtype, quantized.dsub      # 2 sub-quantizers of 256 centroids
+    ((300, 2), dtype('uint8'), 2)
+    >>> quantized.reconstruct().shape
+    (300, 4)
+
     ``codes`` is ``(rows, nsubq)`` uint8: row ``i``'s centroid in each sub-quantizer.
     ``centroids`` is fastText's flat ``dim * 256`` float32 array (see the module docstring for
     its layout; :meth:`subquantizer` gives one sub-quantizer's ``(256, d)`` view). ``dsub`` is
@@ -200,7 +209,18 @@ class QuantizedMatrix:
 class Quantization:
     """What a ``.ftz`` file holds beyond a dense model: the quantized input matrix, the
     quantized output matrix (fastText's ``-qout``; None: dense) and the prune index (None: not
-    pruned; else ``(k, 2)`` int32 pairs of n-gram bucket and row after the words)."""
+    pruned; else ``(k, 2)`` int32 pairs of n-gram bucket and row after the words).
+
+    >>> import numpy as np
+    >>> from wordvec.io.quantize import quantize_subword_vectors
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> ft = SubwordVectors(["king", "queen"], rng.normal(size=(2, 4)), rng.normal(size=(10, 4)), min_n=3, max_n=4,
+    ...                     bucket=10)
+    >>> quantization = quantize_subword_vectors(ft, dsub=2)
+    >>> quantization.input.codes.shape, quantization.output is None, quantization.prune_index.shape
+    ((10, 2), False, (10, 2))
+    """
 
     input: QuantizedMatrix
     output: QuantizedMatrix | None = None
@@ -211,6 +231,14 @@ class Quantization:
 @dataclass(frozen=True, eq=False)
 class FastTextModel:
     """Everything a fastText model file holds, as stored (supervised models too).
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> ft = SubwordVectors(["king", "queen"], np.ones((2, 4)), np.zeros((10, 4)), min_n=3, max_n=4, bucket=10)
+    >>> save_fasttext_bin("ft.bin", ft)
+    >>> stored = read_fasttext_model("ft.bin")
+    >>> stored.words, stored.nwords, stored.nlabels, stored.input.shape, stored.args["bucket"]
+    (['king', 'queen'], 2, 0, (12, 4), 10)
 
     ``words`` lists the dictionary: ``nwords`` words, then ``nlabels`` labels. ``input`` and
     ``output`` are float32 arrays or :class:`QuantizedMatrix`. ``prune_index`` is None for a
@@ -237,6 +265,14 @@ class FastTextModel:
 @dataclass(frozen=True, eq=False)
 class FastTextBin:
     """An unsupervised fastText model as stored in a ``.bin`` (or ``.ftz``) file.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> ft = SubwordVectors(["king", "queen"], np.ones((2, 4)), np.zeros((10, 4)), min_n=3, max_n=4, bucket=10)
+    >>> save_fasttext_bin("ft.bin", ft, args={"epoch": 5}, ntokens=1000)
+    >>> model = load_fasttext_bin("ft.bin")
+    >>> model.vectors, model.output.shape, model.args["epoch"], model.ntokens
+    (SubwordVectors(2 keys, 4 dimensions, n-grams 3-4 in 10 buckets), (2, 4), 5, 1000)
 
     ``quantization`` is None for a dense model; for a ``.ftz`` it keeps the codes, so that
     :func:`save_fasttext_bin` can write the file back as it was (``vectors`` and ``output``
@@ -273,7 +309,17 @@ def _plausible_legacy_header(head: bytes, size: int) -> bool:
 def is_fasttext_bin(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a fastText model file: it starts with fastText's magic number
     (``.bin`` and ``.ftz``), or with the args and dictionary header of a pre-magic ``.bin``
-    (checked against fastText's enums and bounds, so word2vec and text files never match)."""
+    (checked against fastText's enums and bounds, so word2vec and text files never match).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors, save
+    >>> from wordvec.vectors import SubwordVectors
+    >>> save_fasttext_bin("ft.bin",
+    ...                   SubwordVectors(["king"], np.ones((1, 4)), np.zeros((10, 4)), min_n=3, max_n=4, bucket=10))
+    >>> save(KeyedVectors(["king"], np.ones((1, 4))), "w2v.bin", format="word2vec-binary")
+    >>> is_fasttext_bin("ft.bin"), is_fasttext_bin("w2v.bin")
+    (True, False)
+    """
     try:
         with open(path, "rb") as f:
             head = f.read(_ARGS.size + 20)
@@ -403,13 +449,34 @@ def read_fasttext_model(path: str | os.PathLike[str], *, encoding: str = "utf-8"
                         allow_nonfinite: bool = False) -> FastTextModel:
     """Read any fastText model file (``.bin``, ``.ftz``, pre-magic ``.bin``; supervised or not)
     as stored: args, dictionary, prune index, input and output matrices (float32 arrays or
-    :class:`QuantizedMatrix`, not reconstructed). See the module docstring for the checks."""
+    :class:`QuantizedMatrix`, not reconstructed). See the module docstring for the checks.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> save_fasttext_bin("ft.bin",
+    ...                   SubwordVectors(["king"], np.ones((1, 4)), np.zeros((10, 4)), min_n=3, max_n=4, bucket=10))
+    >>> stored = read_fasttext_model("ft.bin")
+    >>> stored.version, stored.args["model"], stored.words, stored.output.shape
+    (12, 'sg', ['king'], (1, 4))
+    """
     return _read(path, lambda r: _parse_model(r, encoding, unicode_errors, allow_nonfinite, supervised=True))
 
 
 def load_fasttext_bin(path: str | os.PathLike[str], *, encoding: str = "utf-8", unicode_errors: str = "strict",
                       allow_nonfinite: bool = False) -> FastTextBin:
     """Read an unsupervised fastText model (``.bin``, quantized ``.ftz`` or pre-magic ``.bin``).
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> ft = SubwordVectors(["king", "queen"], rng.normal(size=(2, 4)), rng.normal(size=(10, 4)), min_n=3, max_n=4,
+    ...                     bucket=10)
+    >>> save_fasttext_bin("ft.bin", ft, args={"epoch": 5})
+    >>> model = load_fasttext_bin("ft.bin")
+    >>> model.vectors, model.args["epoch"], model.quantization is None
+    (SubwordVectors(2 keys, 4 dimensions, n-grams 3-4 in 10 buckets), 5, True)
+    >>> bool(np.allclose(model.vectors["kingdom"], ft["kingdom"]))       # an unseen word, from its n-grams
+    True
 
     A quantized matrix is reconstructed (float32, the rows fastText computes from the codes);
     the codes are kept in ``FastTextBin.quantization``. ``unicode_errors`` is passed to
@@ -672,6 +739,16 @@ def save_fasttext_bin(path: str | os.PathLike[str], vectors: SubwordVectors, out
                       quantization: Quantization | None = None) -> None:
     """Write ``vectors`` as a fastText (version 12) ``.bin`` model, atomically.
 
+    >>> import numpy as np
+    >>> from wordvec import load
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> ft = SubwordVectors(["king", "queen"], rng.normal(size=(2, 4)), rng.normal(size=(10, 4)), min_n=3, max_n=4,
+    ...                     bucket=10)
+    >>> save_fasttext_bin("ft.bin", ft)               # the official fasttext.load_model reads it too
+    >>> load("ft.bin")
+    SubwordVectors(2 keys, 4 dimensions, n-grams 3-4 in 10 buckets)
+
     ``output`` is the ``(len(vectors), dim)`` output matrix (zeros when ``None``: the vectors
     are right, but training cannot continue from the file). ``args`` fills the remaining
     fastText arguments (``ws``, ``epoch``, ``minCount``, ``neg``, ``wordNgrams``, ``loss``,
@@ -755,7 +832,17 @@ def save_fasttext_bin(path: str | os.PathLike[str], vectors: SubwordVectors, out
 
 
 def save_fasttext_vec(path: str | os.PathLike[str], vectors: SubwordVectors, **options: Any) -> None:
-    """Write the composed vocabulary vectors as a ``.vec`` file (word2vec text format), atomically."""
+    """Write the composed vocabulary vectors as a ``.vec`` file (word2vec text format), atomically.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> ft = SubwordVectors(["king", "queen"], np.eye(2), np.zeros((10, 2)), min_n=3, max_n=4, bucket=10)
+    >>> save_fasttext_vec("ft.vec", ft)             # each word's vector: its row and n-gram rows averaged
+    >>> print(open("ft.vec").read().strip())
+    2 2
+    king 0.125 0.0
+    queen 0.0 0.1
+    """
     from wordvec.io.word2vec_format import save_word2vec
 
     save_word2vec(vectors, path, binary=False, **options)

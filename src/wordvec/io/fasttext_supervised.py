@@ -94,14 +94,32 @@ _NO_PRUNE = np.empty(0, dtype=np.int64)
 
 
 def fasttext_tokens(line: str) -> list[str]:
-    """The tokens fastText reads from ``line`` (``Dictionary::readWord``): split on space, tab,
-    ``\\n``, ``\\r``, ``\\v``, ``\\f`` and NUL only (other Unicode spaces belong to the token)."""
+    r"""The tokens fastText reads from ``line`` (``Dictionary::readWord``): split on space, tab,
+    ``\n``, ``\r``, ``\v``, ``\f`` and NUL only (other Unicode spaces belong to the token).
+
+    >>> fasttext_tokens("a  fine\tfilm")
+    ['a', 'fine', 'film']
+    >>> fasttext_tokens("a\u00a0b c")                # a no-break space belongs to the token, as in fastText
+    ['a\xa0b', 'c']
+    """
     return [t for t in _SEPARATORS.split(line) if t]
 
 
 def fasttext_model_kind(path: str | os.PathLike[str]) -> str | None:
     """``"sup"``, ``"cbow"`` or ``"sg"`` for a file starting with fastText's magic number (the
-    ``model`` argument of its header); None for any other file (or one too short to tell)."""
+    ``model`` argument of its header); None for any other file (or one too short to tell).
+
+    >>> import fasttext                                # the reference implementation (pip install fasttext-wheel)
+    >>> with open("train.txt", "w", encoding="utf-8") as f:
+    ...     for _ in range(20):
+    ...         print("__label__good a fine film , loved it", file=f)
+    ...         print("__label__bad a dull film , hated it", file=f)
+    ...
+    >>> fasttext.train_supervised("train.txt", dim=8, epoch=25, lr=0.5, minCount=1, bucket=1000, seed=1, thread=1,
+    ...                           verbose=0).save_model("clf.bin")
+    >>> fasttext_model_kind("clf.bin"), fasttext_model_kind("train.txt")
+    ('sup', None)
+    """
     try:
         with open(path, "rb") as f:
             head = f.read(8 + 4 * len(_INT_ARGS))
@@ -113,7 +131,19 @@ def fasttext_model_kind(path: str | os.PathLike[str]) -> str | None:
 
 
 def is_fasttext_supervised(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a fastText file (magic number) of a supervised model (``model = 3``)."""
+    """Whether ``path`` is a fastText file (magic number) of a supervised model (``model = 3``).
+
+    >>> import fasttext                                # the reference implementation (pip install fasttext-wheel)
+    >>> with open("train.txt", "w", encoding="utf-8") as f:
+    ...     for _ in range(20):
+    ...         print("__label__good a fine film , loved it", file=f)
+    ...         print("__label__bad a dull film , hated it", file=f)
+    ...
+    >>> fasttext.train_supervised("train.txt", dim=8, epoch=25, lr=0.5, minCount=1, bucket=1000, seed=1, thread=1,
+    ...                           verbose=0).save_model("clf.bin")
+    >>> is_fasttext_supervised("clf.bin"), is_fasttext_supervised("train.txt")
+    (True, False)
+    """
     return fasttext_model_kind(path) == "sup"
 
 
@@ -503,6 +533,20 @@ def load_fasttext_supervised(path: str | os.PathLike[str], *, mmap: bool = True,
                              label_prefix: str = LABEL_PREFIX) -> SupervisedFastText:
     """Read a supervised fastText ``.bin`` model (``fasttext supervised``; see the module docstring).
 
+    >>> import fasttext                                # the reference implementation (pip install fasttext-wheel)
+    >>> with open("train.txt", "w", encoding="utf-8") as f:
+    ...     for _ in range(20):
+    ...         print("__label__good a fine film , loved it", file=f)
+    ...         print("__label__bad a dull film , hated it", file=f)
+    ...
+    >>> fasttext.train_supervised("train.txt", dim=8, epoch=25, lr=0.5, minCount=1, bucket=1000, seed=1, thread=1,
+    ...                           verbose=0).save_model("clf.bin")
+    >>> model = load_fasttext_supervised("clf.bin")
+    >>> model.predict("hated it")[0][0]
+    '__label__bad'
+    >>> len(model.wv) > 0, model.dim
+    (True, 8)
+
     ``mmap=True`` memory-maps the input matrix (``nwords + bucket`` rows: 800 MB for fastText's
     default 2,000,000 buckets of 100 dimensions) instead of copying it into memory (it is
     read once, in blocks, for the NaN check unless ``allow_nonfinite=True``). ``label_prefix``
@@ -667,6 +711,22 @@ def _parse(r: _Reader) -> tuple[dict[str, Any], tuple[int, int], int]:
 # ----------------------------------------------------------------------------- the model
 class SupervisedFastText:
     """A supervised fastText model: the text classifier ``fasttext supervised`` trains.
+
+    >>> import fasttext                                # the reference implementation (pip install fasttext-wheel)
+    >>> with open("train.txt", "w", encoding="utf-8") as f:
+    ...     for _ in range(20):
+    ...         print("__label__good a fine film , loved it", file=f)
+    ...         print("__label__bad a dull film , hated it", file=f)
+    ...
+    >>> fasttext.train_supervised("train.txt", dim=8, epoch=25, lr=0.5, minCount=1, bucket=1000, seed=1, thread=1,
+    ...                           verbose=0).save_model("clf.bin")
+    >>> model = load_fasttext_supervised("clf.bin")
+    >>> model.labels
+    ['__label__good', '__label__bad']
+    >>> [label for label, _ in model.predict("loved it", k=2)]
+    ['__label__good', '__label__bad']
+    >>> model.sentence_vector("loved it").shape, model.features("loved it").tolist()
+    ((8,), [6, 3, 4])
 
     Load one with :func:`load_fasttext_supervised`. :meth:`predict` gives fastText's labels
     and probabilities (to 1e-5, every loss); :meth:`features` the input rows of a text

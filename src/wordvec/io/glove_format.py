@@ -69,6 +69,14 @@ def load_glove(
 ) -> KeyedVectors:
     """Read a GloVe text file (no header; dimension inferred from the first line).
 
+    >>> with open("glove.txt", "w", encoding="utf-8") as f:
+    ...     print("the 0.1 0.2 0.3", file=f)
+    ...     print("king 0.4 0.5 0.6", file=f)
+    ...
+    >>> wv = load_glove("glove.txt")
+    >>> wv, wv["king"]
+    (KeyedVectors(2 keys, 3 dimensions), array([0.4, 0.5, 0.6], dtype=float32))
+
     ``dtype`` (gensim's ``datatype``): ``float16``, ``float32`` (default) or ``float64``; values
     are parsed as float64 and cast to it once, as gensim does. ``unicode_errors`` is passed to
     ``bytes.decode`` for the words.
@@ -159,6 +167,13 @@ def load_glove(
 
 def save_glove(kv: KeyedVectors, path: str | os.PathLike[str], *, encoding: str = "utf-8") -> None:
     """Write ``kv`` as a GloVe text file (no header, no counts), atomically, in index order.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> save_glove(KeyedVectors(["the", "king"], np.array([[0.5, -1], [2, 0.25]])), "glove.txt")
+    >>> print(open("glove.txt").read().strip())
+    the 0.5 -1.0
+    king 2.0 0.25
 
     Keys must be non-empty and free of whitespace, so that every GloVe reader (gensim's
     ``no_header=True`` included) splits the lines the same way.

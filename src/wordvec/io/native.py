@@ -112,6 +112,15 @@ def save_native(
 ) -> None:
     """Save ``kv`` as a native vectors directory at ``path``, atomically.
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> save_native(KeyedVectors(["king", "queen"], np.eye(2), counts=np.array([10, 5])), "vectors/")
+    >>> sorted(p.name for p in __import__("pathlib").Path("vectors").iterdir())
+    ['config.json', 'vectors.npy', 'vocab.tsv']
+    >>> print(open("vectors/vocab.tsv", encoding="utf-8").read().strip())
+    king    10
+    queen    5
+
     ``extra`` is stored verbatim under ``"extra"`` in ``config.json`` and must be
     JSON-serialisable. ``output``: a trained model's output layer, saved as ``output.npy`` for
     continued training; ``output_kind`` says which (``"negative"``: ``syn1neg``, one row per
@@ -177,6 +186,17 @@ def load_output(path: str | os.PathLike[str], *, mmap: bool = False) -> tuple[st
     """``(kind, matrix)``: the output layer a trained model saved in the native directory ``path``
     (see :func:`save_native`'s ``output``), or None if it holds vectors alone.
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen"], np.eye(2))
+    >>> save_native(wv, "model/", output=np.zeros((2, 2), dtype=np.float32), output_kind="negative")
+    >>> kind, matrix = load_output("model/")
+    >>> kind, matrix.shape
+    ('negative', (2, 2))
+    >>> save_native(wv, "vectors/")
+    >>> load_output("vectors/") is None
+    True
+
     ``mmap=False`` (default) reads it into writable memory, as continued training needs. A
     missing, truncated or damaged ``output.npy``, a shape that does not match the vocabulary,
     or NaN or infinity in it, is a :class:`FormatError` naming the file.
@@ -217,6 +237,13 @@ def check_native_target(path: str | os.PathLike[str]) -> None:
 
 def read_native_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read and check ``config.json`` of a native directory (the matrix is not touched).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> save_native(KeyedVectors(["king", "queen"], np.eye(2)), "vectors/", extra={"trained_on": "demo"})
+    >>> config = read_native_config("vectors/")
+    >>> config["format_version"], config["extra"]
+    (1, {'trained_on': 'demo'})
 
     Returns the whole configuration; the caller's own data is under ``["extra"]``.
     Raises :class:`FormatError` for a missing or malformed file or a ``format_version``
@@ -338,6 +365,15 @@ def load_native(
     unicode_errors: str = "strict",
 ) -> KeyedVectors:
     """Load a native vectors directory written by :func:`save_native`.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> save_native(KeyedVectors(["king", "queen"], np.eye(2)), "vectors/")
+    >>> wv = load_native("vectors/")                  # memory-mapped, so read-only
+    >>> wv, wv.vectors.flags.writeable
+    (KeyedVectors(2 keys, 2 dimensions), False)
+    >>> load_native("vectors/", mmap=False).vectors.flags.writeable
+    True
 
     ``vocab.tsv`` is UTF-8; ``unicode_errors`` (``"strict"``, ``"replace"``, ``"ignore"``, ... as
     :meth:`bytes.decode` takes) says what to do with a key that is not: strict (the default)

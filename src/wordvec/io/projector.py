@@ -61,6 +61,15 @@ def save_projector(
 ) -> dict[str, Path]:
     """Write the first ``limit`` keys (all by default) of ``kv`` as projector files into ``outdir``.
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> paths = save_projector(KeyedVectors(["king", "queen", "pawn"], np.eye(3)), "projector/", limit=2)
+    >>> sorted(paths)
+    ['json', 'meta', 'pbtxt', 'vecs']
+    >>> print(open(paths["vecs"]).read().strip())
+    1    0    0
+    0    1    0
+
     ``metadata`` names extra columns of ``meta.tsv``; ``"count"`` (the corpus count, needs
     ``kv.counts``) is the one known column. ``outdir`` is created if needed; each file is
     written atomically. Returns the written paths by role (``vecs``, ``meta``, ``pbtxt``, ``json``).
@@ -124,6 +133,14 @@ def save_projector(
 
 def load_projector(path: str | os.PathLike[str], metadata_path: str | os.PathLike[str] | None = None) -> KeyedVectors:
     """Read projector TSVs back: ``path`` is a folder holding vecs.tsv + meta.tsv, or a vecs file.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> _ = save_projector(KeyedVectors(["king", "queen"], np.eye(2), counts=np.array([10, 5])), "projector/",
+    ...                    metadata=["count"])
+    >>> wv = load_projector("projector/")
+    >>> wv.index_to_key, wv.counts.tolist()
+    (['king', 'queen'], [10, 5])
 
     Keys come from the ``word`` column (or the first column) of the metadata; a ``count``
     column becomes ``kv.counts``. Without metadata, keys are the row numbers ``"0"``, ``"1"``...

@@ -95,7 +95,14 @@ def train_quantizer(matrix: np.ndarray, dsub: int = DEFAULT_DSUB, *, seed: int =
     """Learn a product quantizer for the float32 ``(n, dim)`` ``matrix`` and encode its rows:
     ``(centroids, codes)``, the centroids in fastText's flat ``dim * 256`` layout, codes
     ``(n, ceil(dim / dsub))`` uint8. Sub-quantizers are trained on ``workers`` threads
-    (None: up to 4, one per core); the result does not depend on ``workers``."""
+    (None: up to 4, one per core); the result does not depend on ``workers``.
+
+    >>> import numpy as np
+    >>> matrix = np.random.default_rng(0).normal(size=(300, 4)).astype(np.float32)
+    >>> centroids, codes = train_quantizer(matrix, dsub=2)
+    >>> centroids.shape, codes.shape, codes.dtype                # 4 * 256 centroid values; 2 codes per row
+    ((1024,), (300, 2), dtype('uint8'))
+    """
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
     if matrix.ndim != 2 or matrix.shape[1] < 1:
         raise ValueError(f"matrix must be 2-D with at least one column, got shape {matrix.shape}")
@@ -128,7 +135,16 @@ def quantize_matrix(matrix: np.ndarray, dsub: int = DEFAULT_DSUB, qnorm: bool = 
                     workers: int | None = None) -> QuantizedMatrix:
     """fastText's ``QuantMatrix(mat, dsub, qnorm)``: the rows product-quantized; with ``qnorm``
     the norms quantized apart (a one-dimensional quantizer) and the unit rows by the product
-    quantizer (zero rows stay zero)."""
+    quantizer (zero rows stay zero).
+
+    >>> import numpy as np
+    >>> matrix = np.random.default_rng(0).normal(size=(300, 4)).astype(np.float32)
+    >>> quantized = quantize_matrix(matrix, dsub=2, qnorm=True)
+    >>> quantized.codes.shape, quantized.norm_codes.shape
+    ((300, 2), (300,))
+    >>> bool(cosine_to(matrix, quantized.reconstruct()).mean() > 0.9)
+    True
+    """
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
     norm_codes = norm_centroids = None
     if qnorm:
@@ -145,7 +161,14 @@ def quantize_matrix(matrix: np.ndarray, dsub: int = DEFAULT_DSUB, qnorm: bool = 
 
 def trained_buckets(vectors: SubwordVectors) -> np.ndarray:
     """Boolean mask of the n-gram buckets some vocabulary word's n-grams hash to: the rows
-    training updates (fastText's and wordvec's alike); the others keep their initial values."""
+    training updates (fastText's and wordvec's alike); the others keep their initial values.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> ft = SubwordVectors(["king"], np.ones((1, 4)), np.zeros((1000, 4)), min_n=3, max_n=3, bucket=1000)
+    >>> int(trained_buckets(ft).sum())                # <ki, kin, ing, ng>: 4 of the 1000 buckets
+    4
+    """
     mask = np.zeros(vectors.bucket, dtype=bool)
     if vectors.max_n > 0 and vectors.bucket and len(vectors):
         ids, _ = subword_table(vectors.index_to_key, vectors.min_n, vectors.max_n, vectors.bucket,
@@ -159,7 +182,19 @@ def quantize_subword_vectors(vectors: SubwordVectors, output: np.ndarray | None 
                              workers: int | None = None) -> Quantization:
     """The :class:`Quantization` that makes ``vectors`` (and its ``output`` matrix) a ``.ftz``:
     pass it to :func:`wordvec.io.fasttext_format.save_fasttext_bin`. See the module docstring for
-    ``prune``, ``qnorm`` and ``qout`` (``output`` None: a zero output matrix)."""
+    ``prune``, ``qnorm`` and ``qout`` (``output`` None: a zero output matrix).
+
+    >>> import numpy as np
+    >>> from wordvec.io import save_fasttext_bin
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> words = [f"word{i}" for i in range(300)]
+    >>> ft = SubwordVectors(words, rng.normal(size=(300, 8)), rng.normal(size=(50, 8)), min_n=3, max_n=4, bucket=50)
+    >>> quantization = quantize_subword_vectors(ft, dsub=4, qout=False)
+    >>> quantization.input.codes.shape, quantization.output is None
+    ((350, 2), True)
+    >>> save_fasttext_bin("ft.ftz", ft, quantization=quantization)
+    """
     if not isinstance(vectors, SubwordVectors):
         raise TypeError(f"vectors must be SubwordVectors (a FastText model), got {type(vectors).__name__}")
     if vectors.jamo:
@@ -190,7 +225,12 @@ def quantize_subword_vectors(vectors: SubwordVectors, output: np.ndarray | None 
 
 def cosine_to(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
     """Row-wise cosine similarity of two matrices (float64; 1.0 where both rows are zero, 0.0
-    where only one is)."""
+    where only one is).
+
+    >>> import numpy as np
+    >>> cosine_to(np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0]]), np.array([[2.0, 0.0], [0.0, 0.0], [0.0, 0.0]]))
+    array([1., 1., 0.])
+    """
     a = np.asarray(reference, dtype=np.float64)
     b = np.asarray(other, dtype=np.float64)
     na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
@@ -204,7 +244,19 @@ def cosine_to(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
 class QuantizeReport:
     """What :func:`quantize_fasttext` did: sizes in bytes, the cosine similarity of each
     vocabulary word's vector before and after (mean and minimum; ``cosine_loss`` = 1 - mean),
-    the buckets kept (trained) and shared, the settings and the seconds it took."""
+    the buckets kept (trained) and shared, the settings and the seconds it took.
+
+    >>> import numpy as np
+    >>> from wordvec.io import save_fasttext_bin
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> words = [f"word{i}" for i in range(300)]
+    >>> ft = SubwordVectors(words, rng.normal(size=(300, 8)), rng.normal(size=(50, 8)), min_n=3, max_n=4, bucket=50)
+    >>> save_fasttext_bin("ft.bin", ft)
+    >>> report = quantize_fasttext("ft.bin", "ft.ftz", dsub=2)
+    >>> report.words, report.dsub, report.qnorm, 0.5 < report.mean_cosine <= 1
+    (300, 2, True, True)
+    """
 
     source: str
     target: str
@@ -237,6 +289,20 @@ def quantize_fasttext(source: str | os.PathLike[str], target: str | os.PathLike[
                       workers: int | None = None, encoding: str = "utf-8") -> QuantizeReport:
     """Quantize the fastText model ``source`` (an unsupervised ``.bin``, or native FastText
     vectors) into the ``.ftz`` file ``target``, atomically, and measure what it cost.
+
+    >>> import numpy as np
+    >>> from wordvec.io import save_fasttext_bin
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> words = [f"word{i}" for i in range(300)]
+    >>> ft = SubwordVectors(words, rng.normal(size=(300, 8)), rng.normal(size=(50, 8)), min_n=3, max_n=4, bucket=50)
+    >>> save_fasttext_bin("ft.bin", ft)
+    >>> report = quantize_fasttext("ft.bin", "ft.ftz", dsub=2, qnorm=True)
+    >>> report.target, report.dsub, report.kept_buckets <= 50
+    ('ft.ftz', 2, True)
+    >>> from wordvec import load
+    >>> load("ft.ftz")                                # vectors reconstructed from the codes
+    SubwordVectors(300 keys, 8 dimensions, n-grams 3-4 in 50 buckets)
 
     The ``.ftz`` is read back, so the report's similarities (each vocabulary word's vector in
     the file against the original) are those of the file as fastText and :func:`wordvec.load`

@@ -296,6 +296,23 @@ def load_word2vec(
     """Read a word2vec.c text (``binary=False``) or binary file, like gensim's
     ``KeyedVectors.load_word2vec_format``.
 
+    >>> with open("vectors.txt", "w", encoding="utf-8") as f:
+    ...     print("2 3", file=f)
+    ...     print("king 0.1 0.2 0.3", file=f)
+    ...     print("queen 0.4 0.5 0.6", file=f)
+    ...
+    >>> wv = load_word2vec("vectors.txt")
+    >>> wv, wv["queen"]
+    (KeyedVectors(2 keys, 3 dimensions), array([0.4, 0.5, 0.6], dtype=float32))
+    >>> with open("broken.txt", "w", encoding="utf-8") as f:
+    ...     print("1 3", file=f)
+    ...     print("king 0.1 0.2", file=f)
+    ...
+    >>> load_word2vec("broken.txt")
+    Traceback (most recent call last):
+        ...
+    wordvec.exceptions.FormatError: broken.txt, line 2: expected 4 fields (a word and the 3 ...
+
     ``dtype`` (gensim's ``datatype``): ``float16``, ``float32`` (default) or ``float64``, the
     dtype of ``kv.vectors``. Text values are parsed as float64 and cast to it once, binary
     values (float32 in the file) cast, exactly as gensim does; a value beyond float16's range
@@ -348,6 +365,13 @@ def save_word2vec(
     encoding: str = "utf-8",
 ) -> None:
     """Write ``kv`` in word2vec.c text or binary format, atomically, in index order.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["king", "queen"], np.array([[0.5, -1], [2, 0.25]]), counts=np.array([10, 5]))
+    >>> save_word2vec(wv, "vectors.bin", binary=True, vocab_path="vocab.txt")
+    >>> load_word2vec("vectors.bin", binary=True, vocab_path="vocab.txt").counts.tolist()
+    [10, 5]
 
     ``vocab_path`` also writes ``word count`` lines (gensim ``fvocab``); it needs
     ``kv.counts``. Keys must be non-empty and free of whitespace.

@@ -28,6 +28,13 @@ TRAINABLE_MODELS = ("word2vec", "fasttext")
 class Estimator:
     """Base of the word-vector estimators.
 
+    >>> from wordvec import Word2Vec
+    >>> model = Word2Vec(vector_size=8, min_count=1, seed=1, progress=False)
+    >>> isinstance(model, Estimator), model.vector_size          # __init__ only stores parameters
+    (True, 8)
+    >>> model.set_params(epochs=2).fit([["the", "king", "rules"], ["the", "queen", "rules"]]).wv
+    KeyedVectors(4 keys, 8 dimensions)
+
     A subclass sets ``config_class`` (its frozen config dataclass) and ``_repr_fields``, stores
     every config field in ``__init__``, sets ``vocab_`` in ``fit`` once its vectors exist, records
     the run with :meth:`_record` and builds its vectors in :meth:`_build_vectors`.
@@ -151,6 +158,14 @@ class Estimator:
 class CooccurrenceEstimator(Estimator):
     """Base of GloVe and PPMI+SVD: models of a word-word co-occurrence matrix.
 
+    >>> from wordvec import GloVe
+    >>> from wordvec.cooccur import build_cooccurrence
+    >>> matrix = build_cooccurrence([["the", "king", "rules"], ["the", "queen", "rules"]], min_count=1,
+    ...                             progress=False)
+    >>> glove = GloVe(vector_size=4, epochs=2, progress=False)
+    >>> isinstance(glove, CooccurrenceEstimator), glove.fit_cooccurrence(matrix).wv   # one matrix, many fits
+    (True, KeyedVectors(4 keys, 4 dimensions))
+
     ``fit(corpus)`` counts the matrix first (kept as ``cooccurrence_``) with the config's
     :class:`~wordvec.config.CooccurrenceConfig` fields; ``fit_cooccurrence(matrix)`` starts from one
     counted before, so one matrix serves many fits. Either way the vocabulary is the matrix's own.
@@ -225,6 +240,18 @@ class CooccurrenceEstimator(Estimator):
 def trainable_model_name(path: str | os.PathLike) -> str:
     """The model (``"word2vec"`` or ``"fasttext"``) saved in the native directory ``path``, checked to
     hold what continued training needs; else a one-line error that says what is missing.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors, Word2Vec, save
+    >>> model = Word2Vec(vector_size=8, min_count=1, epochs=1, seed=1, progress=False)
+    >>> model.fit([["the", "king", "rules"], ["the", "queen", "rules"]]).save("model/")
+    >>> trainable_model_name("model/")
+    'word2vec'
+    >>> save(KeyedVectors(["king"], np.ones((1, 2))), "vectors/")
+    >>> trainable_model_name("vectors/")                 # vectors alone cannot be trained further
+    Traceback (most recent call last):
+        ...
+    ValueError: vectors/: holds vectors saved without their model (no training settings, no ...
 
     Continued training needs the output layer (negative sampling's ``syn1neg`` or hierarchical
     softmax's ``syn1``), the word counts (the noise distribution, subsampling and the Huffman tree

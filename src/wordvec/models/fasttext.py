@@ -25,6 +25,12 @@ def init_fasttext_input(n_rows: int, d: int, seed) -> np.ndarray:
 class FastText(Word2Vec):
     """FastText estimator: everything Word2Vec takes, plus ``min_n``, ``max_n``, ``bucket`` and ``jamo``.
 
+    >>> model = FastText(vector_size=16, min_count=1, bucket=1000, epochs=2, seed=1, progress=False)
+    >>> model.fit([["the", "king", "rules"], ["the", "queen", "rules"]] * 5).wv
+    SubwordVectors(4 keys, 16 dimensions, n-grams 3-6 in 1000 buckets)
+    >>> model.wv["kingdom"].shape, "kingdom" in model.wv      # an unseen word gets a vector from its n-grams
+    ((16,), False)
+
     A word is wrapped as ``<word>`` and its character n-grams of ``min_n..max_n`` characters are
     hashed with fastText's FNV-1a into ``bucket`` rows; its input vector is the mean of its own row
     and its n-gram rows, and training updates all of them. ``model.wv`` is a

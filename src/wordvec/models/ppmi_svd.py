@@ -30,7 +30,15 @@ _OVERSAMPLES = 10
 
 def ppmi(matrix: Cooccurrence, cds: float = PPMISVDConfig.cds,
          shift: float = PPMISVDConfig.shift) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The positive entries of the (shifted, smoothed) PMI matrix: (rows, cols, float64 values), sorted."""
+    """The positive entries of the (shifted, smoothed) PMI matrix: (rows, cols, float64 values), sorted.
+
+    >>> from wordvec.cooccur import build_cooccurrence
+    >>> matrix = build_cooccurrence([["the", "king", "rules"], ["the", "queen", "rules"]], window=1, min_count=1,
+    ...                             distance_weighting=False, progress=False)
+    >>> rows, cols, values = ppmi(matrix, cds=1.0)
+    >>> [(matrix.keys[r], matrix.keys[c], round(float(v), 3)) for r, c, v in zip(rows, cols, values)][:3]
+    [('the', 'king', 0.693), ('the', 'queen', 0.693), ('rules', 'king', 0.693)]
+    """
     n = len(matrix.keys)
     x = matrix.values.astype(np.float64)
     row_sum = np.bincount(matrix.rows, weights=x, minlength=n)

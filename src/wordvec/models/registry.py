@@ -2,7 +2,7 @@
 
 >>> model = fit_model("glove", [["the", "cat", "sat"], ["the", "dog", "sat"]], vector_size=4,
 ...                   min_count=1, epochs=2, progress=False)
->>> print(model.summary())                                   # doctest: +SKIP
+>>> print(model.summary())
 Trained glove (4 dimensions) on 6 tokens: 4 words in the vocabulary. ...
 """
 
@@ -26,7 +26,15 @@ ESTIMATORS: dict[str, type[Estimator]] = {cls.config_class.model_name: cls
 
 
 def get_estimator(name: str) -> type[Estimator]:
-    """The estimator class called ``name`` (``"word2vec"``, ``"fasttext"``, ``"glove"``, ``"ppmi-svd"``)."""
+    """The estimator class called ``name`` (``"word2vec"``, ``"fasttext"``, ``"glove"``, ``"ppmi-svd"``).
+
+    >>> get_estimator("word2vec").__name__, get_estimator("ppmi-svd").__name__
+    ('Word2Vec', 'PPMISVD')
+    >>> get_estimator("bert")
+    Traceback (most recent call last):
+        ...
+    ValueError: unknown model 'bert'; choose one of word2vec, fasttext, glove, ppmi-svd
+    """
     try:
         return ESTIMATORS[name]
     except KeyError:
@@ -35,6 +43,12 @@ def get_estimator(name: str) -> type[Estimator]:
 
 def fit_model(name: str, corpus, *, encoding: str | None = None, **options) -> Estimator:
     """Build the estimator called ``name`` with ``options`` (its ``__init__`` parameters) and fit it.
+
+    >>> model = fit_model("fasttext", [["the", "king", "rules"], ["the", "queen", "rules"]], vector_size=8,
+    ...                   min_count=1,
+    ...                   bucket=100, epochs=1, progress=False)
+    >>> model.wv
+    SubwordVectors(4 keys, 8 dimensions, n-grams 3-6 in 100 buckets)
 
     ``corpus`` is what the estimator's ``fit`` takes; GloVe and PPMI+SVD also take a
     :class:`~wordvec.cooccur.Cooccurrence` or the path of a saved one (``.npz``), which they

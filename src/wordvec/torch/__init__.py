@@ -4,13 +4,24 @@ text classifier built on them or on contextual (ELMo) features.
 ``import wordvec`` never loads this package; importing it without PyTorch raises an
 ImportError that says ``pip install 'wordvec[torch]'``.
 
->>> emb, vocab = to_torch(kv)                       # doctest: +SKIP
+>>> import numpy as np
+>>> from wordvec import KeyedVectors
+>>> from wordvec.vectors import SubwordVectors
+>>> kv = KeyedVectors(["good", "bad", "film"], np.eye(3))
+>>> emb, vocab = to_torch(kv)
 >>> ids, mask = vocab.encode_batch(["a good film", "bad"])
->>> kv2 = from_torch(emb, vocab)                    # back to KeyedVectors
+>>> emb(ids).shape
+torch.Size([2, 3, 3])
+>>> from_torch(emb, vocab)                          # back to KeyedVectors
+KeyedVectors(3 keys, 3 dimensions)
+>>> sv = SubwordVectors(["film"], np.ones((1, 4)), np.zeros((50, 4)), min_n=3, max_n=4, bucket=50)
 >>> bag, enc = to_torch_bag(sv)                     # FastText: nn.EmbeddingBag over n-grams
->>> vecs = bag(*enc.encode(["film", "filmmaking"]))  # unseen words included
->>> clf = ContextualClassifier("elmo_dir").fit(texts, labels)   # frozen biLM, learned mix
->>> load_classifier("clf_dir")                      # a saved classifier of either kind
+>>> bag(*enc.encode(["film", "filmmaking"])).shape  # unseen words included
+torch.Size([2, 4])
+
+``ContextualClassifier(elmo).fit(texts, labels)`` trains on frozen ELMo features (a learned mix of
+the biLM's layers) and ``load_classifier(path)`` reads a saved classifier of either kind; their
+own docstrings show them at work.
 """
 
 from wordvec.torch._extras import require_torch

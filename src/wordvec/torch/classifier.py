@@ -45,6 +45,13 @@ _DEFAULTS = ClassifierConfig()
 class MeanEmbeddingNet(nn.Module):
     """``logits = W2 · relu(W1 · mean(embedding[ids] over mask) + b1) + b2``.
 
+    >>> import torch
+    >>> net = MeanEmbeddingNet(torch.nn.Embedding(5, 4, padding_idx=1), hidden=8, n_classes=2)
+    >>> ids = torch.tensor([[2, 3, 1], [4, 1, 1]])     # 1 is <pad>
+    >>> mask = (ids != 1).float()
+    >>> net(ids, mask).shape
+    torch.Size([2, 2])
+
     The mean divides by the number of real tokens (``mask.sum``), so padding never counts; a
     text with no token gets the zero vector.
     """
@@ -76,7 +83,17 @@ def _pad(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class LabelPredictor:
-    """``predict``, ``evaluate`` and ``score`` on top of a classifier's ``predict_proba`` and ``classes_``."""
+    """``predict``, ``evaluate`` and ``score`` on top of a classifier's ``predict_proba`` and ``classes_``.
+
+    >>> texts = ["a good film", "good acting", "a bad film", "bad and dull", "good fun", "dull plot"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg", "pos", "neg"] * 10
+    >>> clf = TextClassifier(embedding_dim=8, epochs=30, learning_rate=0.05, seed=1, progress=False).fit(texts,
+    ...                      labels)
+    >>> isinstance(clf, LabelPredictor), clf.predict_proba(["good"]).shape    # (texts, classes)
+    (True, (1, 2))
+    >>> sorted(clf.evaluate(texts, labels))
+    ['accuracy', 'correct', 'n', 'unknown_labels']
+    """
 
     classes_: list
 
@@ -109,6 +126,16 @@ class LabelPredictor:
 
 class TextClassifier(LabelPredictor):
     """Embedding-average text classifier (scikit-learn style: ``fit`` returns ``self``).
+
+    >>> texts = ["a good film", "good acting", "a bad film", "bad and dull", "good fun", "dull plot"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg", "pos", "neg"] * 10
+    >>> clf = TextClassifier(embedding_dim=8, epochs=30, learning_rate=0.05, seed=1, progress=False)
+    >>> clf = clf.fit(texts, labels)
+    >>> clf.classes_, clf.predict(["good", "dull"])
+    (['neg', 'pos'], ['pos', 'neg'])
+    >>> round(clf.score(texts, labels), 2)
+    1.0
+    >>> clf.save("clf/")                               # TextClassifier.load("clf/") reads it back
 
     Parameters are those of :class:`ClassifierConfig`, plus ``vectors``: pre-trained vectors
     (KeyedVectors, or anything with ``__contains__``, ``__getitem__`` and ``vector_size``)
@@ -306,7 +333,15 @@ class TextClassifier(LabelPredictor):
 
 
 class TrainingSplit(NamedTuple):
-    """What :func:`split_labelled` returns: the classes, the training rows and the validation texts."""
+    """What :func:`split_labelled` returns: the classes, the training rows and the validation texts.
+
+    >>> texts = ["a good film", "good acting", "a bad film", "bad and dull", "good fun", "dull plot"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg", "pos", "neg"] * 10
+    >>> import torch
+    >>> split = split_labelled(texts, labels, None, 0.2, torch.Generator().manual_seed(0))
+    >>> split.classes, len(split.train_idx), len(split.val_texts)
+    (['neg', 'pos'], 48, 12)
+    """
 
     classes: list
     train_idx: torch.Tensor  # sorted row numbers of the training texts
@@ -318,6 +353,18 @@ class TrainingSplit(NamedTuple):
 def split_labelled(texts: list[str], labels: list, validation: tuple[Sequence[str], Sequence] | None,
                    validation_split: float, generator: torch.Generator) -> TrainingSplit:
     """Check labelled training texts and set the validation texts apart (the classifiers' shared start).
+
+    >>> texts = ["a good film", "good acting", "a bad film", "bad and dull", "good fun", "dull plot"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg", "pos", "neg"] * 10
+    >>> import torch
+    >>> split = split_labelled(texts, labels, None, validation_split=0.1,
+    ...                        generator=torch.Generator().manual_seed(0))
+    >>> split.classes, len(split.train_idx), len(split.val_texts), split.y_train[:3].tolist()
+    (['neg', 'pos'], 54, 6, [1, 1, 1])
+    >>> split_labelled(["a", "b"], ["pos", "pos"], None, 0.1, torch.Generator())
+    Traceback (most recent call last):
+        ...
+    ValueError: need at least two classes to train, got ['pos']
 
     ``classes`` are the sorted distinct labels (two at least). With ``validation=(texts, labels)``
     every training text trains (their labels must be training labels); otherwise a seeded random
@@ -359,6 +406,25 @@ def train_epochs(model: nn.Module, optimizers: Sequence[torch.optim.Optimizer],
                  validate: Callable[[], tuple[float, float]] | None,
                  on_epoch: Callable[[dict], None] | None, progress: bool | None = False) -> tuple[list[dict], int]:
     """The classifiers' epoch loop; returns the history (a row per epoch) and the best epoch.
+
+    >>> import torch
+    >>> model = torch.nn.Linear(1, 2)
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    >>> x, y = torch.tensor([[-1.0], [1.0]]), torch.tensor([0, 1])
+    >>> def batch_loss(rows):
+    ...     logits = model(x[rows])
+    ...     return torch.nn.functional.cross_entropy(logits, y[rows]), int((logits.argmax(1) == y[rows]).sum())
+    ...
+    >>> def validate():
+    ...     with torch.no_grad():
+    ...         logits = model(x)
+    ...         accuracy = float((logits.argmax(1) == y).float().mean())
+    ...         return float(torch.nn.functional.cross_entropy(logits, y)), accuracy
+    ...
+    >>> history, best = train_epochs(model, [optimizer], batch_loss, n_train=2, epochs=3, batch_size=2, patience=5,
+    ...                              generator=torch.Generator().manual_seed(0), validate=validate, on_epoch=None)
+    >>> len(history), sorted(history[0])
+    (3, ['accuracy', 'epoch', 'examples_per_second', 'loss', 'seconds', 'val_accuracy', 'val_loss'])
 
     Each epoch shuffles the ``n_train`` training rows with ``generator`` and steps every optimizer
     on ``batch_loss(rows)`` (the mean loss of a batch and how many it got right). ``validate()``
@@ -419,7 +485,17 @@ def train_epochs(model: nn.Module, optimizers: Sequence[torch.optim.Optimizer],
 
 
 def meta_json(meta: dict) -> str:
-    """A classifier's ``config.json`` text; a TypeError naming the classes when they are no JSON values."""
+    """A classifier's ``config.json`` text; a TypeError naming the classes when they are no JSON values.
+
+    >>> print(meta_json({"kind": "wordvec.TextClassifier", "classes": ["neg", "pos"]}))
+    {
+      "kind": "wordvec.TextClassifier",
+      "classes": [
+        "neg",
+        "pos"
+      ]
+    }
+    """
     try:
         return json.dumps(meta, indent=2)
     except TypeError:
@@ -428,7 +504,15 @@ def meta_json(meta: dict) -> str:
 
 def read_meta(path: str | os.PathLike[str], kinds: Sequence[str] = (KIND,)) -> dict:
     """The ``config.json`` of a classifier directory, checked to be one of ``kinds`` and of a
-    format version this wordvec reads."""
+    format version this wordvec reads.
+
+    >>> texts = ["a good film", "good acting", "a bad film", "bad and dull", "good fun", "dull plot"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg", "pos", "neg"] * 10
+    >>> TextClassifier(embedding_dim=4, epochs=1, seed=1, progress=False).fit(texts, labels).save("clf/")
+    >>> meta = read_meta("clf/")
+    >>> meta["kind"], meta["classes"]
+    ('wordvec.TextClassifier', ['neg', 'pos'])
+    """
     recover_interrupted_save(path)  # a save killed between its renames is finished or undone first
     path = Path(path)
     cfg_file = path / CONFIG_FILE

@@ -63,6 +63,11 @@ _CHUNK_TEXTS, _CHUNK_TOKENS = 2048, 32_768
 class ContextualNet(nn.Module):
     """``logits = output(relu(hidden(mix((features - shift) * scale))))`` on pooled ``(B, n_layers, dim)`` features.
 
+    >>> import torch
+    >>> net = ContextualNet(n_layers=3, dim=32, hidden=16, n_outputs=2)
+    >>> net(torch.zeros(4, 3, 32)).shape                 # pooled (texts, layers, dim) features -> logits
+    torch.Size([4, 2])
+
     ``shift`` (the training texts' mean features, ``(n_layers, dim)``) and ``scale`` (one number
     in every cell: 1 / their standard deviation over all features) centre the features and bring
     them to unit scale. Pooled biLM layers share a large common part and differ from text to text
@@ -97,6 +102,16 @@ class ContextualNet(nn.Module):
 
 class ContextualClassifier(LabelPredictor):
     """Text classifier on frozen ELMo features (scikit-learn style: ``fit`` returns ``self``).
+
+    >>> from wordvec.contextual import ELMo
+    >>> sentences = [["a", "good", "film"], ["a", "bad", "film"], ["good", "fun"], ["dull", "and", "bad"]] * 5
+    >>> elmo = ELMo(epochs=1, filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1,
+    ...             progress=False).fit(sentences)
+    >>> texts, labels = [" ".join(s) for s in sentences], ["pos", "neg", "pos", "neg"] * 5
+    >>> clf = ContextualClassifier(elmo, hidden=16, epochs=20, seed=1, progress=False).fit(texts, labels)
+    >>> clf.classes_, len(clf.history_) > 0
+    (['neg', 'pos'], True)
+    >>> clf.save("clf/")                                 # load_classifier("clf/") reads it back
 
     Parameters
     ----------
@@ -299,7 +314,17 @@ class ContextualClassifier(LabelPredictor):
 
 def load_classifier(path: str | os.PathLike[str]) -> TextClassifier | ContextualClassifier:
     """A saved classifier of either kind: :class:`~wordvec.torch.TextClassifier` (static vectors)
-    or :class:`ContextualClassifier` (ELMo features), told apart by its ``config.json``."""
+    or :class:`ContextualClassifier` (ELMo features), told apart by its ``config.json``.
+
+    >>> from wordvec.contextual import ELMo
+    >>> sentences = [["a", "good", "film"], ["a", "bad", "film"], ["good", "fun"], ["dull", "and", "bad"]] * 5
+    >>> elmo = ELMo(epochs=1, filters=((1, 8), (2, 8)), projection_dim=16, lstm_dim=32, min_count=1,
+    ...             progress=False).fit(sentences)
+    >>> texts, labels = [" ".join(s) for s in sentences], ["pos", "neg", "pos", "neg"] * 5
+    >>> ContextualClassifier(elmo, hidden=16, epochs=2, seed=1, progress=False).fit(texts, labels).save("clf/")
+    >>> type(load_classifier("clf/")).__name__
+    'ContextualClassifier'
+    """
     meta = read_meta(path, (STATIC_KIND, KIND))
     return (ContextualClassifier if meta["kind"] == KIND else TextClassifier).load(path)
 

@@ -27,7 +27,12 @@ LABEL_COLUMNS = ("label", "labels", "class", "category", "sentiment", "target", 
 
 @dataclass(frozen=True)
 class LabelledTexts:
-    """Texts and their labels (strings) as read from ``path``; ``lines[i]`` is the file line of row i."""
+    """Texts and their labels (strings) as read from ``path``; ``lines[i]`` is the file line of row i.
+
+    >>> data = LabelledTexts(["a fine film", "dull"], ["pos", "neg"])
+    >>> data.texts, data.labels, data.path
+    (['a fine film', 'dull'], ['pos', 'neg'], '<memory>')
+    """
 
     texts: list[str]
     labels: list[str]
@@ -46,6 +51,15 @@ def read_labelled(path: str | os.PathLike[str], *, text_column: str | None = Non
                   label_column: str | None = None, delimiter: str | None = None,
                   encoding: str = "utf-8") -> LabelledTexts:
     """Read a TSV/CSV file (``.gz``, ``.bz2``, ``.xz`` accepted) with a header line into :class:`LabelledTexts`.
+
+    >>> with open("reviews.csv", "w", encoding="utf-8") as f:
+    ...     print("sentence,label", file=f)
+    ...     print('"a fine, moving film",pos', file=f)
+    ...     print("dull,neg", file=f)
+    ...
+    >>> data = read_labelled("reviews.csv")            # text and label columns guessed from the header
+    >>> data.texts, data.labels, data.lines
+    (['a fine, moving film', 'dull'], ['pos', 'neg'], [2, 3])
 
     ``delimiter`` defaults to a comma for ``*.csv[.gz]`` and a tab otherwise. Raises
     ``encoding`` is the file's (``"cp949"``, ``"latin-1"``, ...). Raises
@@ -92,6 +106,15 @@ def _column(table: Table, wanted: str | None, candidates: Sequence[str], what: s
 
 def check_labels(data: LabelledTexts, known: Sequence[str]) -> list[int]:
     """Rows of ``data`` whose label is not in ``known`` (labels the model never saw in training).
+
+    >>> import warnings
+    >>> data = LabelledTexts(["a fine film", "dull", "meh"], ["pos", "neg", "mixed"], lines=[2, 3, 4])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")             # it warns once, naming the file and the line
+    ...     unknown = check_labels(data, known=["neg", "pos"])
+    ...
+    >>> unknown
+    [2]
 
     Warns once, naming the file, the unknown labels and the line of each one's first row;
     raises ValueError when no label at all is known (the wrong column or the wrong model).

@@ -37,6 +37,18 @@ def to_torch(kv: KeyedVectors, specials: tuple[str, str] = ("<unk>", "<pad>"), f
              unk_init: str = "mean", tokenizer: str = "regex") -> tuple[nn.Embedding, EmbeddingVocab]:
     """An ``nn.Embedding`` holding ``kv``'s vectors, and the :class:`EmbeddingVocab` that indexes it.
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["good", "bad", "film"], np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]))
+    >>> embedding, vocab = to_torch(kv)
+    >>> vocab.index_to_key, embedding.padding_idx, embedding.weight.requires_grad
+    (['<unk>', '<pad>', 'good', 'bad', 'film'], 1, False)
+    >>> [round(x, 3) for x in embedding.weight[0].tolist()]      # <unk>: the mean vector
+    [0.0, 0.333]
+    >>> ids, mask = vocab.encode_batch(["a good film", "bad"])
+    >>> ids.tolist(), embedding(ids).shape
+    ([[0, 2, 4], [3, 1, 1]], torch.Size([2, 3, 2]))
+
     Row 0 is ``<unk>`` (the mean vector, or zeros with ``unk_init="zeros"``), row 1 ``<pad>`` (a
     zero row, ``padding_idx=1``, which never receives a gradient), then ``kv.index_to_key`` in
     order. ``freeze=True`` makes the weights non-trainable. The weight is float32 and a copy:
@@ -58,6 +70,17 @@ def embedding_for(vocabulary: EmbeddingVocab, dim: int | None = None, vectors=No
     """An ``nn.Embedding`` for ``vocabulary``: rows of words found in ``vectors`` copied from it,
     the others drawn from N(0, scale²) (``scale`` defaults to the vectors' standard deviation, or
     0.1 without vectors). Returns the layer and how many words were found in ``vectors``.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["good", "bad", "film"], np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]))
+    >>> from wordvec.torch import EmbeddingVocab
+    >>> vocab = EmbeddingVocab(["good", "awful"])
+    >>> embedding, found = embedding_for(vocab, vectors=kv)
+    >>> found, embedding.weight.shape                  # "awful" is not in kv: drawn at random
+    (1, torch.Size([4, 2]))
+    >>> embedding.weight[vocab.key_to_index["good"]].tolist()
+    [1.0, 0.0]
 
     ``vectors`` is anything with ``__contains__``, ``__getitem__`` and ``vector_size``
     (KeyedVectors, SubwordVectors). The padding row is zero and ``padding_idx`` is set.
@@ -91,6 +114,17 @@ def embedding_for(vocabulary: EmbeddingVocab, dim: int | None = None, vectors=No
 def from_torch(embedding: nn.Embedding | torch.Tensor, vocabulary: EmbeddingVocab, include_specials: bool = False
                ) -> KeyedVectors:
     """KeyedVectors from a (trained) embedding and the vocabulary that indexes it.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["good", "bad", "film"], np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]))
+    >>> embedding, vocab = to_torch(kv, freeze=False)
+    >>> with __import__("torch").no_grad():
+    ...     embedding.weight[vocab.key_to_index["film"]] = 2.0      # stands in for fine-tuning
+    ...
+    >>> back = from_torch(embedding, vocab)
+    >>> back, back["film"]
+    (KeyedVectors(3 keys, 2 dimensions), array([2., 2.], dtype=float32))
 
     The specials are left out unless ``include_specials``; counts come from the vocabulary
     when it has them. The vectors are a float32 copy, detached from autograd.

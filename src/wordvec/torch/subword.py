@@ -9,10 +9,15 @@ rows alone, and ``</s>`` (which fastText never splits) its own row only — so
 ``bag(*encoder.encode(words))[j]`` equals ``sv[words[j]]`` (up to float32 rounding). Vectors of a
 ``FastText(jamo=True)`` model give an encoder that takes the n-grams over jamo, as they do.
 
->>> bag, encoder = to_torch_bag(sv)                        # doctest: +SKIP
->>> vecs = bag(*encoder.encode(["film", "filmmaking"]))    # (2, d), OOV words included
+>>> import numpy as np
+>>> from wordvec.vectors import SubwordVectors
+>>> sv = SubwordVectors(["film", "good"], np.ones((2, 4)), np.zeros((50, 4)), min_n=3, max_n=4, bucket=50)
+>>> bag, encoder = to_torch_bag(sv)
+>>> bag(*encoder.encode(["film", "filmmaking"])).shape    # (2, d), OOV words included
+torch.Size([2, 4])
 >>> ids, offsets, text_index = encoder.encode_batch([["a", "good", "film"], ["bad"]])
->>> token_vecs = bag(ids, offsets)                         # (4, d); text_index = [0, 0, 0, 1]
+>>> bag(ids, offsets).shape, text_index.tolist()          # one vector per token, and its text
+(torch.Size([4, 4]), [0, 0, 0, 1])
 """
 
 from __future__ import annotations
@@ -37,6 +42,19 @@ _EOS = "</s>"  # fastText's Dictionary::EOS: never split into n-grams (see wordv
 
 class SubwordEncoder:
     """Words -> the ``(input, offsets)`` pair of an ``nn.EmbeddingBag`` over fastText's input matrix.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> ft = SubwordVectors(["film", "good"], rng.normal(size=(2, 4)), rng.normal(size=(50, 4)), min_n=3, max_n=4,
+    ...                     bucket=50)
+    >>> encoder = SubwordEncoder(ft.index_to_key, min_n=3, max_n=4, bucket=50)
+    >>> ids, offsets = encoder.encode(["film", "flim"])
+    >>> offsets.tolist(), ids[:offsets[1]].tolist()[:1]     # "film" starts with its own row, 0
+    ([0, 8], [0])
+    >>> ids, offsets, text_index = encoder.encode_batch([["a", "good", "film"], ["bad"]])
+    >>> text_index.tolist()                                  # which text each token came from
+    [0, 0, 0, 1]
 
     Parameters
     ----------
@@ -169,6 +187,18 @@ def to_torch_bag(sv: SubwordVectors, freeze: bool = True, tokenizer: str = "rege
                  ) -> tuple[nn.EmbeddingBag, SubwordEncoder]:
     """An ``nn.EmbeddingBag(mode="mean")`` holding fastText's input matrix, and the
     :class:`SubwordEncoder` that indexes it.
+
+    >>> import numpy as np
+    >>> from wordvec.vectors import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> ft = SubwordVectors(["film", "good"], rng.normal(size=(2, 4)), rng.normal(size=(50, 4)), min_n=3, max_n=4,
+    ...                     bucket=50)
+    >>> bag, encoder = to_torch_bag(ft)
+    >>> vectors = bag(*encoder.encode(["film", "filmmaking"]))   # a vocabulary word and an unseen one
+    >>> vectors.shape
+    torch.Size([2, 4])
+    >>> bool(np.allclose(vectors[1].numpy(), ft["filmmaking"], atol=1e-6))
+    True
 
     The weight is ``vstack(sv.word_rows, sv.ngram_rows)`` as a float32 copy (training the layer
     leaves ``sv`` untouched); ``freeze=True`` makes it non-trainable. ``bag(*encoder.encode(words))``

@@ -26,6 +26,17 @@ PAD_INDEX = 1
 class EmbeddingVocab:
     """Keys in row order: ``[unk, pad, word_0, word_1, ...]``.
 
+    >>> vocab = EmbeddingVocab(["the", "king", "queen"])
+    >>> vocab.index_to_key, vocab.key_to_index["king"]
+    (['<unk>', '<pad>', 'the', 'king', 'queen'], 3)
+    >>> vocab.tokenize("The King and the Queen")       # as the training text was tokenized
+    ['the', 'king', 'and', 'the', 'queen']
+    >>> vocab.encode(["the", "king", "and", "the", "queen"])      # unknown words are <unk> (0)
+    [2, 3, 0, 2, 4]
+    >>> ids, mask = vocab.encode_batch(["the king", "a queen rules"])
+    >>> ids.tolist(), mask.tolist()
+    ([[2, 3, 1], [0, 4, 0]], [[True, True, False], [True, True, True]])
+
     The rows of an ``nn.Embedding``, where :class:`wordvec.vocab.Vocab` is the vocabulary a model
     trains on (words and their counts, no special tokens). Called ``Vocabulary`` in earlier
     versions; that name still works, with a DeprecationWarning.

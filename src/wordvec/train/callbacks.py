@@ -14,7 +14,12 @@ log = logging.getLogger("wordvec")
 
 @dataclass(frozen=True)
 class EpochLogs:
-    """What the trainer knows at the end of an epoch."""
+    """What the trainer knows at the end of an epoch.
+
+    >>> logs = EpochLogs(epoch=0, loss=12.5, mean_loss=2.5, examples=5, words=9, seconds=0.01, alpha=0.025)
+    >>> logs.mean_loss
+    2.5
+    """
 
     epoch: int  # 0-based
     loss: float  # summed negative log-likelihood of the epoch (float64)
@@ -26,7 +31,18 @@ class EpochLogs:
 
 
 class Callback:
-    """Base class: override what you need. ``on_epoch_end`` returning True stops training."""
+    """Base class: override what you need. ``on_epoch_end`` returning True stops training.
+
+    >>> from wordvec import Word2Vec
+    >>> class StopAfterOne(Callback):
+    ...     def on_epoch_end(self, model, logs):
+    ...         print("epoch", logs.epoch + 1, "done")
+    ...         return True                      # stop training here
+    ...
+    >>> model = Word2Vec(vector_size=8, min_count=1, epochs=5, seed=1, progress=False, callbacks=[StopAfterOne()])
+    >>> model = model.fit([["the", "king", "rules"], ["the", "queen", "rules"]])
+    epoch 1 done
+    """
 
     def on_train_begin(self, model) -> None:
         pass
@@ -39,7 +55,15 @@ class Callback:
 
 
 class LossLogger(Callback):
-    """Logs (and keeps) the loss of each epoch."""
+    """Logs (and keeps) the loss of each epoch.
+
+    >>> from wordvec import Word2Vec
+    >>> losses = LossLogger()
+    >>> model = Word2Vec(vector_size=8, min_count=1, epochs=3, seed=1, progress=False, callbacks=[losses])
+    >>> model = model.fit([["the", "king", "rules"], ["the", "queen", "rules"]])
+    >>> [logs.epoch for logs in losses.history]
+    [0, 1, 2]
+    """
 
     def __init__(self):
         self.history: list[EpochLogs] = []
@@ -52,6 +76,13 @@ class LossLogger(Callback):
 
 class Checkpoint(Callback):
     """Saves the current vectors in the native format after every ``every`` epochs.
+
+    >>> from wordvec import Word2Vec, load
+    >>> model = Word2Vec(vector_size=8, min_count=1, epochs=2, seed=1, progress=False,
+    ...                  callbacks=[Checkpoint("checkpoint/", every=1)])
+    >>> model = model.fit([["the", "king", "rules"], ["the", "queen", "rules"]])
+    >>> load("checkpoint/")
+    KeyedVectors(4 keys, 8 dimensions)
 
     The directory ``path`` is replaced atomically, so a crash never leaves a half-written checkpoint.
     """
@@ -69,7 +100,15 @@ class Checkpoint(Callback):
 
 class EarlyStopping(Callback):
     """Stops when the mean loss per example improved by less than ``min_delta`` (relative)
-    for ``patience`` epochs in a row."""
+    for ``patience`` epochs in a row.
+
+    >>> from wordvec import Word2Vec
+    >>> stop = EarlyStopping(min_delta=0.5, patience=1)   # a loss that improves by less than 50% stops it
+    >>> model = Word2Vec(vector_size=8, min_count=1, epochs=50, seed=1, progress=False, callbacks=[stop])
+    >>> model = model.fit([["the", "king", "rules"], ["the", "queen", "rules"]] * 20)
+    >>> len(model.loss_history_) < 50
+    True
+    """
 
     def __init__(self, min_delta: float = 1e-3, patience: int = 1):
         self.min_delta = min_delta

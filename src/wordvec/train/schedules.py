@@ -10,7 +10,13 @@ _MASK = (1 << 64) - 1
 
 
 def linear_alpha(alpha: float, min_alpha: float, progress: float) -> float:
-    """word2vec.c's decay: ``alpha * (1 - progress)``, floored at ``min_alpha``."""
+    """word2vec.c's decay: ``alpha * (1 - progress)``, floored at ``min_alpha``.
+
+    >>> linear_alpha(0.025, 0.0001, 0.0), linear_alpha(0.025, 0.0001, 0.5)
+    (0.025, 0.0125)
+    >>> linear_alpha(0.025, 0.0001, 1.0)          # floored at min_alpha
+    0.0001
+    """
     return max(min_alpha, alpha * (1.0 - min(max(progress, 0.0), 1.0)))
 
 
@@ -23,6 +29,12 @@ def _splitmix64(x: int) -> int:
 
 def job_seed(seed: int, epoch: int, job: int) -> np.ndarray:
     """The RNG state (a one-element uint64 array) of one job: a pure function of (seed, epoch, job).
+
+    >>> import numpy as np
+    >>> bool(np.array_equal(job_seed(1, epoch=0, job=3), job_seed(1, epoch=0, job=3)))
+    True
+    >>> bool(np.array_equal(job_seed(1, epoch=0, job=3), job_seed(1, epoch=1, job=3)))
+    False
 
     Jobs draw from independent streams whatever thread runs them, so a seeded run with
     ``workers=1`` is exactly repeatable, and with more workers only Hogwild's interleaving of

@@ -89,7 +89,13 @@ JobKernel = Callable[[int, int, float, float, np.ndarray], tuple[float, int, int
 
 
 def make_jobs(offsets: np.ndarray, job_words: int = JOB_WORDS) -> np.ndarray:
-    """Sentence indexes where jobs start (plus the end): whole sentences, ~job_words tokens each."""
+    """Sentence indexes where jobs start (plus the end): whole sentences, ~job_words tokens each.
+
+    >>> import numpy as np
+    >>> offsets = np.array([0, 4000, 9000, 12000, 20000, 21000])   # 5 sentences
+    >>> make_jobs(offsets, job_words=10000).tolist()               # whole sentences: jobs start at 0, 3 and 4; 5 ends
+    [0, 3, 4, 5]
+    """
     n_sent = offsets.shape[0] - 1
     if n_sent <= 0:
         return np.array([0, 0], dtype=np.int64)
@@ -124,6 +130,15 @@ def run_epochs(
     round_jobs: int | None = None,
 ) -> list[EpochLogs]:
     """Run ``epochs`` passes of ``kernel`` over the jobs; returns one EpochLogs per epoch.
+
+    >>> # The trainer behind every estimator: it takes a compiled job kernel (see wordvec.models._jobs).
+    >>> from wordvec import Word2Vec
+    >>> from wordvec.train import LossLogger
+    >>> losses = LossLogger()
+    >>> model = Word2Vec(vector_size=8, min_count=1, epochs=3, seed=1, workers=1, progress=False, callbacks=[losses])
+    >>> model = model.fit([["the", "king", "rules"], ["the", "queen", "rules"]] * 10)   # fit calls run_epochs
+    >>> [(logs.epoch, round(logs.alpha, 4)) for logs in losses.history]          # alpha decays linearly
+    [(0, 0.0167), (1, 0.0083), (2, 0.0001)]
 
     ``progress``: None (default): a bar only on a terminal or in a notebook; True/False force it.
 

@@ -71,11 +71,26 @@ _DTYPES = ("f32", "f16", "i8")
 
 
 class StaleIndexError(ValueError):
-    """The index was built for other vectors (keys or vectors changed since)."""
+    """The index was built for other vectors (keys or vectors changed since).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["a", "b", "c"], np.eye(3))
+    >>> index = wv.build_index()
+    >>> other = KeyedVectors(["a", "b", "d"], np.eye(3))
+    >>> index.check(other)
+    Traceback (most recent call last):
+        ...
+    wordvec.vectors.ann.StaleIndexError: the index was built for other vectors (the keys or ...
+    """
 
 
 def require_usearch():
-    """usearch's ``Index`` class, or an ImportError that says how to install the extra."""
+    """usearch's ``Index`` class, or an ImportError that says how to install the extra.
+
+    >>> require_usearch().__name__       # without usearch: an ImportError naming pip install 'wordvec[ann]'
+    'Index'
+    """
     try:
         from usearch.index import Index
     except ImportError as exc:
@@ -85,7 +100,14 @@ def require_usearch():
 
 
 def fingerprint(keys: list[str], vectors: np.ndarray) -> str:
-    """A digest of ``keys`` (SHA-256) and of the bytes of ``vectors`` (CRC-32, ~6 GB/s)."""
+    """A digest of ``keys`` (SHA-256) and of the bytes of ``vectors`` (CRC-32, ~6 GB/s).
+
+    >>> import numpy as np
+    >>> a = fingerprint(["a", "b"], np.eye(2, dtype=np.float32))
+    >>> a == fingerprint(["a", "b"], np.eye(2, dtype=np.float32)), a == fingerprint(["a", "c"],
+    ...                  np.eye(2, dtype=np.float32))
+    (True, False)
+    """
     h = hashlib.sha256(f"{len(keys)} {vectors.shape[1]}\n".encode())
     h.update("\x00".join(keys).encode("utf-8", "surrogatepass"))
     data = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -114,6 +136,18 @@ def _check_params(params: dict[str, Any]) -> dict[str, Any]:
 
 class AnnIndex:
     """An HNSW index over the unit vectors of one :class:`KeyedVectors` (usearch).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors([f"w{i}" for i in range(50)], np.random.default_rng(0).normal(size=(50, 8)))
+    >>> index = wv.build_index()                  # needs the [ann] extra (usearch)
+    >>> wv.most_similar("w0", topn=1, index="ann") == wv.most_similar("w0", topn=1, index="exact")
+    True
+    >>> from wordvec import save
+    >>> save(wv, "vectors/")
+    >>> path = index.save("vectors/")             # next to the native vectors; wordvec.load attaches it
+    >>> AnnIndex.exists("vectors/")
+    True
 
     Build it with ``kv.build_index(...)`` (or :meth:`build`), save it next to native vectors
     with :meth:`save`; ``wordvec.load`` attaches a saved one, memory-mapped. Rows holding NaN or

@@ -72,6 +72,18 @@ def _check_topn(topn) -> None:
 class KeyedVectors(Relations):
     """Keys mapped to rows of a float32 matrix.
 
+    >>> import numpy as np
+    >>> wv = KeyedVectors(["king", "queen", "man", "woman"],
+    ...                   np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]]))
+    >>> wv
+    KeyedVectors(4 keys, 3 dimensions)
+    >>> wv["queen"]
+    array([1., 0., 1.], dtype=float32)
+    >>> round(wv.similarity("king", "queen"), 3)
+    0.5
+    >>> [(word, round(score, 3)) for word, score in wv.most_similar(positive=["king", "woman"], negative=["man"])]
+    [('queen', 0.959)]
+
     Parameters
     ----------
     keys:

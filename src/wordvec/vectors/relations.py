@@ -22,13 +22,30 @@ log = logging.getLogger("wordvec.vectors.keyed")
 
 
 def normalized(vector: np.ndarray) -> np.ndarray:
-    """``vector`` scaled to unit length, in its own dtype; a zero vector stays zero."""
+    """``vector`` scaled to unit length, in its own dtype; a zero vector stays zero.
+
+    >>> import numpy as np
+    >>> normalized(np.array([3.0, 4.0])), normalized(np.zeros(2))
+    (array([0.6, 0.8]), array([0., 0.]))
+    """
     norm = float(np.linalg.norm(vector))
     return vector / vector.dtype.type(norm) if norm > 0 else vector
 
 
 class Relations:
-    """Means, set similarities, distances, ranks and WMD over a ``KeyedVectors``' keys."""
+    """Means, set similarities, distances, ranks and WMD over a ``KeyedVectors``' keys.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors          # KeyedVectors inherits these methods
+    >>> wv = KeyedVectors(["king", "queen", "man", "woman"],
+    ...                   np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]]))
+    >>> wv.get_mean_vector(["man", "woman"]).round(3)
+    array([0. , 0.5, 0.5], dtype=float32)
+    >>> round(wv.n_similarity(["king"], ["queen", "man"]), 3)
+    0.816
+    >>> wv.rank("king", "queen"), wv.closer_than("king", "woman")
+    (2, ['queen', 'man'])
+    """
 
     def _one_vector(self, key_or_vector, name: str) -> np.ndarray:
         """The raw vector of a key, or a vector checked for shape."""

@@ -8,7 +8,12 @@ __all__ = ["top_k"]
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indexes of the ``k`` largest scores, best first; O(n) selection, then a sort of k items."""
+    """Indexes of the ``k`` largest scores, best first; O(n) selection, then a sort of k items.
+
+    >>> import numpy as np
+    >>> top_k(np.array([0.1, 0.9, 0.5, 0.7]), 2).tolist()
+    [1, 3]
+    """
     n = scores.shape[0]
     k = max(0, min(int(k), n))
     if k == 0:

@@ -68,6 +68,17 @@ def _matrix(name: str, array, dim: int | None) -> np.ndarray:
 class SubwordVectors(KeyedVectors):
     """Word vectors that also answer for out-of-vocabulary words through their n-grams.
 
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> ft = SubwordVectors(["king", "queen"], rng.normal(size=(2, 4)), rng.normal(size=(20, 4)),
+    ...                     min_n=3, max_n=4, bucket=20)
+    >>> ft
+    SubwordVectors(2 keys, 4 dimensions, n-grams 3-4 in 20 buckets)
+    >>> "kings" in ft, ft.has_vector("kings")     # not in the vocabulary, but it has n-grams
+    (False, True)
+    >>> ft["kings"].shape
+    (4,)
+
     Parameters
     ----------
     keys:

@@ -46,7 +46,11 @@ log = logging.getLogger(__name__)
 
 
 def require_pot():
-    """POT's ``emd2``, or an ImportError that says how to install the extra."""
+    """POT's ``emd2``, or an ImportError that says how to install the extra.
+
+    >>> require_pot().__name__           # without POT: an ImportError naming pip install 'wordvec[wmd]'
+    'emd2'
+    """
     try:
         from ot import emd2
     except ImportError as exc:
@@ -77,7 +81,13 @@ def euclidean_distances_reference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def euclidean_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance (float64) between each row of ``a`` (n, d) and each row of ``b`` (m, d),
     computed from the differences (exactly 0 for equal rows, unlike the ``|a|² + |b|² - 2ab``
-    expansion)."""
+    expansion).
+
+    >>> import numpy as np
+    >>> euclidean_distances(np.array([[0.0, 0.0], [3.0, 4.0]]), np.array([[3.0, 4.0]]))
+    array([[5.],
+           [0.]])
+    """
     a = np.ascontiguousarray(a, dtype=np.float32)
     b = np.ascontiguousarray(b, dtype=np.float32)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
@@ -104,6 +114,15 @@ def _tokens(document: Any, name: str) -> list[str]:
 def wmdistance(kv, document1: Sequence[str], document2: Sequence[str], norm: bool = True) -> float:
     """Word Mover's Distance between two documents (lists of tokens) over the vectors of ``kv``
     (a :class:`~wordvec.vectors.keyed.KeyedVectors` or ``SubwordVectors``).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> wv = KeyedVectors(["obama", "president", "speaks", "talks"],
+    ...                   np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]]))
+    >>> round(wmdistance(wv, ["obama", "speaks"], ["president", "talks"]), 4)
+    0.1106
+    >>> wmdistance(wv, ["obama"], ["unknown"])    # no token of the second document has a vector
+    inf
 
     ``norm=True`` measures between unit vectors (gensim's default), ``norm=False`` between the
     vectors as stored. Returns ``inf`` when a document has no token with a vector. The module

@@ -42,7 +42,13 @@ def _charmap(path: str) -> frozenset[int]:
 
 
 def missing_glyphs(text: str, font_paths: Iterable[str | Path]) -> set[str]:
-    """Characters of ``text`` (whitespace aside) that none of ``font_paths`` has a glyph for."""
+    """Characters of ``text`` (whitespace aside) that none of ``font_paths`` has a glyph for.
+
+    >>> from matplotlib import font_manager
+    >>> dejavu = font_manager.findfont("DejaVu Sans")
+    >>> sorted(missing_glyphs("king 임금", [dejavu]))       # DejaVu Sans has no Hangul
+    ['금', '임']
+    """
     maps = [_charmap(str(p)) for p in font_paths]
     return {ch for ch in set(text) if not ch.isspace() and not any(ord(ch) in m for m in maps)}
 
@@ -95,6 +101,9 @@ def _default_font() -> tuple[str, str]:
 
 def label_fonts(labels: Iterable[str]) -> list[str]:
     """matplotlib font families (fallback order) that render every character of ``labels``.
+
+    >>> label_fonts(["king", "queen"])                    # the default font covers Latin
+    ['DejaVu Sans']
 
     The default font alone when it covers them; otherwise the default plus a CJK font. If no
     installed font covers them a UserWarning says which characters will show as boxes and how

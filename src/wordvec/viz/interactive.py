@@ -50,6 +50,9 @@ _TEXT_POSITIONS = {(1, 0): "middle right", (1, 1): "top right", (-1, 0): "middle
 def text_size(text: str, font_px: float = _FONT_PX) -> tuple[float, float]:
     """An upper estimate of the (width, height) in pixels of ``text`` in a sans-serif font.
 
+    >>> text_size("king"), text_size("임금")              # Hangul counts a full em per character
+    ((26.31, 14.3), (24.0, 14.3))
+
     Wide characters (Hangul, CJK, fullwidth) count one em, capitals and m/w 0.9, narrow ones
     (i, l, punctuation) 0.35, the rest 0.62 (DejaVu Sans, the widest common default, averages
     0.6 on lower-case words).
@@ -103,6 +106,13 @@ def plot_html(
     max_labels: int | None = None,
 ):
     """A plotly figure of ``words`` (or the ``top`` keys) reduced by ``method`` to ``dims`` (2 or 3).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman"], np.random.default_rng(0).normal(size=(4, 10)))
+    >>> fig = plot_html(kv, top=4, method="pca", dims=3, path="words.html")   # one offline HTML file (plotly)
+    >>> "plotly" in open("words.html", encoding="utf-8").read(1000).lower()
+    True
 
     Written to ``path`` as one offline HTML file when given. Every point shows its word on hover.
     Labels are drawn only where they stay readable (see the module docstring): in 2-D those that

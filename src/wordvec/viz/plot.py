@@ -40,7 +40,12 @@ _LABELLED_SIZE, _DOT_SIZE = 18.0, 7.0
 
 
 def new_figure(figsize: tuple[float, float]):
-    """A Figure with an Agg canvas attached (savefig switches canvas for SVG and PDF by itself)."""
+    """A Figure with an Agg canvas attached (savefig switches canvas for SVG and PDF by itself).
+
+    >>> fig = new_figure((4, 3))                           # no pyplot: no GUI backend, no global state
+    >>> type(fig).__name__, fig.get_size_inches().tolist()
+    ('Figure', [4.0, 3.0])
+    """
     figure = require("matplotlib.figure", "plotting")
     agg = require("matplotlib.backends.backend_agg", "plotting")
     fig = figure.Figure(figsize=figsize, layout="constrained")
@@ -49,7 +54,13 @@ def new_figure(figsize: tuple[float, float]):
 
 
 def save_figure(fig, path: str | os.PathLike[str], dpi: int = 150) -> Path:
-    """Write ``fig`` atomically; the format comes from the suffix (.png, .svg or .pdf)."""
+    """Write ``fig`` atomically; the format comes from the suffix (.png, .svg or .pdf).
+
+    >>> fig = new_figure((3, 2))
+    >>> _ = fig.add_subplot().plot([0, 1], [1, 0])
+    >>> save_figure(fig, "line.pdf").name                  # written atomically; the suffix picks the format
+    'line.pdf'
+    """
     from wordvec._saving import atomic_write
 
     path = Path(path)
@@ -74,6 +85,13 @@ def place_labels(
     diagonal: float = float(np.sqrt(0.5)),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Place label boxes greedily, in the order given (most important first), so that none overlap.
+
+    >>> import numpy as np
+    >>> anchors = np.array([[10.0, 10.0], [11.0, 10.0]])   # two points almost on top of each other
+    >>> sizes = np.array([[20.0, 8.0], [20.0, 8.0]])
+    >>> offsets, ring = place_labels(anchors, sizes, bounds=(0, 0, 100, 100))
+    >>> offsets.shape, ring.tolist()                       # the second label had to move to the outer ring
+    ((2, 2), [0, 1])
 
     ``anchors`` (n, 2) are the points, ``sizes`` (n, 2) the width and height of each label's box,
     ``bounds`` ``(x0, y0, x1, y1)`` the area every box must stay inside, all in one unit with y
@@ -142,7 +160,11 @@ def place_labels(
 
 def natural_order(names: Iterable[str]) -> list[str]:
     """Distinct ``names`` sorted with their numbers compared as numbers ("cluster 2" before
-    "cluster 10"), ``"(other)"`` last."""
+    "cluster 10"), ``"(other)"`` last.
+
+    >>> natural_order(["cluster 10", "(other)", "cluster 2", "cluster 1", "cluster 2"])
+    ['cluster 1', 'cluster 2', 'cluster 10', '(other)']
+    """
     import re
 
     def key(name: str):
@@ -228,6 +250,14 @@ def plot_words(
 ):
     """A 2-D labelled scatter of ``words`` (or the ``top`` most frequent keys), reduced by ``method``.
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman"],
+    ...                   np.array([[1, 1, 0.1], [1, 0, 1], [0, 1, 0.1], [0, 0, 1]]))
+    >>> fig = plot_words(kv, top=4, method="pca", groups={"king": "royal", "queen": "royal"}, path="words.png")
+    >>> __import__("pathlib").Path("words.png").exists()
+    True
+
     Points are coloured by ``groups`` (word -> group name; others are grey) or by
     ``clusters`` k-means clusters of the full vectors; the legend sits outside the axes, in
     natural order (cluster 1, 2, ..., 10). Labels never overlap (:func:`place_labels`): they
@@ -291,6 +321,14 @@ def plot_analogy(
     fontsize: float = 11,
 ):
     """Draw each pair ``(a, b)`` as an arrow a → b, e.g. ``[("man", "woman"), ("king", "queen")]``.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman"],
+    ...                   np.array([[1, 1, 0.1], [1, 0, 1], [0, 1, 0.1], [0, 0, 1]]))
+    >>> fig = plot_analogy(kv, [("man", "woman"), ("king", "queen")], path="analogy.svg")
+    >>> __import__("pathlib").Path("analogy.svg").stat().st_size > 0
+    True
 
     The plane is chosen so that offsets show: the x axis is the mean offset ``b - a`` (unit
     vectors), the y axis the main direction of the words once that offset is removed. The

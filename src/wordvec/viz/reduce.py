@@ -27,7 +27,15 @@ METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 
 @dataclass(frozen=True)
 class Reduction:
-    """The words that were reduced, their row indexes in the vectors, and their coordinates."""
+    """The words that were reduced, their row indexes in the vectors, and their coordinates.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman", "horse"], np.random.default_rng(0).normal(size=(5, 10)))
+    >>> result = reduce(kv, ["king", "queen", "man"], method="pca")
+    >>> result.words, result.indices.tolist(), result.coords.shape, result.method
+    (['king', 'queen', 'man'], [0, 1, 2], (3, 2), 'pca')
+    """
 
     words: list[str]
     indices: np.ndarray  # int64, shape (n,)
@@ -66,6 +74,15 @@ class Reduction:
 
 def select_words(kv, words: Iterable[str] | None = None, top: int | None = None) -> tuple[list[str], np.ndarray]:
     """The chosen ``words`` (every unknown one reported at once) or the first ``top`` keys.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman", "horse"], np.random.default_rng(0).normal(size=(5, 10)))
+    >>> words, indices = select_words(kv, top=2)
+    >>> words, indices.tolist()
+    (['king', 'queen'], [0, 1])
+    >>> select_words(kv, ["horse", "king"])[1].tolist()
+    [4, 0]
 
     With neither, every key is chosen. Returns the words and their indexes (int64).
     """
@@ -108,6 +125,16 @@ def reduce(
     pca_first: int | None = 50,
 ) -> Reduction:
     """Project ``words`` (or the ``top`` most frequent keys, or all keys) to ``dims`` dimensions.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman", "horse"], np.random.default_rng(0).normal(size=(5, 10)))
+    >>> reduce(kv, top=4, method="pca", dims=3).coords.shape        # "tsne" and "umap" need the [viz] extra
+    (4, 3)
+    >>> reduce(kv, ["king", "quen"])
+    Traceback (most recent call last):
+        ...
+    KeyError: "1 of 2 words are not in the vocabulary: 'quen' is not in the vocabulary (5 ...
 
     ``method`` is ``"pca"``, ``"tsne"`` or ``"umap"``. ``perplexity`` (t-SNE) and
     ``n_neighbors`` (UMAP) are lowered automatically for a handful of words. An unknown word

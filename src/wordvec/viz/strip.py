@@ -33,6 +33,13 @@ def plot_strip(
 ):
     """Draw the vectors of ``words`` as rows of coloured cells; returns the Figure.
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man"], np.random.default_rng(0).normal(size=(3, 50)))
+    >>> fig = plot_strip(kv, ["king", "queen", "man"], dims=20, path="strip.png")   # needs the [viz] extra
+    >>> len(fig.axes)                                      # the strip and its colour bar
+    2
+
     ``dims`` shows only the first N dimensions; ``normalize`` draws unit vectors; ``vmax``
     fixes the value drawn fully red (and ``-vmax`` fully blue), by default the largest
     absolute value shown. Unknown words raise one KeyError that lists them all.

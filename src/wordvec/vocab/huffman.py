@@ -14,6 +14,12 @@ __all__ = ["HuffmanTree", "build_huffman", "matching_inner_nodes"]
 class HuffmanTree:
     """Codes and inner-node paths per word, flattened (CSR).
 
+    >>> import numpy as np
+    >>> tree = build_huffman(np.array([5, 3, 2]))
+    >>> start, end = tree.offsets[2], tree.offsets[3]       # word 2, the rarest: the longest code
+    >>> tree.codes[start:end].tolist(), tree.points[start:end].tolist()
+    ([0, 0], [1, 0])
+
     For word w, ``codes[offsets[w]:offsets[w+1]]`` are its bits (0/1) from the root down and
     ``points[...]`` the indexes (0 .. V-2) of the inner nodes on that path, the row of the
     output matrix ``syn1`` each bit is predicted from.
@@ -88,6 +94,11 @@ def _build(counts):
 def build_huffman(counts: np.ndarray, *, sort: bool = False) -> HuffmanTree:
     """Huffman codes for words whose counts are sorted in decreasing order.
 
+    >>> import numpy as np
+    >>> tree = build_huffman(np.array([5, 3, 2, 1]))
+    >>> [tree.codes[tree.offsets[w]:tree.offsets[w + 1]].tolist() for w in range(4)]
+    [[0], [1, 1], [1, 0, 1], [1, 0, 0]]
+
     ``sort=True`` takes counts in any order (a vocabulary grown by continued training): the words
     are ranked by a stable sort on decreasing count, the tree is built over that ranking and the
     codes are given back in the words' own order. On counts already sorted the tree is the same.
@@ -139,6 +150,13 @@ def _leaf_sets(points, offsets, n_inner):
 def matching_inner_nodes(old: HuffmanTree, new: HuffmanTree) -> tuple[np.ndarray, np.ndarray]:
     """``(new_rows, old_rows)``: the inner nodes of ``new`` that split exactly the same words as an
     inner node of ``old`` (words ``0..len(old)-1`` being the same words in both trees).
+
+    >>> import numpy as np
+    >>> old = build_huffman(np.array([4, 3, 2, 1]))
+    >>> new = build_huffman(np.array([4, 3, 2, 1, 9]), sort=True)  # a frequent word added by continued training
+    >>> new_rows, old_rows = matching_inner_nodes(old, new)
+    >>> new_rows.tolist(), old_rows.tolist()
+    ([0, 1, 2], [0, 1, 2])
 
     An inner node's row of the output matrix (``syn1``) is the classifier that sends its words left
     or right; a node over the same words is the same classifier, so continued training keeps its

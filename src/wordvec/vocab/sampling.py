@@ -14,6 +14,10 @@ THRESHOLD_ONE = 1 << 32
 def keep_probabilities(counts: np.ndarray, sample: float, *, total: int | None = None) -> np.ndarray:
     """Probability of keeping each occurrence of a word, word2vec.c's formula.
 
+    >>> import numpy as np
+    >>> keep_probabilities(np.array([900, 90, 10]), sample=1e-2).round(3).tolist()   # > 1: always kept
+    [0.117, 0.444, 1.0]
+
     word2vec.c (TrainModelThread): ``ran = (sqrt(cn / (sample * train_words)) + 1) *
     (sample * train_words) / cn``, where train_words is the number of tokens of kept words
     (``total``; default ``counts.sum()``); values above 1 mean "always keep". ``sample=0``
@@ -31,13 +35,22 @@ def keep_probabilities(counts: np.ndarray, sample: float, *, total: int | None =
 
 
 def keep_thresholds(counts: np.ndarray, sample: float, *, total: int | None = None) -> np.ndarray:
-    """``keep_probabilities`` scaled to 32-bit integer thresholds (int64; 2**32 means always)."""
+    """``keep_probabilities`` scaled to 32-bit integer thresholds (int64; 2**32 means always).
+
+    >>> import numpy as np
+    >>> keep_thresholds(np.array([900, 90, 10]), sample=1e-2).tolist()   # 2**32 = 4294967296: always kept
+    [500451163, 1908874354, 4294967296]
+    """
     p = keep_probabilities(counts, sample, total=total)
     return np.round(p * THRESHOLD_ONE).astype(np.int64)
 
 
 def negative_table(counts: np.ndarray, power: float = 0.75, domain: int = 2**31 - 1) -> np.ndarray:
     """Cumulative distribution of ``count**power`` scaled to ``[0, domain]`` (int64, nondecreasing).
+
+    >>> import numpy as np
+    >>> negative_table(np.array([16, 1]), power=0.75, domain=9).tolist()  # 16**0.75 = 8 times more likely than 1
+    [8, 9]
 
     Word i is drawn for a uniform integer x in [0, domain) when ``table[i-1] <= x < table[i]``
     (binary search), i.e. with probability count_i**power / sum(count**power) — the unigram

@@ -23,7 +23,11 @@ _FNV_PRIME = 16777619
 
 
 def fasttext_hash(data: bytes | str) -> int:
-    """fastText's FNV-1a hash (uint32) of a string's UTF-8 bytes, sign extension included."""
+    """fastText's FNV-1a hash (uint32) of a string's UTF-8 bytes, sign extension included.
+
+    >>> fasttext_hash("<ki"), fasttext_hash("é")          # as fastText's Dictionary::hash, sign extension included
+    (1468299675, 1023043777)
+    """
     if isinstance(data, str):
         data = data.encode("utf-8")
     h = _FNV_OFFSET
@@ -34,7 +38,11 @@ def fasttext_hash(data: bytes | str) -> int:
 
 
 def char_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
-    """The character n-grams of ``<word>`` in fastText's order (by start, then by length)."""
+    """The character n-grams of ``<word>`` in fastText's order (by start, then by length).
+
+    >>> char_ngrams("king", 3, 4)
+    ['<ki', '<kin', 'kin', 'king', 'ing', 'ing>', 'ng>']
+    """
     w = BOW + word + EOW
     out = []
     if max_n <= 0:
@@ -114,7 +122,11 @@ def _utf8_buffer(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ngram_hashes(word: str, min_n: int, max_n: int) -> np.ndarray:
-    """The FNV-1a hashes (uint32) of ``word``'s n-grams, in ``char_ngrams`` order."""
+    """The FNV-1a hashes (uint32) of ``word``'s n-grams, in ``char_ngrams`` order.
+
+    >>> ngram_hashes("king", 3, 3).tolist()
+    [1468299675, 1995950837, 2766771707, 1604217300]
+    """
     buf, off = _utf8_buffer([word])
     out = np.empty(max(int(off[1]) * max(max_n - min_n + 1, 0), 1), dtype=np.uint32)
     n = _word_ngram_hashes(buf, 0, int(off[1]), min_n, max_n, out, 0) if max_n > 0 else 0
@@ -124,6 +136,12 @@ def ngram_hashes(word: str, min_n: int, max_n: int) -> np.ndarray:
 def subword_table(words: Sequence[str], min_n: int, max_n: int, bucket: int, *,
                   include_word: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Input rows of each word, flattened: ``ids[offsets[w]:offsets[w+1]]``.
+
+    >>> ids, offsets = subword_table(["king", "queen"], 3, 3, bucket=10)
+    >>> offsets.tolist()
+    [0, 5, 11]
+    >>> ids[offsets[0]:offsets[1]].tolist()        # row 0 (the word), then 2 + hash % 10 for <ki, kin, ing, ng>
+    [0, 7, 9, 9, 2]
 
     The first row is the word's own (its index ``w``); its n-gram rows follow as
     ``len(words) + hash % bucket`` — the layout of fastText's input matrix (``nwords`` word rows,

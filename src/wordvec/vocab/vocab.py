@@ -21,6 +21,14 @@ __all__ = ["Vocab", "EmptyVocabularyError"]
 class Vocab:
     """An immutable vocabulary: ``index_to_key``, ``key_to_index``, int64 ``counts``.
 
+    >>> vocab = Vocab.from_counts({"the": 5, "king": 2, "queen": 2, "rare": 1}, min_count=2)
+    >>> vocab.index_to_key, vocab.key_to_index["king"]
+    (['the', 'king', 'queen'], 1)
+    >>> vocab.counts.tolist(), vocab.total_words, vocab.retained_words
+    ([5, 2, 2], 10, 9)
+    >>> "rare" in vocab
+    False
+
     ``total_words`` is the number of raw tokens seen in the corpus (kept or not);
     ``retained_words`` the number of tokens of kept words.
 

@@ -221,6 +221,17 @@ def create_app(kv, *, seed: int = 0, default_limit: int = DEFAULT_LIMIT, title: 
                cache_size: int = PROJECTION_CACHE_SIZE, api_docs: bool = False):
     """The FastAPI app serving the projector page and its JSON API for ``kv``.
 
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman"],
+    ...                   np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]]))
+    >>> from fastapi.testclient import TestClient
+    >>> client = TestClient(create_app(kv), base_url="http://127.0.0.1:8000")
+    >>> client.get("/api/neighbors", params={"word": "king", "topn": 1}).json()
+    {'word': 'king', 'neighbors': [{'word': 'man', 'similarity': 0.707107}]}
+    >>> client.get("/api/word/kingg").status_code          # unknown word: 404 naming it
+    404
+
     ``host`` is the address it is served on and ``allowed_hosts`` the extra names it answers
     to (``"*"``: any), for the ``Host`` check; ``cache_size`` projections are kept.
     ``api_docs=True`` also serves FastAPI's ``/docs`` and ``/openapi.json`` (off by default).
@@ -371,6 +382,12 @@ def _plotly_js() -> bytes:
 def bind(host: str = "127.0.0.1", port: int = 8000) -> socket.socket:
     """A listening TCP socket on ``host``:``port`` (0: any free port; ``getsockname()`` tells which).
 
+    >>> sock = bind("127.0.0.1", 0)                        # 0: any free port
+    >>> host, port = sock.getsockname()
+    >>> host, port > 0
+    ('127.0.0.1', True)
+    >>> sock.close()
+
     Errors are one clear line: a busy port (``OSError`` with ``EADDRINUSE``) says to choose
     another; an unknown host name or an address not on this machine says so.
     """
@@ -404,7 +421,17 @@ def bind(host: str = "127.0.0.1", port: int = 8000) -> socket.socket:
 
 
 def run(app, sock: socket.socket, *, log_level: str = "warning") -> None:
-    """Serve ``app`` on the listening socket ``sock`` (from :func:`bind`) until interrupted."""
+    """Serve ``app`` on the listening socket ``sock`` (from :func:`bind`) until interrupted.
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman"],
+    ...                   np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]]))
+    >>> sock = bind("127.0.0.1", 0)
+    >>> # Not run as a doctest: it serves until Ctrl+C.
+    >>> run(create_app(kv), sock)                          # doctest: +SKIP
+    >>> sock.close()
+    """
     uvicorn = require("uvicorn", "the projector page", extra="web")
     server = uvicorn.Server(uvicorn.Config(app, log_level=log_level))
     try:
@@ -417,7 +444,15 @@ def serve(kv, host: str = "127.0.0.1", port: int = 8000, *, seed: int = 0, log_l
           allowed_hosts: Iterable[str] = (), api_docs: bool = False) -> None:
     """Run the projector page for ``kv`` until interrupted (bound to ``host``: loopback by default;
     ``allowed_hosts``: extra names it answers to, see the module docstring; ``api_docs``: also
-    serve FastAPI's ``/docs``)."""
+    serve FastAPI's ``/docs``).
+
+    >>> import numpy as np
+    >>> from wordvec import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man", "woman"],
+    ...                   np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]]))
+    >>> # Not run as a doctest: it serves until Ctrl+C (open http://127.0.0.1:8000 in a browser).
+    >>> serve(kv, port=8000)                               # doctest: +SKIP
+    """
     require("uvicorn", "the projector page", extra="web")
     app = create_app(kv, seed=seed, host=host, allowed_hosts=allowed_hosts, api_docs=api_docs)
     run(app, bind(host, port), log_level=log_level)

@@ -34,7 +34,7 @@ SAVED = [
       "negative": 5, "sample": 0.001, "min_count": 5, "max_vocab_size": None, "epochs": 5, "alpha": 0.025,
       "min_alpha": 0.0001, "cbow_mean": True, "ns_exponent": 0.75, "workers": None, "seed": 1,
       "max_sentence_length": 10000, "shared_negatives": True},
-     Word2VecConfig(architecture="cbow")),
+     Word2VecConfig(architecture="cbow", alpha=0.025)),  # the saved rate, not today's CBOW default 0.05
     ({"model": "fasttext", "vector_size": 100, "architecture": "skipgram", "loss": "negative", "window": 5,
       "negative": 5, "sample": 0.001, "min_count": 5, "max_vocab_size": None, "epochs": 5, "alpha": 0.05,
       "min_alpha": 0.0001, "cbow_mean": True, "ns_exponent": 0.5, "workers": None, "seed": 1,
@@ -91,3 +91,14 @@ def test_classifier_config_validates_without_torch():
         ClassifierConfig(batch_size=0).validate()
     with pytest.raises(ValueError, match="'regex', 'whitespace', 'korean'"):
         ClassifierConfig(tokenizer="nltk").validate()
+
+
+def test_word2vec_alpha_defaults_to_word2vec_c_per_architecture():
+    """alpha None: 0.025 for skip-gram, 0.05 for CBOW (word2vec.c); an explicit rate is kept, and
+    FastText keeps fastText's 0.05 for both architectures."""
+    assert Word2VecConfig().alpha == 0.025 and Word2VecConfig(architecture="cbow").alpha == 0.05
+    assert Word2VecConfig(architecture="cbow", alpha=0.01).alpha == 0.01
+    assert FastTextConfig().alpha == FastTextConfig(architecture="cbow").alpha == 0.05
+    from wordvec import Word2Vec
+
+    assert Word2Vec(architecture="cbow").get_params()["alpha"] is None  # scikit-learn style: "the default"

@@ -107,8 +107,10 @@ class Word2VecConfig(_ConfigDict):
     """Hyperparameters of Word2Vec (names as gensim users know them).
 
     >>> cfg = Word2VecConfig(vector_size=50, architecture="cbow")
-    >>> cfg.window, cfg.negative, cfg.alpha                # gensim's and word2vec.c's defaults
-    (5, 5, 0.025)
+    >>> cfg.window, cfg.negative, cfg.alpha                # word2vec.c's defaults for CBOW
+    (5, 5, 0.05)
+    >>> Word2VecConfig().alpha                             # and for skip-gram
+    0.025
     >>> cfg.to_dict()["model"]
     'word2vec'
     >>> Word2VecConfig(window=0).validate()
@@ -126,6 +128,9 @@ class Word2VecConfig(_ConfigDict):
     max_vocab_size: keep at most this many words, the most frequent (None: no cap).
     epochs: passes over the corpus.
     alpha / min_alpha: learning rate, decayed linearly as alpha * (1 - progress), floored at min_alpha.
+        alpha None (the default) means word2vec.c's defaults: 0.025 for skip-gram, 0.05 for CBOW
+        (gensim uses 0.025 for both; on the benchmark corpus CBOW at 0.05 scored higher on every set:
+        analogy 34.7 % against 31.5 %, WS353 0.616 against 0.572, SimLex 0.351 against 0.309, issue 14).
     cbow_mean: CBOW averages the context vectors (True) or sums them (False).
     ns_exponent: exponent of the unigram distribution negatives are drawn from.
     workers: training threads (None: one per available core).
@@ -157,7 +162,7 @@ class Word2VecConfig(_ConfigDict):
     min_count: int = 5
     max_vocab_size: int | None = None
     epochs: int = 5
-    alpha: float = 0.025
+    alpha: float | None = None
     min_alpha: float = 0.0001
     cbow_mean: bool = True
     ns_exponent: float = 0.75
@@ -166,6 +171,10 @@ class Word2VecConfig(_ConfigDict):
     max_sentence_length: int = 10_000
     shared_negatives: bool = True
     deterministic: bool = False
+
+    def __post_init__(self):
+        if self.alpha is None:  # word2vec.c's default for the architecture
+            object.__setattr__(self, "alpha", 0.05 if self.architecture == "cbow" else 0.025)
 
     def validate(self) -> Word2VecConfig:
         _check_finite(self)

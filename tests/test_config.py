@@ -101,4 +101,4 @@ def test_word2vec_alpha_defaults_to_word2vec_c_per_architecture():
     assert FastTextConfig().alpha == FastTextConfig(architecture="cbow").alpha == 0.05
     from wordvec import Word2Vec
 
-    assert Word2Vec(architecture="cbow").get_params()["alpha"] is None  # scikit-learn style: "the default"
+    assert Word2Vec(architecture="cbow").alpha is None  # the parameter as given; resolved at fit

@@ -3,7 +3,8 @@
     python benchmarks/bench_word2vec.py [--arch skipgram cbow] [--repeats 1]
 
 Settings (../shared/BENCHMARKS.md): vector_size 100, window 5, negative 5, sample 1e-3,
-min_count 5, epochs 5, workers 2, alpha 0.025 linearly decayed. The systems alternate
+min_count 5, epochs 5, workers 2, each system's default learning rate (gensim 0.025; wordvec 0.025
+for skip-gram and word2vec.c's 0.05 for CBOW) linearly decayed, or ``--alpha`` for both. The systems alternate
 (A B A B ...); each training runs in its own process, so its peak RSS is its own. Time =
 vocabulary scan + training (start-up and saving excluded); words/s = raw corpus tokens x
 epochs / time. Quality: Google analogies (restrict_vocab 30,000), WS353, SimLex-999, all
@@ -46,6 +47,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--systems", nargs="+", default=["wordvec", "gensim"])
+    ap.add_argument("--alpha", type=float, default=None, help="learning rate for both systems (default: each one's own)")
     a = ap.parse_args()
     corpus = benchmark_corpus(workdir())
     all_runs = {}
@@ -56,7 +58,8 @@ def main() -> None:
             for system in order:
                 prefix = str(tmpdir(f"{system}-{arch}-") / "vectors")
                 res, rss = run_child([str(HERE / "_train_w2v.py"), system, arch, str(corpus), prefix,
-                                      "--workers", str(a.workers), "--epochs", str(a.epochs)])
+                                      "--workers", str(a.workers), "--epochs", str(a.epochs)]
+                                     + ([] if a.alpha is None else ["--alpha", str(a.alpha)]))
                 res.update(rss=rss, prefix=prefix)
                 print(f"  {arch:8s} {system:8s} run {r + 1}: {res['seconds']:.1f} s, "
                       f"peak RSS {rss / 2**20:.0f} MiB", flush=True)

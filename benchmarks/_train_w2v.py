@@ -18,8 +18,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--alpha", type=float, default=None,
-                    help="learning rate (default: each system's own: gensim 0.025; wordvec skip-gram 0.025, "
-                         "CBOW and FastText 0.05)")
+                    help="learning rate (default: each system's own: gensim 0.025, wordvec 0.05)")
     ap.add_argument("--model", choices=["word2vec", "fasttext"], default="word2vec")
     ap.add_argument("--save-model", action="store_true", help="wordvec: also save the model (native) to OUT.model")
     ap.add_argument("--shared-negatives", choices=["default", "on", "off"], default="default",

@@ -3,8 +3,8 @@
     python benchmarks/bench_word2vec.py [--arch skipgram cbow] [--repeats 1]
 
 Settings (../shared/BENCHMARKS.md): vector_size 100, window 5, negative 5, sample 1e-3,
-min_count 5, epochs 5, workers 2, each system's default learning rate (gensim 0.025; wordvec 0.025
-for skip-gram and word2vec.c's 0.05 for CBOW) linearly decayed, or ``--alpha`` for both. The systems alternate
+min_count 5, epochs 5, workers 2, each system's default learning rate (gensim 0.025, wordvec 0.05)
+linearly decayed, or ``--alpha`` for both. The systems alternate
 (A B A B ...); each training runs in its own process, so its peak RSS is its own. Time =
 vocabulary scan + training (start-up and saving excluded); words/s = raw corpus tokens x
 epochs / time. Quality: Google analogies (restrict_vocab 30,000), WS353, SimLex-999, all

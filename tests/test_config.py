@@ -34,7 +34,7 @@ SAVED = [
       "negative": 5, "sample": 0.001, "min_count": 5, "max_vocab_size": None, "epochs": 5, "alpha": 0.025,
       "min_alpha": 0.0001, "cbow_mean": True, "ns_exponent": 0.75, "workers": None, "seed": 1,
       "max_sentence_length": 10000, "shared_negatives": True},
-     Word2VecConfig(architecture="cbow", alpha=0.025)),  # the saved rate, not today's CBOW default 0.05
+     Word2VecConfig(architecture="cbow", alpha=0.025)),  # the saved rate, not today's default 0.05
     ({"model": "fasttext", "vector_size": 100, "architecture": "skipgram", "loss": "negative", "window": 5,
       "negative": 5, "sample": 0.001, "min_count": 5, "max_vocab_size": None, "epochs": 5, "alpha": 0.05,
       "min_alpha": 0.0001, "cbow_mean": True, "ns_exponent": 0.5, "workers": None, "seed": 1,
@@ -93,12 +93,8 @@ def test_classifier_config_validates_without_torch():
         ClassifierConfig(tokenizer="nltk").validate()
 
 
-def test_word2vec_alpha_defaults_to_word2vec_c_per_architecture():
-    """alpha None: 0.025 for skip-gram, 0.05 for CBOW (word2vec.c); an explicit rate is kept, and
-    FastText keeps fastText's 0.05 for both architectures."""
-    assert Word2VecConfig().alpha == 0.025 and Word2VecConfig(architecture="cbow").alpha == 0.05
-    assert Word2VecConfig(architecture="cbow", alpha=0.01).alpha == 0.01
-    assert FastTextConfig().alpha == FastTextConfig(architecture="cbow").alpha == 0.05
-    from wordvec import Word2Vec
-
-    assert Word2Vec(architecture="cbow").alpha is None  # the parameter as given; resolved at fit
+def test_word2vec_alpha_default_is_0_05_and_a_saved_rate_is_kept():
+    """alpha 0.05 for both architectures (measured better than gensim's 0.025, RESULTS.md); a
+    config saved with 0.025 keeps it (test_configs_saved_by_the_previous_version_are_read_back)."""
+    assert Word2VecConfig().alpha == Word2VecConfig(architecture="cbow").alpha == 0.05
+    assert FastTextConfig().alpha == 0.05 and Word2VecConfig(alpha=0.025).alpha == 0.025

@@ -109,8 +109,6 @@ class Word2VecConfig(_ConfigDict):
     >>> cfg = Word2VecConfig(vector_size=50, architecture="cbow")
     >>> cfg.window, cfg.negative, cfg.alpha                # word2vec.c's defaults for CBOW
     (5, 5, 0.05)
-    >>> Word2VecConfig().alpha                             # and for skip-gram
-    0.025
     >>> cfg.to_dict()["model"]
     'word2vec'
     >>> Word2VecConfig(window=0).validate()
@@ -128,9 +126,11 @@ class Word2VecConfig(_ConfigDict):
     max_vocab_size: keep at most this many words, the most frequent (None: no cap).
     epochs: passes over the corpus.
     alpha / min_alpha: learning rate, decayed linearly as alpha * (1 - progress), floored at min_alpha.
-        alpha None (the default) means word2vec.c's defaults: 0.025 for skip-gram, 0.05 for CBOW
-        (gensim uses 0.025 for both; on the benchmark corpus CBOW at 0.05 scored higher on every set:
-        analogy 34.7 % against 31.5 %, WS353 0.616 against 0.572, SimLex 0.351 against 0.309, issue 14).
+        The default 0.05 is word2vec.c's for CBOW and fastText's; gensim (and word2vec.c's skip-gram)
+        use 0.025. On the benchmark corpus 0.05 scored at least as well on every set for both
+        architectures (CBOW: analogy 34.7 % against 31.5 %, WS353 0.616 against 0.572, SimLex 0.351
+        against 0.309; skip-gram: analogy 33.7 % both, WS353 0.722 against 0.661, SimLex 0.383
+        against 0.382; benchmarks/RESULTS.md).
     cbow_mean: CBOW averages the context vectors (True) or sums them (False).
     ns_exponent: exponent of the unigram distribution negatives are drawn from.
     workers: training threads (None: one per available core).
@@ -162,7 +162,7 @@ class Word2VecConfig(_ConfigDict):
     min_count: int = 5
     max_vocab_size: int | None = None
     epochs: int = 5
-    alpha: float | None = None
+    alpha: float = 0.05
     min_alpha: float = 0.0001
     cbow_mean: bool = True
     ns_exponent: float = 0.75
@@ -171,10 +171,6 @@ class Word2VecConfig(_ConfigDict):
     max_sentence_length: int = 10_000
     shared_negatives: bool = True
     deterministic: bool = False
-
-    def __post_init__(self):
-        if self.alpha is None:  # word2vec.c's default for the architecture
-            object.__setattr__(self, "alpha", 0.05 if self.architecture == "cbow" else 0.025)
 
     def validate(self) -> Word2VecConfig:
         _check_finite(self)

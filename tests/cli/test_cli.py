@@ -89,10 +89,7 @@ def test_train_help_shows_the_config_defaults():
                 break
             block.append(ln)
         row = " ".join(" ".join(ln.strip("│ ").split()) for ln in block)
-        if d[name] is None:  # alpha: the default depends on the architecture, and the help says it
-            assert "0.025 for skip-gram, 0.05 for CBOW" in row and "[default:" not in row, (option, row)
-        else:
-            assert f"[default: {d[name]}]" in row, (option, row)
+        assert f"[default: {d[name]}]" in row, (option, row)
 
 
 def test_train_has_an_option_for_every_config_field():

@@ -164,7 +164,7 @@ class Word2Vec(Estimator):
                  min_count: int = Word2VecConfig.min_count,
                  max_vocab_size: int | None = Word2VecConfig.max_vocab_size,
                  epochs: int = Word2VecConfig.epochs,
-                 alpha: float | None = Word2VecConfig.alpha,
+                 alpha: float = Word2VecConfig.alpha,
                  min_alpha: float = Word2VecConfig.min_alpha,
                  cbow_mean: bool = Word2VecConfig.cbow_mean,
                  ns_exponent: float = Word2VecConfig.ns_exponent,

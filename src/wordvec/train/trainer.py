@@ -138,7 +138,7 @@ def run_epochs(
     >>> model = Word2Vec(vector_size=8, min_count=1, epochs=3, seed=1, workers=1, progress=False, callbacks=[losses])
     >>> model = model.fit([["the", "king", "rules"], ["the", "queen", "rules"]] * 10)   # fit calls run_epochs
     >>> [(logs.epoch, round(logs.alpha, 4)) for logs in losses.history]          # alpha decays linearly
-    [(0, 0.0167), (1, 0.0083), (2, 0.0001)]
+    [(0, 0.0333), (1, 0.0167), (2, 0.0001)]
 
     ``progress``: None (default): a bar only on a terminal or in a notebook; True/False force it.
 

@@ -89,6 +89,7 @@ def config_from_options(options: dict, *, path: str | os.PathLike = "options.jso
             n_highway=int(cnn["n_highway"]),
             activation=cnn.get("activation", "relu"),
             projection_dim=int(lstm["projection_dim"]),
+            token_norm=False,
             lstm_dim=int(lstm["dim"]),
             n_layers=int(lstm["n_layers"]),
             cell_clip=float(lstm["cell_clip"]) if lstm.get("cell_clip") else None,

@@ -67,6 +67,9 @@ class BiLM(nn.Module):
         stack = dict(lstm_dim=config.lstm_dim, projection_dim=p, n_layers=config.n_layers,
                      cell_clip=config.cell_clip, proj_clip=config.proj_clip)
         self.encoder = CharCNNEncoder(config)
+        # Normalised token vectors (config.token_norm): see BiLMConfig. Identity keeps the state
+        # dict of models without it (and AllenNLP's layout) unchanged.
+        self.token_norm = nn.LayerNorm(p) if config.token_norm else nn.Identity()
         self.forward_lm = StackedLSTM(p, **stack)
         self.backward_lm = StackedLSTM(p, **stack)
         self.softmax = None
@@ -79,17 +82,21 @@ class BiLM(nn.Module):
         """Representation layers per token: the token layer and one per LSTM layer."""
         return self.config.n_layers + 1
 
+    def encode(self, char_ids: torch.Tensor) -> torch.Tensor:
+        """``(N, max_characters)`` character ids -> ``(N, projection_dim)`` token vectors (CNN, norm)."""
+        return self.token_norm(self.encoder(char_ids))
+
     def token_vectors(self, char_ids: torch.Tensor) -> torch.Tensor:
         """``(B, T, max_characters)`` character ids -> ``(B, T, projection_dim)`` token vectors.
 
-        The CNN runs once per distinct word of the batch.
+        The CNN (and the token LayerNorm, if any) runs once per distinct word of the batch.
         """
         batch, steps, n_chars = char_ids.shape
         flat = char_ids.reshape(-1, n_chars)
         if flat.shape[0] == 0:
-            return self.encoder(flat).view(batch, steps, -1)
+            return self.encode(flat).view(batch, steps, -1)
         unique, inverse = torch.unique(flat, dim=0, return_inverse=True)
-        return self.encoder(unique)[inverse].view(batch, steps, -1)
+        return self.encode(unique)[inverse].view(batch, steps, -1)
 
     def contextual(self, tokens: torch.Tensor, lengths: torch.Tensor, *, dropout: float = 0.0,
                    generator: torch.Generator | None = None) -> tuple[list[torch.Tensor], list[torch.Tensor]]:

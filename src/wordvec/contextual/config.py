@@ -68,6 +68,10 @@ class BiLMConfig(_ConfigDict):
     n_highway: highway layers after the convolutions.
     activation: of the convolutions, "relu" or "tanh".
     projection_dim: size of the token vectors and of every LSTM output (per direction).
+    token_norm: a LayerNorm on the token vectors (the projection's output). The CNN's max-pooled
+        outputs start near one shared direction, and the LSTMs learn from them slowly; normalised,
+        the biLM reaches a lower perplexity per token trained (benchmarks/RESULTS.md). AllenNLP's
+        files have no such layer (False when reading them), nor do models saved before it existed.
 
     Language models (one per direction; they share the token encoder and the softmax):
 
@@ -109,6 +113,7 @@ class BiLMConfig(_ConfigDict):
     n_highway: int = 1
     activation: str = "relu"
     projection_dim: int = 128
+    token_norm: bool = True
     lstm_dim: int = 512
     n_layers: int = 2
     cell_clip: float | None = None
@@ -158,6 +163,7 @@ class BiLMConfig(_ConfigDict):
         widest = max(w for w, _ in self.filters)
         _check(widest <= self.max_characters_per_token,
                f"the widest filter ({widest}) is wider than max_characters_per_token={self.max_characters_per_token}")
+        _check(isinstance(self.token_norm, bool), f"token_norm must be True or False, got {self.token_norm!r}")
         _check(self.activation in ACTIVATIONS, f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
         _check(isinstance(self.lstm_dim, int) and self.lstm_dim >= self.projection_dim,
                f"lstm_dim must be at least projection_dim={self.projection_dim} (equal: no projection), "
@@ -181,6 +187,15 @@ class BiLMConfig(_ConfigDict):
                f"tokenizer must be one of {', '.join(map(repr, TOKENIZER_NAMES))}, got {self.tokenizer!r}")
         _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
         return self
+
+    @classmethod
+    def from_saved(cls, d: dict[str, Any]) -> BiLMConfig:
+        """The config of a saved model's settings; those saved before ``token_norm`` existed had none.
+
+        >>> BiLMConfig.from_saved({"projection_dim": 16, "lstm_dim": 32}).token_norm
+        False
+        """
+        return cls.from_dict({"token_norm": False, **d})
 
     def cutoffs(self, vocab_size: int) -> list[int]:
         """The adaptive softmax's cluster boundaries for a vocabulary of ``vocab_size`` words."""

@@ -197,7 +197,7 @@ class ELMo:
         trainer_file = path / io.TRAINER_FILE
         trainer = io.read_json(trainer_file, "a training checkpoint")
         try:
-            saved_cfg = BiLMConfig.from_dict(trainer["config"])
+            saved_cfg = BiLMConfig.from_saved(trainer["config"])
             position = Position.from_dict(trainer["position"])
             groups, fingerprint = trainer["param_groups"], trainer["corpus"]
         except (KeyError, TypeError, ValueError) as exc:
@@ -257,7 +257,7 @@ class ELMo:
             raise FormatError(meta_file, f"format_version {version!r} is newer than this wordvec reads "
                                          f"({io.FORMAT_VERSION}); upgrade wordvec")
         try:
-            cfg = BiLMConfig.from_dict(meta["config"]).validate()
+            cfg = BiLMConfig.from_saved(meta["config"]).validate()
             vocab_size = meta["vocab_size"]
         except (KeyError, TypeError, ValueError) as exc:
             raise FormatError(meta_file, f"bad settings ({exc})") from None

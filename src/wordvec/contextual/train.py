@@ -92,7 +92,7 @@ def _batch_tensors(bilm: BiLM, data: TrainingData, ids: np.ndarray, device):
     types, lengths = data.batch(ids)
     unique, inverse = np.unique(types, return_inverse=True)
     chars = torch.from_numpy(data.chars[unique]).long().to(device)
-    tokens = bilm.encoder(chars)[torch.from_numpy(inverse.reshape(types.shape)).to(device)]
+    tokens = bilm.encode(chars)[torch.from_numpy(inverse.reshape(types.shape)).to(device)]
     targets = torch.from_numpy(data.classes[types]).to(device)
     return tokens, torch.from_numpy(lengths).to(device), targets, int(lengths.sum() - 2 * len(ids))
 

@@ -432,6 +432,8 @@ class ContextualClassifierConfig(_ConfigDict):
     patience: epochs without a better validation loss before training stops.
     max_len: keep the first max_len tokens of each text (None: all; long texts run in windows).
     embed_batch_size: sentences per batch through the frozen biLM.
+    freeze: with static ``vectors`` beside the biLM's features: keep them fixed (False: fine-tune
+        them, as the embedding-average classifier does by default).
     seed: seeds the split, the shuffles and the initial weights.
     """
 
@@ -445,6 +447,7 @@ class ContextualClassifierConfig(_ConfigDict):
     patience: int = 3
     max_len: int | None = None
     embed_batch_size: int = 64
+    freeze: bool = False
     seed: int = 0
 
     def validate(self) -> ContextualClassifierConfig:
@@ -456,6 +459,7 @@ class ContextualClassifierConfig(_ConfigDict):
         _check_int(self, "patience", 0)
         _check(self.max_len is None or (isinstance(self.max_len, int) and self.max_len >= 1),
                f"max_len must be >= 1 or None, got {self.max_len!r}")
+        _check(isinstance(self.freeze, bool), f"freeze must be True or False, got {self.freeze!r}")
         _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
         return self
 

@@ -39,7 +39,9 @@ def test_the_learned_state(tiny_model, corpus):
 
 
 def test_training_lowers_the_perplexity(corpus, tiny):
-    model = ELMo(progress=False, **{**tiny, "epochs": 12, "learning_rate": 0.02, "min_learning_rate": 0.01}).fit(
+    # 20 epochs: with the token LayerNorm (token_norm, the default) this toy corpus needs more updates
+    # than without (12 epochs: 6.7 against 4.5); on real text it learns faster (benchmarks/RESULTS.md)
+    model = ELMo(progress=False, **{**tiny, "epochs": 20, "learning_rate": 0.02, "min_learning_rate": 0.01}).fit(
         corpus, validation=corpus[:20])
     losses = model.loss_history_
     assert losses[-1] < losses[0] - 1.0, losses

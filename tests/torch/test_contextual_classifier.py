@@ -19,6 +19,7 @@ from wordvec.cli.app import app
 from wordvec.contextual import ELMo, ScalarMix
 from wordvec.exceptions import FormatError, NotFittedError
 from wordvec.torch import ContextualClassifier, TextClassifier, load_classifier
+from wordvec.torch.contextual import ContextualNet
 
 POS = ["good", "great", "lovely", "superb"]
 NEG = ["bad", "awful", "poor", "dreadful"]
@@ -125,7 +126,7 @@ def test_save_and_load_give_identical_predictions(trained, tmp_path):
     assert sorted(p.name for p in (tmp_path / "clf").iterdir()) == ["bilm", "config.json", "weights.safetensors"]
     meta = json.loads((tmp_path / "clf" / "config.json").read_text())
     assert meta["kind"] == "wordvec.ContextualClassifier" and meta["classes"] == ["neg", "pos"]
-    assert meta["features"] == {"kind": "elmo", "directory": "bilm", "n_layers": 3, "dim": 32}
+    assert meta["features"] == {"kind": "elmo", "directory": "bilm", "n_layers": 3, "dim": 32, "static": None}
     assert meta["config"]["hidden"] == 32 and meta["best_epoch"] == trained.best_epoch_
     assert ELMo.load(tmp_path / "clf" / "bilm").dim == 32  # the copy of the biLM is an ordinary ELMo model
     texts, _ = synthetic(50, seed=4)
@@ -189,6 +190,67 @@ def test_bad_inputs(elmo, tmp_path, elmo_dir):
         load_classifier(elmo_dir)  # an ELMo model is no classifier
 
 
+# ---------------------------------------------------------------------- static vectors beside ELMo
+def sentiment_vectors():
+    """2-d vectors whose first coordinate is the words' sentiment: the task is linear in their mean."""
+    from wordvec import KeyedVectors
+
+    words = POS + NEG + MIXED + FILL + ["unseengood"]
+    rows = [[1.0, 0.1]] * len(POS) + [[-1.0, 0.1]] * len(NEG) + [[0.0, 0.2]] * (len(MIXED) + len(FILL)) + [[1.0, 0.3]]
+    return KeyedVectors(words, np.array(rows, dtype=np.float32))
+
+
+def test_the_static_mean_joins_the_mixed_elmo_vector():
+    static = torch.nn.Embedding(6, 2, padding_idx=1)
+    net = ContextualNet(2, 4, hidden=3, n_outputs=1, static=static)
+    features = torch.randn(2, 2, 4)
+    ids = torch.tensor([[2, 3, 1], [4, 1, 1]])
+    mask = ids != 1
+    with torch.no_grad():
+        mixed = net.mix(((features - net.shift) * net.scale).transpose(0, 1))
+        mean = torch.stack([static.weight[[2, 3]].mean(0), static.weight[4]])
+        expected = net.output(torch.relu(net.hidden(torch.cat([mixed, mean], dim=1))))
+        np.testing.assert_allclose(net(features, ids, mask).numpy(), expected.numpy(), rtol=1e-6)
+    assert net.hidden.in_features == 4 + 2
+    with pytest.raises(ValueError, match="ids and mask"):
+        net(features)
+
+
+@pytest.mark.parametrize("freeze", [False, True])
+def test_static_vectors_beside_elmo_fit_save_and_load(elmo, tmp_path, freeze):
+    kv = sentiment_vectors()
+    texts, labels = synthetic(200, seed=6)
+    clf = ContextualClassifier(elmo, vectors=kv, freeze=freeze, **FAST).fit(texts, labels)
+    assert clf.pretrained_found_ == len(kv) and clf.model_.static.weight.shape == (len(kv) + 2, 2)
+    assert "vectors=<20 vectors>" in repr(clf) and (f"freeze={freeze}" in repr(clf)) == freeze
+    test_texts, test_labels = synthetic(100, seed=7)
+    assert clf.score(test_texts, test_labels) >= 0.9
+    # a word the training texts never had keeps its pre-trained row (no gradient ever reaches it)
+    unseen = clf.model_.static.weight[clf.vocabulary_.key_to_index["unseengood"]].detach().numpy()
+    np.testing.assert_array_equal(unseen, kv["unseengood"])
+    row = clf.model_.static.weight[clf.vocabulary_.key_to_index["good"]].detach().numpy()
+    assert np.array_equal(row, kv["good"]) == freeze  # fine-tuned unless frozen
+
+    clf.save(tmp_path / "clf")
+    assert sorted(p.name for p in (tmp_path / "clf").iterdir()) == ["bilm", "config.json", "vocab.json",
+                                                                    "weights.safetensors"]
+    meta = json.loads((tmp_path / "clf" / "config.json").read_text())
+    assert meta["features"]["static"] == {"vocabulary": "vocab.json", "dim": 2, "found": len(kv)}
+    assert meta["config"]["freeze"] is freeze
+    again = load_classifier(tmp_path / "clf")
+    np.testing.assert_array_equal(again.predict_proba(test_texts), clf.predict_proba(test_texts))
+    assert again.vocabulary_ == clf.vocabulary_ and again.config == clf.config
+    (tmp_path / "clf" / "vocab.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(FormatError, match="vocab.json"):
+        ContextualClassifier.load(tmp_path / "clf")
+
+
+def test_static_vectors_must_be_keyed_vectors(elmo):
+    texts, labels = synthetic(40, seed=8)
+    with pytest.raises(TypeError, match="KeyedVectors"):
+        ContextualClassifier(elmo, vectors={"good": np.ones(2)}, **FAST).fit(texts, labels)
+
+
 def test_damaged_weights_name_the_file(trained, tmp_path):
     trained.save(tmp_path / "clf")
     (tmp_path / "clf" / "weights.safetensors").write_bytes(b"not safetensors")
@@ -249,6 +311,24 @@ def test_cli_a_directory_that_is_no_elmo_model(tmp_path):
         err = ANSI.sub("", result.stderr).strip()
         assert result.exit_code == 1 and err.startswith("error: ") and "\n" not in err and message in err, err
     assert not (tmp_path / "m").exists()
+
+
+def test_cli_elmo_features_with_static_vectors(elmo_dir, tmp_path):
+    from wordvec.io import save_word2vec
+
+    vec = tmp_path / "static.vec"
+    save_word2vec(sentiment_vectors(), vec)
+    out = tmp_path / "clf"
+    result = invoke("classify", "train", write_tsv(tmp_path / "train.tsv", 200, 1), "-o", out,
+                    "--features", f"elmo:{elmo_dir}", "--vectors", vec, "--freeze", "--hidden", "32",
+                    "--learning-rate", "0.01", "--epochs", "30", "--patience", "5", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    assert "and static vectors (20 words x 2, frozen)" in ANSI.sub("", result.stdout)
+    result = invoke("classify", "evaluate", out, write_tsv(tmp_path / "test.tsv", 100, 2))
+    assert result.exit_code == 0 and float(re.search(r"accuracy (\S+)", result.stdout).group(1)) >= 0.9
+    result = invoke("classify", "train", write_tsv(tmp_path / "t.tsv", 10, 1), "-o", tmp_path / "m2",
+                    "--features", f"elmo:{elmo_dir}", "--freeze")
+    assert result.exit_code == 1 and "--freeze needs --vectors" in ANSI.sub("", result.stderr)
 
 
 def test_cli_static_options_are_refused_with_elmo(elmo_dir, tmp_path):

@@ -32,7 +32,7 @@ C = defaults(ClassifierConfig)
 #: The defaults with ``--features elmo:DIR`` (:class:`wordvec.config.ContextualClassifierConfig`).
 E = defaults(ContextualClassifierConfig)
 #: Options that only the static-vector classifier takes (refused with ``--features elmo:DIR``).
-_STATIC_ONLY = ("vectors", "freeze", "embedding_dim", "min_count", "tokenizer", "save_vectors")
+_STATIC_ONLY = ("embedding_dim", "min_count", "tokenizer", "save_vectors")
 ModelDir = Annotated[Path, typer.Argument(metavar="MODEL", help="A classifier directory written by "
                                           "'wordvec classify train' (either kind of features).",
                                           show_default=False)]
@@ -82,10 +82,11 @@ def train(
              "('wordvec elmo train -o DIR'), mean-pooled, mixed by learned weights, Dense(256, relu). "
              "The options marked (static) do not apply to elmo.")] = "static",
     vectors: Annotated[Path | None, typer.Option(
-        help="(static) Pre-trained vectors to start the embedding from (native directory or word2vec / GloVe file).",
-        show_default="learn from scratch")] = None,
+        help="Pre-trained vectors to start the embedding from (native directory or word2vec / GloVe file); "
+             "with elmo, their mean per text joins the ELMo vector (Peters et al. 2018).",
+        show_default="learn from scratch; none with elmo")] = None,
     freeze: Annotated[bool, typer.Option(
-        "--freeze/--fine-tune", help="(static) Keep pre-trained vectors fixed, or train them further.")
+        "--freeze/--fine-tune", help="Keep pre-trained vectors fixed, or train them further.")
     ] = C["freeze"],
     embedding_dim: Annotated[int, typer.Option(
         min=1, help="(static) Embedding size when learning from scratch.")] = C["embedding_dim"],
@@ -139,12 +140,16 @@ def train(
             refused = [_flag(name) for name in _STATIC_ONLY if _given(ctx, name)]
             if refused:
                 raise ValueError(f"{', '.join(refused)} apply to static features only, not to --features {features}")
+            from wordvec.cli._common import load_vectors
             from wordvec.contextual import ELMo
             from wordvec.torch import ContextualClassifier
 
+            if freeze and vectors is None:
+                raise ValueError("--freeze needs --vectors (there is nothing to freeze)")
             elmo = ELMo.load(elmo_dir)  # before reading the data: a wrong DIR fails at once
+            kv = load_vectors(vectors) if vectors is not None else None
             clf = ContextualClassifier(
-                elmo, hidden=_or(hidden, E["hidden"]), epochs=_or(epochs, E["epochs"]), batch_size=batch_size,
+                elmo, vectors=kv, freeze=freeze, hidden=_or(hidden, E["hidden"]), epochs=_or(epochs, E["epochs"]), batch_size=batch_size,
                 learning_rate=learning_rate, validation_split=validation_split, patience=_or(patience, E["patience"]),
                 max_len=max_len, seed=seed, progress=False if quiet else None)
         train_data = read_labelled(data, text_column=text_column, label_column=label_column, encoding=encoding)
@@ -171,6 +176,9 @@ def train(
         else:
             weights = ", ".join(f"{w:.2f}" for w in clf.layer_weights())
             what = f"ELMo features ({clf.elmo_.n_layers} layers x {clf.elmo_.dim}, mixed {weights})"
+            if clf.vectors is not None:
+                what += (f" and static vectors ({len(clf.vocabulary_) - 2:,} words x {clf.model_.static.embedding_dim}, "
+                         f"{'frozen' if clf.freeze else 'fine-tuned'})")
         typer.echo(f"{len(train_data):,} texts, {len(clf.classes_)} classes, {what}; "
                    f"best epoch {clf.best_epoch_} ({score}); saved to {output}")
         if plot is not None:

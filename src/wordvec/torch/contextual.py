@@ -5,6 +5,12 @@ Dense(256, ReLU) and a sigmoid (two classes) or a softmax (more).
     x_j = (features_j - mean_j) / std                                     centred and scaled on the training texts
     logits = W2 · relu(W1 · gamma * sum_j softmax(w)_j x_j + b1) + b2
 
+With static ``vectors`` (pre-trained word vectors, fine-tuned unless ``freeze``), each text's mean
+static vector joins the mixed ELMo vector before the dense layers: ``W1 · [mix; mean(E[ids])]``.
+That is how Peters et al. (2018, section 3.3) use ELMo in a task model: the contextual vector
+beside the context-independent token representation ``x_k``, not instead of it (for a mean-pooled
+model, concatenating per token and then pooling is the same as pooling each and concatenating).
+
 The biLM stays frozen, and a scalar mix without layer norm is linear, so mixing each token's layers
 and then averaging over the tokens equals averaging each layer and then mixing: every text runs
 through the biLM once, its pooled ``(n_layers, dim)`` features are kept, and the epochs train the
@@ -22,14 +28,18 @@ Saved as a self-contained directory, without pickle (``format_version`` 1)::
       config.json          {"format_version": 1, "kind": "wordvec.ContextualClassifier",
                             "config": {ContextualClassifierConfig}, "classes": [...], "history": [...],
                             "best_epoch": n, "features": {"kind": "elmo", "directory": "bilm",
-                            "n_layers": L + 1, "dim": D}, "torch_version": "..."}
+                            "n_layers": L + 1, "dim": D, "static": null or {"vocabulary": "vocab.json",
+                            "dim": d, "found": n}}, "torch_version": "..."}
       weights.safetensors  the standardising, the mix and the dense layers (shift, scale,
-                           mix.scalar_parameters, mix.gamma, hidden.weight/bias, output.weight/bias)
+                           mix.scalar_parameters, mix.gamma, hidden.weight/bias, output.weight/bias;
+                           static.weight with static vectors)
+      vocab.json           with static vectors: their vocabulary (:class:`~wordvec.torch.EmbeddingVocab`)
       bilm/                a copy of the biLM, as :meth:`wordvec.contextual.ELMo.save` writes it
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -47,8 +57,10 @@ from wordvec.contextual import io as bilm_io
 from wordvec.contextual.model import ELMo
 from wordvec.contextual.scalar_mix import ScalarMix
 from wordvec.exceptions import FormatError, NotFittedError
-from wordvec.torch.classifier import (CONFIG_FILE, FORMAT_VERSION, KIND as STATIC_KIND, LabelPredictor,
-                                      TextClassifier, meta_json, read_meta, split_labelled, train_epochs)
+from wordvec.torch.classifier import (CONFIG_FILE, FORMAT_VERSION, KIND as STATIC_KIND, VOCAB_FILE, LabelPredictor,
+                                      TextClassifier, _pad, meta_json, read_meta, split_labelled, train_epochs)
+from wordvec.torch.embedding import embedding_for
+from wordvec.torch.vocabulary import PAD_INDEX, EmbeddingVocab
 
 __all__ = ["ContextualClassifier", "ContextualClassifierConfig", "ContextualNet", "load_classifier"]
 
@@ -68,6 +80,13 @@ class ContextualNet(nn.Module):
     >>> net(torch.zeros(4, 3, 32)).shape                 # pooled (texts, layers, dim) features -> logits
     torch.Size([4, 2])
 
+    With a ``static`` embedding, ``hidden`` reads ``[mix; mean of the text's static vectors]``:
+
+    >>> net = ContextualNet(3, 32, 16, 1, static=torch.nn.Embedding(10, 8, padding_idx=1))
+    >>> ids = torch.tensor([[2, 3, 1], [4, 1, 1]])       # 1 is <pad>
+    >>> net(torch.zeros(2, 3, 32), ids, ids != 1).shape
+    torch.Size([2, 1])
+
     ``shift`` (the training texts' mean features, ``(n_layers, dim)``) and ``scale`` (one number
     in every cell: 1 / their standard deviation over all features) centre the features and bring
     them to unit scale. Pooled biLM layers share a large common part and differ from text to text
@@ -77,12 +96,13 @@ class ContextualNet(nn.Module):
     and the number of classes otherwise (a softmax).
     """
 
-    def __init__(self, n_layers: int, dim: int, hidden: int, n_outputs: int):
+    def __init__(self, n_layers: int, dim: int, hidden: int, n_outputs: int, static: nn.Embedding | None = None):
         super().__init__()
         self.register_buffer("shift", torch.zeros(n_layers, dim))
         self.register_buffer("scale", torch.ones(n_layers, dim))
         self.mix = ScalarMix(n_layers)
-        self.hidden = nn.Linear(dim, hidden)
+        self.static = static
+        self.hidden = nn.Linear(dim + (static.embedding_dim if static is not None else 0), hidden)
         self.output = nn.Linear(hidden, n_outputs)
 
     def standardize_on(self, features: torch.Tensor) -> None:
@@ -94,9 +114,16 @@ class ContextualNet(nn.Module):
         self.shift.copy_(features.mean(dim=0))
         self.scale.fill_(1 / std if std > 1e-6 else 1.0)
 
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
+    def forward(self, features: torch.Tensor, ids: torch.Tensor | None = None,
+                mask: torch.Tensor | None = None) -> torch.Tensor:
         standard = (features - self.shift) * self.scale
         mixed = self.mix(standard.transpose(0, 1))  # ScalarMix wants the layers first
+        if self.static is not None:
+            if ids is None or mask is None:
+                raise ValueError("this network has static vectors: pass the texts' ids and mask too")
+            emb = self.static(ids)
+            summed = (emb * mask.unsqueeze(-1).to(emb.dtype)).sum(dim=1)
+            mixed = torch.cat([mixed, summed / mask.sum(dim=1, keepdim=True).clamp(min=1).to(emb.dtype)], dim=1)
         return self.output(torch.relu(self.hidden(mixed)))
 
 
@@ -118,6 +145,12 @@ class ContextualClassifier(LabelPredictor):
     elmo:
         A fitted :class:`~wordvec.contextual.ELMo`, or the directory of a saved one (loaded by
         :meth:`fit`). It is never trained here.
+    vectors:
+        Optional pre-trained static vectors (KeyedVectors) looked up for the biLM's tokens; each
+        text's mean vector is concatenated with the mixed ELMo vector (Peters et al. 2018, 3.3).
+        The vocabulary is the training texts' words plus the vectors' words; the rows start from
+        the vectors (training words they lack: at random, at their scale) and are fine-tuned
+        unless ``freeze=True``.
     progress:
         Show progress bars while texts run through the biLM and for each training epoch (None:
         where a person watches: stderr is a terminal, or a notebook; see
@@ -125,20 +158,22 @@ class ContextualClassifier(LabelPredictor):
     **the rest**:
         Those of :class:`~wordvec.config.ContextualClassifierConfig` (``hidden=256``, ``epochs``,
         ``batch_size``, ``learning_rate``, ``validation_split``, ``patience``, ``max_len``,
-        ``embed_batch_size``, ``seed``). Same seed, same data, same result on a CPU.
+        ``embed_batch_size``, ``freeze``, ``seed``). Same seed, same data, same result on a CPU.
 
     Labels are handled as by :class:`~wordvec.torch.TextClassifier` (any sortable JSON values,
     two classes at least). Learned state: ``elmo_`` (the biLM), ``classes_``, ``model_``
     (:class:`ContextualNet`), ``history_`` (``epoch, loss, accuracy, val_loss, val_accuracy,
-    seconds`` per epoch), ``best_epoch_``, ``seconds_features_`` (time spent in the biLM by ``fit``).
+    seconds`` per epoch), ``best_epoch_``, ``seconds_features_`` (time spent in the biLM by ``fit``);
+    with ``vectors``: ``vocabulary_`` and ``pretrained_found_`` (its words found in the vectors).
     """
 
-    def __init__(self, elmo=None, *, hidden: int = _DEFAULTS.hidden, epochs: int = _DEFAULTS.epochs,
+    def __init__(self, elmo=None, *, vectors=None, hidden: int = _DEFAULTS.hidden, epochs: int = _DEFAULTS.epochs,
                  batch_size: int = _DEFAULTS.batch_size, learning_rate: float = _DEFAULTS.learning_rate,
                  validation_split: float = _DEFAULTS.validation_split, patience: int = _DEFAULTS.patience,
                  max_len: int | None = _DEFAULTS.max_len, embed_batch_size: int = _DEFAULTS.embed_batch_size,
-                 seed: int = _DEFAULTS.seed, progress: bool | None = None):
+                 freeze: bool = _DEFAULTS.freeze, seed: int = _DEFAULTS.seed, progress: bool | None = None):
         self.elmo = elmo
+        self.vectors = vectors
         self.hidden = hidden
         self.epochs = epochs
         self.batch_size = batch_size
@@ -147,6 +182,7 @@ class ContextualClassifier(LabelPredictor):
         self.patience = patience
         self.max_len = max_len
         self.embed_batch_size = embed_batch_size
+        self.freeze = freeze
         self.seed = seed
         self.progress = progress
 
@@ -159,6 +195,8 @@ class ContextualClassifier(LabelPredictor):
         changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(ContextualClassifierConfig)
                    if getattr(self, f.name) != getattr(_DEFAULTS, f.name)]
         elmo = repr(os.fspath(self.elmo)) if isinstance(self.elmo, (str, os.PathLike)) else "<ELMo>"
+        if self.vectors is not None:
+            changed.insert(0, f"vectors=<{len(self.vectors) if hasattr(self.vectors, '__len__') else '?'} vectors>")
         return f"ContextualClassifier({', '.join([elmo, *changed])})"
 
     def _check_fitted(self) -> None:
@@ -182,13 +220,19 @@ class ContextualClassifier(LabelPredictor):
         Texts are tokenized with the biLM's tokenizer (the first ``max_len`` tokens kept); an
         empty text gets zeros. Uses the fitted biLM, or ``elmo`` before :meth:`fit`.
         """
+        elmo = self.elmo_ if hasattr(self, "elmo_") else self._resolve_elmo()
+        return self._features(elmo, self._tokens(elmo, texts))
+
+    def _tokens(self, elmo: ELMo, texts: Sequence[str]) -> list[list[str]]:
+        """The texts tokenized by the biLM's tokenizer, cut at ``max_len``."""
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not one string")
-        elmo = self.elmo_ if hasattr(self, "elmo_") else self._resolve_elmo()
-        cfg = self.config
         tokens = elmo.tokenize(list(texts))
-        if cfg.max_len is not None:
-            tokens = [t[:cfg.max_len] for t in tokens]
+        cut = self.config.max_len
+        return [t[:cut] for t in tokens] if cut is not None else tokens
+
+    def _features(self, elmo: ELMo, tokens: list[list[str]]) -> np.ndarray:
+        cfg = self.config
         out = np.zeros((len(tokens), elmo.n_layers, elmo.dim), dtype=np.float32)
         order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))  # similar lengths batch together
         done = 0
@@ -216,47 +260,87 @@ class ContextualClassifier(LabelPredictor):
         texts, labels = list(texts), list(labels)
         generator = torch.Generator().manual_seed(cfg.seed)
         split = split_labelled(texts, labels, validation, cfg.validation_split, generator)
-        self.elmo_ = self._resolve_elmo()
+        self.elmo_ = elmo = self._resolve_elmo()
         self.classes_ = split.classes
         t0 = time.perf_counter()
-        train_x = torch.from_numpy(self.features([texts[i] for i in split.train_idx.tolist()]))
-        val_x = torch.from_numpy(self.features(split.val_texts))
+        train_tokens = self._tokens(elmo, [texts[i] for i in split.train_idx.tolist()])
+        val_tokens = self._tokens(elmo, split.val_texts)
+        train_x = torch.from_numpy(self._features(elmo, train_tokens))
+        val_x = torch.from_numpy(self._features(elmo, val_tokens))
         self.seconds_features_ = time.perf_counter() - t0
         n_classes = len(self.classes_)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
-            self.model_ = model = ContextualNet(self.elmo_.n_layers, self.elmo_.dim, cfg.hidden,
-                                                1 if n_classes == 2 else n_classes)
+            static = self._static_embedding(train_tokens, generator) if self.vectors is not None else None
+            self.model_ = model = ContextualNet(elmo.n_layers, elmo.dim, cfg.hidden,
+                                                1 if n_classes == 2 else n_classes, static=static)
+        train_rows, val_rows = self._rows(train_tokens), self._rows(val_tokens)
         model.standardize_on(train_x)
-        optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+        # Static rows get sparse gradients and SparseAdam, as in TextClassifier.
+        optimizers: list[torch.optim.Optimizer] = [torch.optim.Adam(
+            [p for n, p in model.named_parameters() if not n.startswith("static.")], lr=cfg.learning_rate)]
+        if static is not None and static.weight.requires_grad:
+            static.sparse = True
+            optimizers.append(torch.optim.SparseAdam([static.weight], lr=cfg.learning_rate))
         train_y = split.y_train
 
         def batch_loss(batch: list[int]) -> tuple[torch.Tensor, int]:
-            logits = model(train_x[batch])
+            logits = model(train_x[batch], *self._padded(train_rows, batch))
             return _loss(logits, train_y[batch]), int((_classes(logits.detach()) == train_y[batch]).sum())
 
         def validate() -> tuple[float, float]:
-            logits = self._logits(val_x)
+            logits = self._logits(val_x, val_rows)
             return float(_loss(logits, split.y_val)), float((_classes(logits) == split.y_val).float().mean())
 
-        self.history_, self.best_epoch_ = train_epochs(
-            model, [optimizer], batch_loss, n_train=len(train_x), epochs=cfg.epochs, batch_size=cfg.batch_size,
-            patience=cfg.patience, generator=generator, validate=validate if len(val_x) else None,
-            on_epoch=on_epoch, progress=_progress_enabled(self.progress))
+        try:
+            self.history_, self.best_epoch_ = train_epochs(
+                model, optimizers, batch_loss, n_train=len(train_x), epochs=cfg.epochs, batch_size=cfg.batch_size,
+                patience=cfg.patience, generator=generator, validate=validate if len(val_x) else None,
+                on_epoch=on_epoch, progress=_progress_enabled(self.progress))
+        finally:
+            if static is not None:
+                static.sparse = False
         model.eval()
         return self
 
+    def _static_embedding(self, train_tokens: list[list[str]], generator: torch.Generator) -> nn.Embedding:
+        """The static vectors' embedding: the training words, then the vectors' other words."""
+        if not hasattr(self.vectors, "index_to_key"):
+            raise TypeError(f"vectors must be KeyedVectors (with index_to_key), got {type(self.vectors).__name__}")
+        vocab = EmbeddingVocab.build(train_tokens, tokenizer="whitespace")
+        seen = vocab.key_to_index
+        extra = [w for w in self.vectors.index_to_key if w not in seen]
+        self.vocabulary_ = EmbeddingVocab(vocab.words + extra, counts=vocab.counts + [0] * len(extra),
+                                          tokenizer="whitespace")
+        embedding, self.pretrained_found_ = embedding_for(self.vocabulary_, None, self.vectors,
+                                                          freeze=self.config.freeze, generator=generator)
+        return embedding
+
+    def _rows(self, tokens: list[list[str]]) -> list[list[int]] | None:
+        """Static-vector ids of each text's tokens (None without static vectors)."""
+        if getattr(self.model_, "static", None) is None:
+            return None
+        return [self.vocabulary_.encode(t) for t in tokens]
+
+    @staticmethod
+    def _padded(rows: list[list[int]] | None, batch) -> tuple[torch.Tensor, ...]:
+        return () if rows is None else _pad([rows[i] for i in batch])
+
     @torch.inference_mode()
-    def _logits(self, features: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    def _logits(self, features: torch.Tensor, rows: list[list[int]] | None = None,
+                batch_size: int = 1024) -> torch.Tensor:
         self.model_.eval()
-        out = [self.model_(features[s:s + batch_size]) for s in range(0, len(features), batch_size)]
+        out = [self.model_(features[s:s + batch_size], *self._padded(rows, range(s, min(s + batch_size, len(features)))))
+               for s in range(0, len(features), batch_size)]
         return torch.cat(out) if out else torch.zeros((0, self.model_.output.out_features))
 
     # ------------------------------------------------------------------ inference
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, shape ``(len(texts), len(classes_))``, columns in ``classes_`` order."""
         self._check_fitted()
-        return _probabilities(self._logits(torch.from_numpy(self.features(texts)))).numpy()
+        tokens = self._tokens(self.elmo_, texts)
+        return _probabilities(self._logits(torch.from_numpy(self._features(self.elmo_, tokens)),
+                                           self._rows(tokens))).numpy()
 
     def layer_weights(self) -> list[float]:
         """The learned mix's normalised layer weights ``s_j`` (0 = the character layer)."""
@@ -271,12 +355,18 @@ class ContextualClassifier(LabelPredictor):
         meta = {"format_version": FORMAT_VERSION, "kind": KIND, "config": asdict(self.config),
                 "classes": self.classes_, "history": self.history_, "best_epoch": self.best_epoch_,
                 "features": {"kind": "elmo", "directory": BILM_DIR, "n_layers": self.elmo_.n_layers,
-                             "dim": self.elmo_.dim},
+                             "dim": self.elmo_.dim, "static": None},
                 "torch_version": torch.__version__}
+        static = self.model_.static
+        if static is not None:
+            meta["features"]["static"] = {"vocabulary": VOCAB_FILE, "dim": static.embedding_dim,
+                                          "found": self.pretrained_found_}
         text = meta_json(meta)
         with atomic_directory(path) as tmp:
             (tmp / CONFIG_FILE).write_text(text + "\n", encoding="utf-8")
             bilm_io.write_tensors(tmp / WEIGHTS_FILE, self.model_.state_dict())
+            if static is not None:
+                (tmp / VOCAB_FILE).write_text(json.dumps(self.vocabulary_.to_dict()), encoding="utf-8")
             self.elmo_.save(tmp / BILM_DIR)
 
     @classmethod
@@ -290,6 +380,8 @@ class ContextualClassifier(LabelPredictor):
             settings = {k: v for k, v in meta["config"].items() if k in known}
             classes, features = meta["classes"], meta["features"]
             bilm_dir = path / features["directory"]
+            static_meta = features.get("static")
+            vocab_file = None if static_meta is None else path / static_meta["vocabulary"]
         except (KeyError, TypeError, AttributeError) as exc:
             raise FormatError(cfg_file, f"not a contextual classifier's config ({exc!r})") from None
         clf = cls(bilm_dir, **settings)
@@ -300,9 +392,17 @@ class ContextualClassifier(LabelPredictor):
         n_classes = len(classes)
         weights_file = path / WEIGHTS_FILE
         state = bilm_io.read_tensors(weights_file)
+        static = None
+        if vocab_file is not None:
+            try:
+                clf.vocabulary_ = EmbeddingVocab.from_dict(json.loads(vocab_file.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise FormatError(vocab_file, f"not a classifier vocabulary ({exc})") from None
+            clf.pretrained_found_ = static_meta.get("found", 0)
+            static = nn.Embedding(len(clf.vocabulary_), int(static_meta["dim"]), padding_idx=PAD_INDEX)
         try:
             model = ContextualNet(clf.elmo_.n_layers, clf.elmo_.dim, state["hidden.weight"].shape[0],
-                                  1 if n_classes == 2 else n_classes)
+                                  1 if n_classes == 2 else n_classes, static=static)
             model.load_state_dict(state)
         except (KeyError, RuntimeError) as exc:
             reason = str(exc).splitlines()[0]

@@ -1,6 +1,6 @@
 """wordvec GloVe and PPMI+SVD on the English benchmark corpus, beside Stanford GloVe's figures.
 
-    python benchmarks/bench_glove.py [--models glove ppmi-svd] [--sample 0.02]
+    python benchmarks/bench_glove.py [--models glove glove-in-memory ppmi-svd] [--sample 0.02]
 
 Settings (../shared/BENCHMARKS.md): vector_size 100, window 10 (1/distance, symmetric),
 min_count 5, GloVe x_max 10, weight_exponent 0.75, 15 epochs, learning rate 0.05, workers 2. Three
@@ -35,7 +35,7 @@ STANFORD = {"cooccur_s": 51.6, "cooccur_rss_gb": 1.27, "train_s": 824.2,
 # ------------------------------------------------------------------ children
 def child(argv: list[str]) -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("stage", choices=["cooccur", "glove", "ppmi-svd"])
+    ap.add_argument("stage", choices=["cooccur", "glove", "glove-in-memory", "ppmi-svd"])
     ap.add_argument("src")
     ap.add_argument("out")
     ap.add_argument("--workers", type=int, default=2)
@@ -56,18 +56,25 @@ def child(argv: list[str]) -> None:
         return
     from wordvec.cooccur import Cooccurrence
 
-    matrix = Cooccurrence.load(a.src)
-    if a.stage == "glove":
+    if a.stage in ("glove", "glove-in-memory"):
+        import wordvec.models.glove as glove_module
         from wordvec.models.glove import GloVe
 
         GloVe(8, epochs=1, min_count=1, workers=1, progress=False).fit([["warm", "up", "numba"]])
+        source = a.src
+        if a.stage == "glove-in-memory":  # the path before issue 14: the whole matrix and its shuffle in memory
+            glove_module.STREAM_ENTRIES = 1 << 62
+            source = Cooccurrence.load(a.src)
+        # glove: from the file's path, as `wordvec train --model glove matrix.npz` does: the entries
+        # are read a chunk at a time and shuffled to a temporary file (bounded memory)
         t0 = time.perf_counter()
         m = GloVe(100, x_max=10, weight_exponent=0.75, epochs=a.epochs, learning_rate=0.05, workers=a.workers, seed=1,
-                  progress=False).fit_cooccurrence(matrix)
+                  progress=False).fit_cooccurrence(source)
         extra = {"losses": m.loss_history_}
     else:
         from wordvec.models.ppmi_svd import PPMISVD
 
+        matrix = Cooccurrence.load(a.src)
         t0 = time.perf_counter()
         m = PPMISVD(100, cds=0.75, eig=0.5, progress=False).fit_cooccurrence(matrix)
         extra = {"ppmi_entries": m.ppmi_entries_}
@@ -107,7 +114,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         return child(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--models", nargs="+", default=["glove", "ppmi-svd"], choices=["glove", "ppmi-svd"])
+    ap.add_argument("--models", nargs="+", default=["glove", "ppmi-svd"],
+                    choices=["glove", "glove-in-memory", "ppmi-svd"],
+                    help="glove-in-memory: GloVe with every entry in memory (the path before streaming)")
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--memory", type=float, default=640.0,

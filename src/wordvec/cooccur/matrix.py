@@ -83,6 +83,12 @@ class Cooccurrence:
     def __repr__(self) -> str:
         return f"Cooccurrence({len(self.keys)} words, {self.nnz:,} non-zero entries)"
 
+    def iter_entries(self, chunk: int = 1 << 20):
+        """The entries in order, ``chunk`` at a time: (rows, cols, values) views (as
+        :meth:`wordvec.cooccur.stream.CooccurrenceFile.iter_entries` reads them from a file)."""
+        for s in range(0, self.nnz, chunk):
+            yield self.rows[s:s + chunk], self.cols[s:s + chunk], self.values[s:s + chunk]
+
     def to_scipy(self, format: str = "csr"):
         """The matrix as a scipy.sparse matrix (``"coo"``, ``"csr"`` or ``"csc"``); needs scipy."""
         from scipy import sparse
@@ -133,66 +139,96 @@ class Cooccurrence:
 
     @classmethod
     def _from_archive(cls, path, archive: zipfile.ZipFile, size: int) -> Cooccurrence:
-        names = {n[:-4] for n in archive.namelist() if n.endswith(".npy")}
-        missing = set(_MEMBERS) - names
-        if missing:
-            raise FormatError(path, f"not a wordvec co-occurrence file (missing {', '.join(sorted(missing))})")
-        arrays = {name: _read_member(path, archive, name, size) for name in _MEMBERS}
-        at = {name: archive.getinfo(name + ".npy").header_offset for name in _MEMBERS}
-
-        def fail(name: str, reason: str) -> FormatError:
-            return FormatError(path, f"member {name!r}: {reason}", offset=at[name])
-
-        for name, kinds in _MEMBERS.items():
-            array = arrays[name]
-            if array.ndim != 1 or array.dtype.kind not in kinds:
-                raise fail(name, f"expected a 1-D array of {_KIND_NAMES[kinds]}, found {array.dtype} {array.shape}")
-        try:
-            meta = json.loads(arrays["wordvec_meta"].tobytes().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise fail("wordvec_meta", f"not UTF-8 JSON ({exc})") from None
-        if not isinstance(meta, dict) or not isinstance(meta.get("settings", {}), dict):
-            raise fail("wordvec_meta", "expected a JSON object with a 'settings' object")
-        version = meta.get("format_version", 0)
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise fail("wordvec_meta", f"invalid format_version {version!r}")
-        if version > COOCCURRENCE_FORMAT_VERSION:
-            raise FormatError(path, f"co-occurrence format version {version} is newer than this wordvec reads "
-                                    f"({COOCCURRENCE_FORMAT_VERSION}); upgrade wordvec")
-        raw = arrays["wordvec_key_bytes"].tobytes()
-        offs = arrays["wordvec_key_offsets"].astype(np.int64)  # uint64 would hide a decrease
-        if offs.size == 0 or offs[0] != 0 or offs[-1] != len(raw) or (np.diff(offs) < 0).any():
-            raise fail("wordvec_key_offsets", f"not the offsets of {len(raw)} bytes of keys")
-        keys = []
-        for i in range(len(offs) - 1):
-            try:
-                keys.append(raw[offs[i]:offs[i + 1]].decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                raise fail("wordvec_key_bytes", f"key #{i} is not valid UTF-8 ({exc.reason})") from None
-        if len(set(keys)) != len(keys):
-            seen: dict[str, int] = {}
-            for i, key in enumerate(keys):
-                first = seen.setdefault(key, i)
-                if first != i:
-                    raise fail("wordvec_key_bytes", f"key #{i} {key!r} repeats key #{first}")
-        n = len(keys)
-        rows, cols, values = arrays["row"], arrays["col"], arrays["data"]
-        if arrays["wordvec_counts"].shape != (n,):
-            raise fail("wordvec_counts", f"{arrays['wordvec_counts'].shape[0]} counts for {n} keys")
+        keys, counts, settings, fail = read_header(path, archive, size)
+        rows, cols, values = (_read_member(path, archive, name, size) for name in ENTRY_MEMBERS)
         if not rows.shape == cols.shape == values.shape:
             raise fail("data", f"row, col and data differ in length ({rows.size}, {cols.size}, {values.size})")
-        if rows.size:
-            for name, index in (("row", rows), ("col", cols)):
-                if index.min() < 0 or index.max() >= n:
-                    raise fail(name, f"indexes must lie in [0, {n})")
-            order = rows.astype(np.int64) * n + cols.astype(np.int64)
-            if (np.diff(order) <= 0).any():
-                raise fail("row", "entries are not sorted by (row, col) without repeats")
-            if not np.isfinite(values).all() or (values < 0).any():
-                raise fail("data", "values must be finite and non-negative counts")
+        last = -1
+        for s in range(0, rows.size, CHECK_CHUNK):  # a chunk at a time: the sort key is 8 bytes an entry
+            last = check_entries(rows[s:s + CHECK_CHUNK], cols[s:s + CHECK_CHUNK], values[s:s + CHECK_CHUNK],
+                                 len(keys), last, fail)
         return cls(rows=rows.astype(np.int32, copy=False), cols=cols.astype(np.int32, copy=False),
-                   values=values, keys=keys, counts=arrays["wordvec_counts"].astype(np.int64, copy=False),
-                   settings=meta.get("settings", {}))
+                   values=values, keys=keys, counts=counts, settings=settings)
+
+
+#: Entries checked at once when a matrix is read.
+CHECK_CHUNK = 1 << 20
+#: The members that hold the entries (the others are the vocabulary and the settings).
+ENTRY_MEMBERS = ("row", "col", "data")
+
+
+def read_header(path, archive: zipfile.ZipFile, size: int):
+    """The vocabulary and settings of a saved matrix: ``(keys, counts, settings, fail)``.
+
+    ``fail(member, reason)`` makes the FormatError that names the file, the member and its offset.
+    Every member's ``.npy`` header is checked; the entries themselves are not read here.
+    """
+    names = {n[:-4] for n in archive.namelist() if n.endswith(".npy")}
+    missing = set(_MEMBERS) - names
+    if missing:
+        raise FormatError(path, f"not a wordvec co-occurrence file (missing {', '.join(sorted(missing))})")
+    at = {name: archive.getinfo(name + ".npy").header_offset for name in _MEMBERS}
+
+    def fail(name: str, reason: str) -> FormatError:
+        return FormatError(path, f"member {name!r}: {reason}", offset=at[name])
+
+    for name in ENTRY_MEMBERS:
+        shape, dtype = _member_header(path, archive, name, size)
+        if len(shape) != 1 or dtype.kind not in _MEMBERS[name]:
+            raise fail(name, f"expected a 1-D array of {_KIND_NAMES[_MEMBERS[name]]}, found {dtype} {shape}")
+    arrays = {name: _read_member(path, archive, name, size) for name in _MEMBERS if name not in ENTRY_MEMBERS}
+    for name, array in arrays.items():
+        kinds = _MEMBERS[name]
+        if array.ndim != 1 or array.dtype.kind not in kinds:
+            raise fail(name, f"expected a 1-D array of {_KIND_NAMES[kinds]}, found {array.dtype} {array.shape}")
+    try:
+        meta = json.loads(arrays["wordvec_meta"].tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise fail("wordvec_meta", f"not UTF-8 JSON ({exc})") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("settings", {}), dict):
+        raise fail("wordvec_meta", "expected a JSON object with a 'settings' object")
+    version = meta.get("format_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise fail("wordvec_meta", f"invalid format_version {version!r}")
+    if version > COOCCURRENCE_FORMAT_VERSION:
+        raise FormatError(path, f"co-occurrence format version {version} is newer than this wordvec reads "
+                                f"({COOCCURRENCE_FORMAT_VERSION}); upgrade wordvec")
+    raw = arrays["wordvec_key_bytes"].tobytes()
+    offs = arrays["wordvec_key_offsets"].astype(np.int64)  # uint64 would hide a decrease
+    if offs.size == 0 or offs[0] != 0 or offs[-1] != len(raw) or (np.diff(offs) < 0).any():
+        raise fail("wordvec_key_offsets", f"not the offsets of {len(raw)} bytes of keys")
+    keys = []
+    for i in range(len(offs) - 1):
+        try:
+            keys.append(raw[offs[i]:offs[i + 1]].decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise fail("wordvec_key_bytes", f"key #{i} is not valid UTF-8 ({exc.reason})") from None
+    if len(set(keys)) != len(keys):
+        seen: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            first = seen.setdefault(key, i)
+            if first != i:
+                raise fail("wordvec_key_bytes", f"key #{i} {key!r} repeats key #{first}")
+    n = len(keys)
+    if arrays["wordvec_counts"].shape != (n,):
+        raise fail("wordvec_counts", f"{arrays['wordvec_counts'].shape[0]} counts for {n} keys")
+    return keys, arrays["wordvec_counts"].astype(np.int64, copy=False), meta.get("settings", {}), fail
+
+
+def check_entries(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int, last: int, fail) -> int:
+    """Check a run of entries (indexes in ``[0, n)``, sorted by (row, col) after the key ``last``
+    without repeats, finite non-negative values); returns the run's last key ``row * n + col``."""
+    if rows.size == 0:
+        return last
+    for name, index in (("row", rows), ("col", cols)):
+        if index.min() < 0 or index.max() >= n:
+            raise fail(name, f"indexes must lie in [0, {n})")
+    order = rows.astype(np.int64) * n + cols.astype(np.int64)
+    if order[0] <= last or (np.diff(order) <= 0).any():
+        raise fail("row", "entries are not sorted by (row, col) without repeats")
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise fail("data", "values must be finite and non-negative counts")
+    return int(order[-1])
 
 
 _MEMBERS = {"row": "iu", "col": "iu", "data": "fiu", "wordvec_key_bytes": "u", "wordvec_key_offsets": "iu",
@@ -207,6 +243,18 @@ _MAX_DEFLATE_RATIO = 1100
 
 def _read_member(path, archive: zipfile.ZipFile, name: str, size: int) -> np.ndarray:
     """One ``.npy`` member: header and sizes checked before numpy allocates what it announces."""
+    info = archive.getinfo(name + ".npy")
+    _member_header(path, archive, name, size)
+    with archive.open(info) as fh:
+        try:
+            return np.lib.format.read_array(fh, allow_pickle=False)
+        except _ARCHIVE_ERRORS as exc:
+            raise FormatError(path, f"member {name!r}: damaged or truncated ({type(exc).__name__}: {exc})",
+                              offset=info.header_offset) from None
+
+
+def _member_header(path, archive: zipfile.ZipFile, name: str, size: int) -> tuple[tuple[int, ...], np.dtype]:
+    """The checked ``(shape, dtype)`` of one ``.npy`` member (its data not read)."""
     info = archive.getinfo(name + ".npy")
 
     def fail(reason: str) -> FormatError:
@@ -242,8 +290,4 @@ def _read_member(path, archive: zipfile.ZipFile, name: str, size: int) -> np.nda
         if need > info.file_size:
             raise fail(f"the header announces {shape} {dtype} ({need} bytes), the member holds {info.file_size}: "
                        "it is truncated or damaged")
-        fh.seek(0)
-        try:
-            return np.lib.format.read_array(fh, allow_pickle=False)
-        except _ARCHIVE_ERRORS as exc:
-            raise fail(f"damaged or truncated ({type(exc).__name__}: {exc})") from None
+    return shape, dtype

@@ -201,11 +201,16 @@ class CooccurrenceEstimator(Estimator):
         cfg = self.config
         t0 = time.perf_counter()
         if not isinstance(matrix, Cooccurrence):
-            matrix = Cooccurrence.load(matrix)
+            matrix = self._open_matrix(matrix)
         self.tokenizer_ = matrix.settings.get("tokenizer")
         self._fit_matrix(cfg, matrix)
         self.training_stats_["seconds_total"] = time.perf_counter() - t0
         return self
+
+    @staticmethod
+    def _open_matrix(path):
+        """The matrix of a saved file, as the model reads it (whole, unless a model streams it)."""
+        return Cooccurrence.load(path)
 
     def _fit_matrix(self, cfg, matrix: Cooccurrence) -> None:
         self.cooccurrence_settings_ = dict(matrix.settings)

@@ -8,6 +8,12 @@ with gradients clipped at grad_clip, vectors and biases initialised uniform in
 
 The loss recorded per epoch is the paper's J = sum f(x) (w.w~ + b + b~ - log x)^2 over the
 entries, in float64; glove.c prints half of J divided by the number of entries.
+
+Memory: up to :data:`STREAM_ENTRIES` co-occurrences the entries are shuffled and trained in
+memory (16 bytes each); above it they are shuffled into a temporary file with bounded memory
+and read back a job at a time, as Stanford's ``shuffle`` and ``glove`` tools do
+(:mod:`wordvec.models._glove_entries`). Given the path of a saved matrix, ``fit_cooccurrence``
+reads its entries from the file a chunk at a time, so training never holds the whole matrix.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import numpy as np
 
 from wordvec.config import GloVeConfig
 from wordvec.cooccur.matrix import Cooccurrence
+from wordvec.cooccur.stream import CooccurrenceFile, open_cooccurrence
 from wordvec.corpus.encode import cpu_count
 from wordvec.models._jobs import check_memory
 from wordvec.models.base import CooccurrenceEstimator
@@ -31,6 +38,10 @@ __all__ = ["GloVe"]
 
 _BLOCK = 1024  # entries per pseudo-sentence handed to the trainer
 _JOB_ENTRIES = 1 << 17  # entries per job
+#: Above this many co-occurrences, training streams its shuffled entries from a temporary file.
+STREAM_ENTRIES = 1 << 22
+#: Entries shuffled at once on the way to that file (32 MiB of entries).
+SHUFFLE_CHUNK = 1 << 21
 
 
 class GloVe(CooccurrenceEstimator):
@@ -92,52 +103,83 @@ class GloVe(CooccurrenceEstimator):
         self.callbacks = callbacks
         self.progress = progress
 
-    def _fit(self, cfg: GloVeConfig, matrix: Cooccurrence) -> None:
-        from wordvec._kernels.glove import glove_adagrad, glove_weights, shuffle_entries
-        from wordvec.train.schedules import job_seed
+    @staticmethod
+    def _open_matrix(path) -> Cooccurrence | CooccurrenceFile:
+        return open_cooccurrence(path)  # the entries stay in the file: read a chunk at a time
 
+    def _fit(self, cfg: GloVeConfig, matrix: Cooccurrence | CooccurrenceFile) -> None:
         if matrix.nnz == 0:
             raise ValueError("the co-occurrence matrix is empty: the corpus has no two kept words within "
                              "one window of each other (lower min_count or use more text)")
-        if np.any(matrix.values <= 0):
-            raise ValueError("co-occurrence values must be positive (GloVe fits their logarithm)")
         workers = cfg.workers or cpu_count()
         n, d = len(matrix.keys), cfg.vector_size
-        # W, C and their AdaGrad sums: four (n, d + 1) float32 arrays; per entry, int32 row and
-        # column copies, f(x) and log x in float32
-        check_memory(16 * n * (d + 1) + 16 * matrix.nnz,
-                     f"{n:,} words x {d:,} dimensions and {matrix.nnz:,} co-occurrences (GloVe's vectors, "
+        stream = matrix.nnz > STREAM_ENTRIES
+        # W, C and their AdaGrad sums: four (n, d + 1) float32 arrays; per entry held, int32 row
+        # and column copies, f(x) and log x in float32
+        held = 2 * SHUFFLE_CHUNK if stream else matrix.nnz
+        check_memory(16 * n * (d + 1) + 16 * held,
+                     f"{n:,} words x {d:,} dimensions and {held:,} co-occurrences (GloVe's vectors, "
                      f"AdaGrad sums and entries)",
                      "lower vector_size (-d), or shrink the vocabulary with min_count or max_vocab_size")
+        if stream:
+            from wordvec.models._glove_entries import shuffle_to_disk
+
+            with shuffle_to_disk(matrix.iter_entries(), x_max=cfg.x_max, alpha=cfg.weight_exponent, seed=cfg.seed,
+                                 chunk_entries=SHUFFLE_CHUNK, job_entries=_JOB_ENTRIES) as entries:
+                self._train(cfg, matrix, workers, streamed=entries)
+        else:
+            self._train(cfg, matrix, workers)
+
+    def _train(self, cfg: GloVeConfig, matrix: Cooccurrence | CooccurrenceFile, workers: int, streamed=None) -> None:
+        from wordvec._kernels.glove import glove_adagrad, glove_weights, shuffle_entries
+        from wordvec.train.schedules import job_seed
+
+        n, d = len(matrix.keys), cfg.vector_size
         rng = np.random.default_rng(cfg.seed)
         # glove.c: W[a] = (rand() / RAND_MAX - 0.5) / vector_size for vectors and biases alike
         W = ((rng.random((n, d + 1), dtype=np.float32) - 0.5) / d).astype(np.float32)
         C = ((rng.random((n, d + 1), dtype=np.float32) - 0.5) / d).astype(np.float32)
         GW = np.ones_like(W)
         GC = np.ones_like(C)
-        rows = matrix.rows.astype(np.int32, copy=True)
-        cols = matrix.cols.astype(np.int32, copy=True)
-        weight = np.empty(matrix.nnz, dtype=np.float32)
-        logx = np.empty(matrix.nnz, dtype=np.float32)
-        glove_weights(matrix.values, float(cfg.x_max), float(cfg.weight_exponent), weight, logx)
-        start_loss = _start_loss(weight, logx)
-        # glove's shuffle tool: one shuffle, reused every epoch (in place: 16 bytes an entry in all)
-        shuffle_entries(rows, cols, weight, logx, job_seed(cfg.seed, 2**31, 0))
         nnz = matrix.nnz
-        blocks = np.append(np.arange(0, nnz, _BLOCK, dtype=np.int64), np.int64(nnz))
         eta, clip = np.float32(cfg.learning_rate), np.float32(cfg.grad_clip)
+        if streamed is None:
+            rows, cols, values = _entries(matrix)
+            if np.any(values <= 0):
+                raise ValueError("co-occurrence values must be positive (GloVe fits their logarithm)")
+            weight = np.empty(nnz, dtype=np.float32)
+            logx = np.empty(nnz, dtype=np.float32)
+            glove_weights(values, float(cfg.x_max), float(cfg.weight_exponent), weight, logx)
+            del values
+            start_loss = _start_loss(weight, logx)
+            # glove's shuffle tool: one shuffle, reused every epoch (in place: 16 bytes an entry in all)
+            shuffle_entries(rows, cols, weight, logx, job_seed(cfg.seed, 2**31, 0))
+            blocks = np.append(np.arange(0, nnz, _BLOCK, dtype=np.int64), np.int64(nnz))
+            jobs = None
 
-        def kernel(s0, s1, alpha0, alpha1, job_rng):
-            loss, done = glove_adagrad(W, C, GW, GC, rows, cols, weight, logx,
-                                       blocks[s0], blocks[s1], eta, clip)
-            return loss, done, int(blocks[s1] - blocks[s0])
+            def kernel(s0, s1, alpha0, alpha1, job_rng):
+                loss, done = glove_adagrad(W, C, GW, GC, rows, cols, weight, logx,
+                                           blocks[s0], blocks[s1], eta, clip)
+                return loss, done, int(blocks[s1] - blocks[s0])
+        else:
+            start_loss = streamed.start_loss
+            blocks = None
+            jobs = (np.arange(streamed.n_jobs + 1, dtype=np.int64), streamed.job_offsets)
+
+            def kernel(s0, s1, alpha0, alpha1, job_rng):  # one job of the file: s1 == s0 + 1
+                loss, done, entries = 0.0, 0, 0
+                for job in range(s0, s1):
+                    r, c, w, lx = streamed.read(job)
+                    part, ok = glove_adagrad(W, C, GW, GC, r, c, w, lx, 0, r.shape[0], eta, clip)
+                    loss, done, entries = loss + part, done + ok, entries + r.shape[0]
+                return loss, done, entries
 
         self.word_vectors_, self.context_vectors_ = W, C
         self.vocab_ = matrix.vocab  # the matrix's own vocabulary: its rows are these words
         self._wv = None
         t0 = time.perf_counter()
         history = run_epochs(
-            kernel, offsets=blocks, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
+            kernel, offsets=blocks, jobs=jobs, epochs=cfg.epochs, alpha=cfg.learning_rate, min_alpha=cfg.learning_rate,
             workers=workers, seed=cfg.seed, model=self, callbacks=self.callbacks, progress=self.progress,
             description="glove", check_finite=lambda: bool(np.isfinite(W).all() and np.isfinite(C).all()),
             job_words=_JOB_ENTRIES, unit="entries", rate_name="learning_rate", rate_option="--alpha",
@@ -164,6 +206,16 @@ class GloVe(CooccurrenceEstimator):
                 f"{corpus['cooccurrence_entries']:,} co-occurrences took {stats['seconds_train']:.2f} s "
                 f"({workers} worker{'s' if workers != 1 else ''}); final loss "
                 f"{logs[-1].mean_loss:.4f} per entry (sum of f(x) * error^2: {logs[-1].loss:,.1f})")
+
+
+def _entries(matrix: Cooccurrence | CooccurrenceFile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Copies of the entries GloVe shuffles in place: (rows int32, cols int32, values)."""
+    if isinstance(matrix, Cooccurrence):
+        return matrix.rows.astype(np.int32, copy=True), matrix.cols.astype(np.int32, copy=True), matrix.values
+    parts = list(matrix.iter_entries())  # a small file (under STREAM_ENTRIES), every chunk checked
+    if not parts:
+        return np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.float32)
+    return tuple(np.concatenate([p[a] for p in parts]) for a in range(3))
 
 
 def _start_loss(weight: np.ndarray, logx: np.ndarray, chunk: int = 1 << 20) -> float:

@@ -11,7 +11,8 @@ import numpy as np
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("system", choices=["wordvec", "gensim"])
+    ap.add_argument("system", choices=["wordvec", "gensim", "fasttext"],
+                    help="fasttext: Facebook's fastText (the fasttext-wheel package; --model fasttext only)")
     ap.add_argument("arch", choices=["skipgram", "cbow"])
     ap.add_argument("corpus")
     ap.add_argument("out")
@@ -56,6 +57,22 @@ def main() -> None:
         raw = m.corpus_stats_["total_words"]
         if a.save_model:
             m.save(a.out + ".model")
+    elif a.system == "fasttext":
+        import fasttext
+
+        if a.model != "fasttext":
+            raise SystemExit("system fasttext trains --model fasttext only")
+        # fastText's own lr schedule (lrUpdateRate 100) and default lr 0.05; the shared settings
+        # otherwise. Its vocabulary is min_count over whitespace tokens, like the others'.
+        t0 = time.perf_counter()
+        m = fasttext.train_unsupervised(
+            a.corpus, model=a.arch, dim=params["vector_size"], ws=params["window"], neg=params["negative"],
+            t=params["sample"], minCount=a.min_count, epoch=a.epochs, minn=3, maxn=6, bucket=2_000_000,
+            thread=a.workers, lr=params.get("alpha", 0.05), verbose=0)
+        seconds = time.perf_counter() - t0
+        keys = m.get_words()
+        vectors = np.stack([m.get_word_vector(w) for w in keys])
+        raw = int(sum(m.get_words(include_freq=True)[1]))
     else:
         from gensim.models import FastText as GF
         from gensim.models import Word2Vec as GW

@@ -1,6 +1,6 @@
 """wordvec FastText vs gensim 4.4 FastText on the English benchmark corpus, side by side, in one run.
 
-    python benchmarks/bench_fasttext.py [--repeats 1]
+    python benchmarks/bench_fasttext.py [--repeats 1] [--systems wordvec gensim fasttext]
 
 Settings (../shared/BENCHMARKS.md, issue 6): skip-gram, vector_size 100, window 5, negative 5,
 sample 1e-3, min_count 5, epochs 5, min_n 3, max_n 6, bucket 2,000,000, workers 2; each system at
@@ -49,7 +49,8 @@ def oov_figure(model_dir: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=1)
-    ap.add_argument("--systems", nargs="+", default=["wordvec", "gensim"])
+    ap.add_argument("--systems", nargs="+", default=["wordvec", "gensim"], choices=["wordvec", "gensim", "fasttext"],
+                    help="fasttext: Facebook's fastText through the fasttext-wheel package (default: wordvec gensim)")
     ap.add_argument("--ns-exponent", type=float, default=None,
                     help="wordvec only: unigram exponent for negatives (default: FastText's default)")
     a = ap.parse_args()
@@ -80,8 +81,9 @@ def main() -> None:
         print(f"| {x['system']} | {x['seconds']:.1f} | {x['words_per_s'] / 1000:.0f}k | {x['rss_mib']:.0f} MiB | "
               f"{100 * x['analogy']:.1f} % | {x['ws353']:.3f} | {x['simlex']:.3f} |")
     by = {x["system"]: x for x in rows}
-    if "wordvec" in by and "gensim" in by:
-        print(f"\nspeed gensim/wordvec time = {by['gensim']['seconds'] / by['wordvec']['seconds']:.2f}x")
+    for peer in ("gensim", "fasttext"):
+        if "wordvec" in by and peer in by:
+            print(f"\nspeed {peer}/wordvec time = {by[peer]['seconds'] / by['wordvec']['seconds']:.2f}x")
     if "wordvec" in by:
         w = by["wordvec"]
         print(f"OOV probes: mean cosine to in-vocabulary relatives {w['oov_relatives']:.3f}, "

@@ -22,9 +22,9 @@ ARCHITECTURE_MD = Path(__file__).resolve().parents[1] / "ARCHITECTURE.md"
 LAYERS: dict[str, int] = {
     "exceptions": 1, "_files": 1, "_saving": 1, "_progress": 1, "config": 1,
     "_kernels": 2, "vocab": 2, "corpus": 2,
-    "train": 3, "vectors": 3, "cooccur": 3,
+    "train": 3, "vectors": 3, "cooccur": 3, "distributed": 3,
     "io": 4, "evaluate": 4, "documents": 4, "models": 4, "contextual": 4,
-    "viz": 5, "torch": 5, "web": 5, "demo": 5, "distributed": 5,
+    "viz": 5, "torch": 5, "web": 5, "demo": 5,
     "cli": 6, "__main__": 6,
 }
 

@@ -2,6 +2,9 @@
 
 Defaults come from :class:`wordvec.config.CooccurrenceConfig`. The saved ``.npz`` is read by
 ``wordvec train MATRIX --model glove|ppmi-svd`` and by ``scipy.sparse.load_npz``.
+``--scheduler ADDRESS`` counts on a Dask cluster instead (:mod:`wordvec.distributed`, the
+``[dask]`` extra): a scheduler's address, or ``local:N`` for N worker processes on this machine.
+The matrix is the one counted here without it.
 """
 
 from pathlib import Path
@@ -53,6 +56,10 @@ def cooccur(
     encoding: EncodingOption = "utf-8",
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", help="Count on a Dask cluster: its scheduler (tcp://host:8786), or local:N for N "
+        "worker processes on this machine (pip install 'wordvec\\[dask]').", show_default="this process")
+    ] = None,
     show_help: HelpOption = False,
 ) -> None:
     """Count the co-occurrence matrix of CORPUS and save it to OUTPUT, then print a summary."""
@@ -63,12 +70,22 @@ def cooccur(
         CooccurrenceConfig(window=window, distance_weighting=distance_weighting, symmetric=symmetric,
                            min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory).validate()
         corpus_files(corpus)  # a missing path fails now, not after the work before reading it
-        from wordvec.cooccur import build_cooccurrence
+        options = dict(window=window, distance_weighting=distance_weighting, symmetric=symmetric,
+                       min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory,
+                       tokenizer=tokenizer.value, encoding=encoding, progress=False if quiet else None)
+        source = corpus[0] if len(corpus) == 1 else list(corpus)
+        if scheduler is None:
+            from wordvec.cooccur import build_cooccurrence
 
-        matrix = build_cooccurrence(corpus[0] if len(corpus) == 1 else list(corpus), window=window,
-                                    distance_weighting=distance_weighting, symmetric=symmetric,
-                                    min_count=min_count, max_vocab_size=max_vocab_size, memory_mb=memory,
-                                    tokenizer=tokenizer.value, encoding=encoding, progress=False if quiet else None)
+            matrix = build_cooccurrence(source, **options)
+        else:
+            from wordvec.distributed import build_cooccurrence_distributed, connect, describe_cluster
+
+            with connect(scheduler) as client:
+                where = describe_cluster(client)
+                matrix = build_cooccurrence_distributed(client, source, **options)
+            n = matrix.settings["distributed"]["partitions"]
+            typer.echo(f"Counted on a Dask cluster: {where}, {n} partition{'s' if n != 1 else ''} of the corpus.")
         if output.parent != Path("") and not output.parent.exists():
             output.parent.mkdir(parents=True)
         matrix.save(output)

@@ -12,6 +12,10 @@ command's and GloVe's, each with that model's defaults. Which options a model ta
 from its config's fields, so the help follows the config. click treats ``--help`` as eager and
 answers it before the other options are read; here ``--help`` and ``--model`` are both eager,
 and whichever of the two comes last prints the help for the model named.
+
+``--scheduler ADDRESS`` (word2vec, fasttext) trains on a Dask cluster instead (the ``[dask]``
+extra; ``fit(..., client=)``, :mod:`wordvec.distributed.rounds`): a scheduler's address, or
+``local:N`` for N worker processes on this machine; ``--sync-words`` sets the synchronisation period.
 """
 
 import os
@@ -78,7 +82,8 @@ _COMMAND_OPTIONS = {"corpus", "output", "format", "model", "tokenizer", "encodin
 #: Options the help shows in the command's panel, and the models they apply to (None: all).
 _HELP_COMMAND_OPTIONS: dict[str, tuple[str, ...] | None] = {
     **dict.fromkeys(_COMMAND_OPTIONS), "phrases": None, "show_help": None,
-    "init": ("word2vec", "fasttext"), "update_vocab": ("word2vec", "fasttext")}
+    "init": ("word2vec", "fasttext"), "update_vocab": ("word2vec", "fasttext"),
+    "scheduler": ("word2vec", "fasttext"), "sync_words": ("word2vec", "fasttext")}
 #: Options named otherwise than the model parameter they set. GloVe's learning rate is --alpha,
 #: as for Word2Vec; --glove-alpha is the hidden, deprecated name of --weight-exponent.
 _RENAMED = {
@@ -251,6 +256,13 @@ def train(
         help="With --init: add the words of CORPUS seen --min-count times to the vocabulary (gensim's "
              "build_vocab(update=True)), or keep the vocabulary and skip unknown words (gensim's train()).")
     ] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", help="Train on a Dask cluster: its scheduler (tcp://host:8786), or local:N for N "
+        "worker processes on this machine (pip install 'wordvec\\[dask]'); word2vec and fasttext.",
+        show_default="this process")] = None,
+    sync_words: Annotated[int | None, typer.Option(
+        metavar="INT", min=1, help="With --scheduler: corpus tokens trained by all workers between two "
+        "synchronisations of the vectors.", show_default="1000000")] = None,
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="No progress bars.")] = False,
     show_help: Annotated[bool, typer.Option(
@@ -273,6 +285,13 @@ def train(
     if format == "fasttext-bin" and model != "fasttext":
         fail(f"--format fasttext-bin holds a FastText model (with its n-gram rows), not {model} vectors; "
              f"use --model fasttext, or --format word2vec-text for a .vec file")
+    if scheduler is not None and model not in ("word2vec", "fasttext"):
+        fail(f"--scheduler trains word2vec and fasttext on a Dask cluster; for {model}, count the matrix "
+             f"on the cluster with 'wordvec cooccur ... --scheduler' and train on it here")
+    if scheduler is not None and init is not None:
+        fail("--scheduler trains a new model; --init continues a saved one on this machine")
+    if sync_words is not None and scheduler is None:
+        fail("--sync-words applies with --scheduler ADDRESS (training on a Dask cluster)")
     if glove_alpha is not None:
         typer.echo("note: --glove-alpha is now called --weight-exponent; the old name will be removed", err=True)
     with user_errors():
@@ -296,6 +315,9 @@ def train(
             fitted = _continue(ctx, model, init, corpus[0] if len(corpus) == 1 else list(corpus), params,
                                update_vocab=update_vocab, tokenizer=tokenizer.value, phrases=phrases,
                                encoding=encoding, quiet=quiet)
+        elif scheduler is not None:
+            fitted = _fit_on_cluster(model, corpus[0] if len(corpus) == 1 else list(corpus), params, scheduler,
+                                     sync_words=sync_words, tokenizer=tok, encoding=encoding, quiet=quiet)
         else:
             fitted = fit_model(model, corpus[0] if len(corpus) == 1 else list(corpus), **params,
                                tokenizer=tok, encoding=encoding, progress=False if quiet else None)
@@ -369,6 +391,22 @@ def _continue(ctx: typer.Context, model: str, init: Path, corpus, params: dict, 
         base = fitted.tokenizer if isinstance(fitted.tokenizer, str) else tokenizer
         fitted.set_params(tokenizer=phrase_tokenizer(base, phrases))
     return fitted.partial_fit(corpus, update_vocab=update_vocab, encoding=encoding)
+
+
+def _fit_on_cluster(model: str, corpus, params: dict, scheduler: str, *, sync_words: int | None, tokenizer,
+                    encoding: str, quiet: bool):
+    """Fit ``model`` on the Dask cluster at ``scheduler`` (``fit(..., client=)``) and say where it ran."""
+    from wordvec.distributed import connect, describe_cluster
+    from wordvec.models import get_estimator
+
+    estimator = get_estimator(model)(**params, tokenizer=tokenizer, progress=False if quiet else None)
+    with connect(scheduler) as client:
+        where = describe_cluster(client)
+        fitted = estimator.fit(corpus, encoding=encoding, client=client, sync_words=sync_words)
+    d = fitted.training_stats_["distributed"]
+    typer.echo(f"Trained on a Dask cluster: {where}, {d['partitions']} partitions in {d['groups']} groups, "
+               f"{d['rounds']} synchronisations of {d['sync_words']:,} tokens.")
+    return fitted
 
 
 def _save(fitted, output: Path, format: str) -> None:

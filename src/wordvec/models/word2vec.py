@@ -199,7 +199,7 @@ class Word2Vec(Estimator):
         self.progress = progress
 
     # -------------------------------------------------------------------- fit
-    def fit(self, corpus, *, encoding: str | None = None) -> Word2Vec:
+    def fit(self, corpus, *, encoding: str | None = None, client=None, sync_words: int | None = None) -> Word2Vec:
         """Build the vocabulary from ``corpus`` and train; returns ``self``.
 
         ``corpus``: a path to a text file (one sentence per line, ``.gz`` too) or a directory,
@@ -209,7 +209,24 @@ class Word2Vec(Estimator):
         A corpus of more than :data:`wordvec.corpus.encode.SPILL_TOKENS` tokens (4M) is encoded to
         anonymous temporary files in ``$TMPDIR`` (4 bytes a kept token, 8 a sentence, freed when
         ``fit`` returns) and read back job by job, so memory does not grow with the corpus.
+
+        ``client``: a ``distributed.Client`` (the ``[dask]`` extra) to train on a Dask cluster
+        instead: ``corpus`` must then be paths every worker can read. The vocabulary is the
+        single-machine one; training is data-parallel (:mod:`wordvec.distributed.rounds`): each
+        worker thread trains its partitions from the current vectors for ``sync_words`` corpus
+        tokens (all workers together; default
+        :data:`~wordvec.distributed.rounds.DEFAULT_SYNC_WORDS`), then the client averages the
+        changed rows weighted by the words each trained and broadcasts them, under one global
+        learning-rate schedule. ``workers`` and ``deterministic`` do not apply (one thread per task;
+        a run is repeatable for a given cluster size). gensim and fastText have no cluster mode.
+        Without ``client`` nothing changes.
         """
+        if client is not None:
+            from wordvec.models._remote import fit_on_cluster
+
+            return fit_on_cluster(self, corpus, client, encoding=encoding, sync_words=sync_words)
+        if sync_words is not None:
+            raise ValueError("sync_words applies to training on a cluster (pass client=)")
         cfg = self.config
         t0 = time.perf_counter()
         source = self._open_corpus(corpus, encoding)

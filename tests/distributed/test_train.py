@@ -1,0 +1,242 @@
+"""Data-parallel Word2Vec and FastText on a Dask cluster (``fit(..., client=)``, ``wordvec train --scheduler``).
+
+The round driver's pieces (token ranges, the weighted row average) are tested exactly; the worker
+function against the single-machine job on the same arrays, bit for bit; training on a LocalCluster
+of 2 worker processes (1 thread each) over loopback against quality thresholds and against
+single-machine training on the same file; a worker process killed in the middle of a round.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from wordvec import FastText, KeyedVectors, Word2Vec
+from wordvec.distributed.rounds import changed_rows, combine_deltas, round_ranges
+
+distributed = pytest.importorskip("distributed", reason="the cluster tests need Dask (pip install 'wordvec[dask]')")
+
+from clitools import invoke  # noqa: E402
+
+ANIMALS = ["cat", "dog", "horse", "cow", "sheep", "goat", "pig", "duck"]
+METALS = ["iron", "gold", "silver", "copper", "zinc", "lead", "tin", "steel"]
+
+
+def _topic_file(path, n_sent=3000, seed=0):
+    """Two topics whose words co-occur only within their own topic, one sentence a line."""
+    rng = np.random.default_rng(seed)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n_sent):
+            words = ANIMALS if i % 2 else METALS
+            f.write(" ".join(rng.choice(words, size=8)) + "\n")
+    return path
+
+
+def _separation(wv) -> float:
+    within = np.mean([wv.similarity(a, b) for a in ANIMALS for b in ANIMALS if a != b])
+    across = np.mean([wv.similarity(a, b) for a in ANIMALS for b in METALS])
+    return float(within - across)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def topics(tmp_path_factory):
+    return _topic_file(tmp_path_factory.mktemp("topics") / "topics.txt")
+
+
+# ------------------------------------------------------------------ exact pieces, no cluster
+def test_round_ranges_cover_each_token_once():
+    sizes = [5, 0, 7, 3]
+    for rounds in (1, 2, 4, 15, 20):
+        seen = np.zeros(sum(sizes), dtype=int)
+        starts = np.cumsum([0] + sizes[:-1])
+        for r in range(rounds):
+            for i, a, b in round_ranges(sizes, rounds, r):
+                assert 0 <= a < b <= sizes[i]
+                seen[starts[i] + a:starts[i] + b] += 1
+        assert (seen == 1).all(), (rounds, seen)
+
+
+def test_combine_deltas_weights_each_row_over_the_groups_that_changed_it():
+    m = np.ones((4, 2), dtype=np.float32)
+    d0 = (np.array([0, 2]), np.array([[1, 1], [2, 2]], dtype=np.float32))
+    d1 = (np.array([2, 3]), np.array([[4, 4], [-1, 0]], dtype=np.float32))
+    combine_deltas(m, [d0, d1], [1.0, 3.0])
+    np.testing.assert_allclose(m, [[2, 2], [1, 1], [1 + (2 + 12) / 4, 1 + (2 + 12) / 4], [0, 1]])
+    m2 = np.ones((4, 2), dtype=np.float32)
+    combine_deltas(m2, [d0, d1], [0.0, 0.0])  # nothing trained: nothing moves
+    assert (m2 == 1).all()
+
+
+def test_sum_deltas_adds_every_group_and_run_rounds_refuses_other_rules():
+    from wordvec.distributed.rounds import run_rounds, sum_deltas
+
+    m = np.ones((3, 1), dtype=np.float32)
+    sum_deltas(m, [(np.array([0, 2]), np.array([[1], [2]], dtype=np.float32)),
+                   (np.array([2]), np.array([[4]], dtype=np.float32)),
+                   (np.array([1]), np.array([[9]], dtype=np.float32))], [1.0, 3.0, 0.0])
+    assert m.ravel().tolist() == [2.0, 1.0, 7.0]  # the group that trained nothing is skipped
+    with pytest.raises(ValueError, match="combine"):
+        run_rounds(None, [object()], (m,), None, None, epochs=1, alpha=0.1, min_alpha=0.0, seed=1, combine="median")
+
+
+def test_changed_rows_round_trip():
+    rng = np.random.default_rng(1)
+    old = rng.random((50, 4), dtype=np.float32)
+    new = old.copy()
+    new[[3, 17, 49]] += 0.5
+    rows, delta = changed_rows(new, old)
+    assert rows.tolist() == [3, 17, 49]
+    back = old.copy()
+    combine_deltas(back, [(rows, delta)], [7.0])
+    np.testing.assert_array_equal(back, new)
+
+
+@pytest.mark.parametrize("kind", ["word2vec", "fasttext"])
+def test_train_period_is_the_single_machine_job_on_the_same_arrays(kind):
+    """One segment over the whole corpus: the worker function's result is the job's, bit for bit."""
+    from wordvec.config import FastTextConfig, Word2VecConfig
+    from wordvec.corpus.encode import scan_corpus
+    from wordvec.models._jobs import make_fasttext_job, make_word2vec_job, output_rows
+    from wordvec.models._remote import RemoteSettings, train_period
+    from wordvec.train.schedules import job_seed
+    from wordvec.vocab import keep_thresholds
+
+    rng = np.random.default_rng(3)
+    sents = [list(rng.choice(ANIMALS if i % 2 else METALS, size=6)) for i in range(200)]
+    cfg = (FastTextConfig(vector_size=8, min_count=1, bucket=50) if kind == "fasttext"
+           else Word2VecConfig(vector_size=8, min_count=1)).validate()
+    vocab, enc = scan_corpus(sents, min_count=1, max_vocab_size=None, max_sentence_length=1000)
+    keep = keep_thresholds(vocab.counts, cfg.sample)
+    rows = len(vocab) + (cfg.bucket if kind == "fasttext" else 0)
+    syn0 = rng.random((rows, 8), dtype=np.float32) - 0.5
+    syn1 = rng.random((output_rows(cfg, len(vocab)), 8), dtype=np.float32) * 0.1
+    settings = RemoteSettings(kind, cfg, vocab, keep, f"test-{kind}")
+    seed = job_seed(5, 0, 0)
+    n = int(enc.offsets[-1])
+    loss, examples, words, (d0, d1) = train_period(settings, (syn0, syn1), [(enc, 0, n)], 0.025, 0.01, seed)
+    a0, a1 = syn0.copy(), syn1.copy()
+    make = make_fasttext_job if kind == "fasttext" else make_word2vec_job
+    job = make(cfg, vocab, a0, enc.tokens, enc.offsets, keep, a1)
+    l2, e2, w2 = job(0, enc.n_sentences, 0.025, 0.01, seed.copy())[:3]
+    assert (loss, examples, words) == (l2, e2, w2)
+    for (rows_, delta), before, after in ((d0, syn0, a0), (d1, syn1, a1)):
+        got = before.copy()
+        got[rows_] += delta
+        np.testing.assert_allclose(got, after, rtol=0, atol=1e-6)
+        assert set(rows_.tolist()) == set(np.flatnonzero((after != before).any(axis=1)).tolist())
+
+
+def test_sync_words_without_a_client_is_refused():
+    with pytest.raises(ValueError, match="sync_words"):
+        Word2Vec(progress=False).fit([["a", "b"]] * 5, sync_words=10)
+
+
+# ------------------------------------------------------------------ on a LocalCluster
+def test_word2vec_on_the_cluster_learns_as_single_machine_training(client, topics):
+    kw = dict(vector_size=20, window=3, min_count=1, epochs=4, sample=0, seed=7, progress=False)
+    local = Word2Vec(**kw, workers=1).fit(topics)
+    remote = Word2Vec(**kw).fit(topics, client=client, sync_words=4000)
+    assert remote.vocab_.index_to_key == local.vocab_.index_to_key
+    np.testing.assert_array_equal(remote.vocab_.counts, local.vocab_.counts)
+    assert remote.corpus_stats_ == local.corpus_stats_
+    d = remote.training_stats_["distributed"]
+    assert d["groups"] == 2 and d["workers"] == 2 and d["partitions"] >= 2
+    assert d["rounds"] == 4 * -(-24000 // 4000)  # epochs x ceil(tokens / sync_words)
+    assert d["bytes_broadcast"] > 0 and d["bytes_gathered"] > 0
+    assert len(remote.loss_history_) == 4 and remote.loss_history_[-1] < remote.loss_history_[0]
+    sep_local, sep_remote = _separation(local.wv), _separation(remote.wv)
+    assert sep_remote > 0.3 and sep_remote > sep_local - 0.1, (sep_local, sep_remote)
+    assert set(w for w, _ in remote.wv.most_similar("cat", topn=5)) <= set(ANIMALS)
+    assert "Trained word2vec" in remote.summary()
+
+
+def test_a_cluster_run_is_repeatable(client, topics):
+    kw = dict(vector_size=12, min_count=1, epochs=1, seed=3, progress=False)
+    a = Word2Vec(**kw).fit(topics, client=client, sync_words=6000).wv.vectors
+    b = Word2Vec(**kw).fit(topics, client=client, sync_words=6000).wv.vectors
+    np.testing.assert_array_equal(a, b)
+
+
+def test_fasttext_on_the_cluster(client, topics, tmp_path):
+    m = FastText(vector_size=16, window=3, min_count=1, epochs=3, sample=0, bucket=2000, seed=2,
+                 progress=False).fit(topics, client=client, sync_words=6000)
+    wv = m.wv
+    assert _separation(wv) > 0.2
+    assert wv["kitten"].shape == (16,) and "kitten" not in wv  # n-grams trained on the cluster
+    m.save(tmp_path / "ft")
+    assert (tmp_path / "ft").is_dir()
+
+
+def test_token_lists_are_refused_with_a_client(client):
+    with pytest.raises(TypeError, match="paths"):
+        Word2Vec(min_count=1, progress=False).fit([["a", "b"]], client=client)
+
+
+def test_a_worker_killed_mid_round_is_replaced_and_the_run_continues(client, topics, tmp_path):
+    """The worker function exits its process in round 2 (once: a marker file records it); the
+    scheduler reschedules the task elsewhere and the run ends with the expected result."""
+    import cloudpickle
+
+    from wordvec.distributed import build_vocab, encode_partitions, make_partitions
+    from wordvec.distributed.rounds import run_rounds
+    from wordvec.models._remote import RemoteSettings
+    from wordvec.config import Word2VecConfig
+    from wordvec.vocab import keep_thresholds
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the killer travels by value
+    parts = make_partitions(topics, target_bytes=40_000)
+    vocab = build_vocab(client, parts, min_count=1, progress=False)
+    encoded = encode_partitions(client, parts, vocab, progress=False)
+    cfg = Word2VecConfig(vector_size=12, min_count=1, sample=0, epochs=1, seed=1).validate()
+    syn0 = np.random.default_rng(0).random((len(vocab), 12), dtype=np.float32) / 12 - 0.5 / 12
+    syn1 = np.zeros_like(syn0)
+    settings = RemoteSettings("word2vec", cfg, vocab, keep_thresholds(vocab.counts, 0), "kill-test")
+    marker = str(tmp_path / "killed")
+    res = run_rounds(client, encoded, (syn0, syn1), _killing_worker_fn(marker), settings, epochs=1, alpha=0.025,
+                     min_alpha=0.0001, seed=1, sync_words=6000, retries=1,
+                     rebuild=lambda lost: encode_partitions(client, [parts[i] for i in lost], vocab, progress=False))
+    assert os.path.exists(marker)  # a worker did die mid-round
+    assert res.rounds == 4 and np.isfinite(syn0).all()
+    assert res.epochs[0].words > 0
+    assert _separation(KeyedVectors(vocab.index_to_key, syn0)) > 0.1
+
+
+def _killing_worker_fn(marker: str):
+    from wordvec.models._remote import train_period
+
+    def fn(settings, arrays, segments, alpha0, alpha1, seed):
+        if alpha0 < 0.025 * 0.8 and not os.path.exists(marker):  # a later round, once
+            open(marker, "w").close()
+            os._exit(1)
+        return train_period(settings, arrays, segments, alpha0, alpha1, seed)
+
+    return fn
+
+
+# ------------------------------------------------------------------ command line
+def test_cli_train_with_a_local_scheduler(topics, tmp_path):
+    out = tmp_path / "vectors.txt"
+    result = invoke("train", topics, "-o", out, "--format", "word2vec-text", "--min-count", "1", "--epochs", "1",
+                    "--vector-size", "8", "--scheduler", "local:2", "--sync-words", "8000", "--quiet")
+    assert result.exit_code == 0, result.output + str(result.stderr)
+    assert "Trained on a Dask cluster: 2 workers" in result.output
+    assert "3 synchronisations of 8,000 tokens" in result.output
+    assert out.read_text(encoding="utf-8").split("\n", 1)[0] == "16 8"
+
+
+def test_cli_scheduler_is_refused_for_glove_and_sync_words_alone(topics, tmp_path):
+    r = invoke("train", topics, "-o", tmp_path / "g", "--model", "glove", "--scheduler", "local:2")
+    assert r.exit_code != 0 and "--scheduler" in r.stderr
+    r = invoke("train", topics, "-o", tmp_path / "w", "--sync-words", "100")
+    assert r.exit_code != 0 and "--sync-words applies with --scheduler" in r.stderr

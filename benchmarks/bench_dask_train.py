@@ -85,7 +85,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=None)
     ap.add_argument("--workers", type=int, nargs="+", default=[2, 4])
     ap.add_argument("--sync-words", type=int, nargs="+", default=[100_000, 1_000_000])
-    ap.add_argument("--combine", nargs="+", choices=["mean", "sum"], default=["mean", "sum"])
+    ap.add_argument("--combine", nargs="+", choices=["momentum", "momentum-classic", "mean", "sum"], default=["momentum", "mean", "sum"])
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--dim", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2, help="single-machine threads")

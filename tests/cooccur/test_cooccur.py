@@ -46,6 +46,56 @@ def test_counts_equal_brute_force(rng, symmetric, weighting, memory_mb):
         np.testing.assert_allclose(ref, ref.T)
 
 
+def exact_values(sents, n, window, symmetric):
+    """{(row, col): the exact rational sum of 1/distance} by brute force with Fractions."""
+    from fractions import Fraction
+
+    out = {}
+    for s in sents:
+        for j in range(len(s)):
+            for k in range(max(0, j - window), j):
+                w = Fraction(1, j - k)
+                out[(int(s[k]), int(s[j]))] = out.get((int(s[k]), int(s[j])), 0) + w
+                if symmetric:
+                    out[(int(s[j]), int(s[k]))] = out.get((int(s[j]), int(s[k])), 0) + w
+    return out
+
+
+@pytest.mark.parametrize("memory_mb", [64.0, 1.0, 0.0005])
+def test_weighted_sums_are_exact_whatever_the_order(rng, memory_mb):
+    # 1/3, 1/7 ... summed in float64 depend on the order of addition (dense table, buffer, spills,
+    # a cluster's partitions); counted in units of 1/lcm(1..window) they are exact, so every value
+    # is the exact rational sum rounded to float32 -- the same to the bit for any memory cap.
+    n, window = 300, 7
+    sents = random_sentences(rng, n, 300)
+    rows, cols, vals = count_cooccurrences([encode(sents)], n, window=window, distance_weighting=True,
+                                           symmetric=True, memory_mb=memory_mb)
+    exact = exact_values(sents, n, window, True)
+    want = np.array([np.float32(float(exact[(r, c)])) for r, c in zip(rows.tolist(), cols.tolist())])
+    assert len(exact) == vals.size
+    np.testing.assert_array_equal(vals, want)
+
+
+def test_shard_sums_are_whole_units_and_reduce_in_any_order(rng):
+    from wordvec._kernels.cooccur import weight_unit
+    from wordvec.distributed.cooccur import count_pairs, merge_slices
+
+    n, window = 50, 9
+    sents = random_sentences(rng, n, 200)
+    unit = weight_unit(window, True)
+    assert unit == 2520.0
+    a = count_pairs(*encode(sents[:100]), n, window=window, distance_weighting=True, symmetric=True)
+    b = count_pairs(*encode(sents[100:]), n, window=window, distance_weighting=True, symmetric=True)
+    assert np.all(a[1] == np.round(a[1])) and np.all(b[1] == np.round(b[1]))
+    ab, ba = merge_slices(n, a, b, unit=unit), merge_slices(n, b, a, unit=unit)
+    for x, y in zip(ab, ba):
+        np.testing.assert_array_equal(x, y)
+    whole = count_cooccurrences([encode(sents)], n, window=window, distance_weighting=True, symmetric=True,
+                                memory_mb=0.0005)
+    for x, y in zip(ab, whole):
+        np.testing.assert_array_equal(x, y)
+
+
 @pytest.mark.parametrize("symmetric", [True, False])
 def test_dense_table_and_buffer_together_without_spill(rng, symmetric):
     # 2000 words, 1 MiB: the frequent pairs' dense table covers part of the matrix, the buffer the rest

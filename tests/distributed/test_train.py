@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from wordvec import FastText, KeyedVectors, Word2Vec
-from wordvec.distributed.rounds import changed_rows, combine_deltas, round_ranges
+from wordvec.distributed.rounds import BlockMomentum, changed_rows, combine_deltas, round_ranges, sum_deltas
 
 distributed = pytest.importorskip("distributed", reason="the cluster tests need Dask (pip install 'wordvec[dask]')")
 
@@ -88,6 +88,56 @@ def test_sum_deltas_adds_every_group_and_run_rounds_refuses_other_rules():
     assert m.ravel().tolist() == [2.0, 1.0, 7.0]  # the group that trained nothing is skipped
     with pytest.raises(ValueError, match="combine"):
         run_rounds(None, [object()], (m,), None, None, epochs=1, alpha=0.1, min_alpha=0.0, seed=1, combine="median")
+
+
+def _simulate(rule: str, groups: int, target: float, step: float, rounds: int) -> list[float]:
+    """One row trained by ``groups`` workers for ``rounds`` rounds: each worker moves it from where it
+    starts by ``step`` (constant, the linear regime) or all the way to ``target`` (saturated)."""
+    m = np.zeros((2, 1), dtype=np.float32)
+    bm = BlockMomentum(groups, [m.shape])
+    seen = []
+    for _ in range(rounds):
+        start = bm.lookahead(0, m) if rule == "momentum" else m
+        d = np.array([[step if step else target - start[0, 0]]], dtype=np.float32)
+        deltas = [(np.array([0]), d)] * groups
+        if rule == "momentum":
+            bm.apply(0, m, deltas, [1.0] * groups)
+        else:
+            sum_deltas(m, deltas, [1.0] * groups)
+        seen.append(float(m[0, 0]))
+    assert m[1, 0] == 0.0  # an untouched row never moves
+    return seen
+
+
+@pytest.mark.parametrize("groups", [2, 4, 8])
+def test_block_momentum_sums_small_steps_and_damps_saturated_rows(groups):
+    # Linear regime: every worker moves the row by 0.01 each round; Hogwild threads would move it by
+    # groups * 0.01 a round, and the filter reaches that rate (the mean alone would give 0.01).
+    seen = _simulate("momentum", groups, 0.0, 0.01, 200)
+    assert seen[-1] - seen[-2] == pytest.approx(groups * 0.01, rel=1e-3)
+    # Saturated: every worker drives the row to 1.0. The sum overshoots by groups - 1 times and
+    # diverges from 3 workers on; the filter settles on 1.0.
+    seen = _simulate("momentum", groups, 1.0, 0.0, 200)
+    assert seen[-1] == pytest.approx(1.0, abs=1e-4)
+    if groups > 2:
+        assert abs(_simulate("sum", groups, 1.0, 0.0, 30)[-1]) > 1e6
+
+
+def test_block_momentum_forgets_rows_left_alone():
+    bm = BlockMomentum(4, [(3, 2)])
+    m = np.zeros((3, 2), dtype=np.float32)
+    bm.apply(0, m, [(np.array([1]), np.ones((1, 2), dtype=np.float32))], [1.0])
+    moved = [float(m[1, 0])]
+    for _ in range(bm.horizon + 5):
+        bm.apply(0, m, [(np.zeros(0, dtype=np.int64), np.zeros((0, 2), dtype=np.float32))], [1.0])
+        moved.append(float(m[1, 0]))
+    # the row keeps moving by mu**k, less and less, then its momentum is dropped
+    assert moved[1] - moved[0] == pytest.approx(bm.mu)
+    assert moved[-1] == moved[-2] and bm.velocity[0][1, 0] == 0.0
+    assert moved[-1] == pytest.approx(1.0 / (1.0 - bm.mu), rel=1e-3)  # the whole step, in the end
+    assert np.all(m[[0, 2]] == 0.0)
+    with pytest.raises(ValueError, match="momentum"):
+        BlockMomentum(2, [(1, 1)], mu=1.0)
 
 
 def test_changed_rows_round_trip():

@@ -6,6 +6,13 @@ to the pair (w1, w2) and, when symmetric, to (w2, w1). Pruned words were dropped
 windowing (cooccur.c skips out-of-vocabulary words without giving them a position) and a
 newline resets the window, so windows never cross sentences.
 
+Exact sums: 1/3, 1/5, 1/6, ... are not exact in binary, so float64 sums of them depend on the
+order of addition (which pairs take the dense table, when the buffer fills, how a cluster splits
+the corpus). The kernels add ``unit / distance`` instead, ``unit`` = lcm(1, ..., window)
+(:func:`weight_unit`): whole numbers, exact in float64 and order-free while a sum stays below
+2**53; the values are divided by ``unit`` once, when they become float32 (``split_keys``). So the
+matrix is the same to the bit whatever the memory cap or the partitioning.
+
 As in cooccur.c, pairs of frequent words, ``(row + 1) * (col + 1) <= max_product``, are summed
 in a dense ragged table (row r holds columns ``0 .. lookup[r + 1] - lookup[r] - 1`` at
 ``lookup[r]``); the rest are written as int64 keys ``row * n_words + col`` with float64
@@ -14,20 +21,40 @@ weights into a bounded buffer that Python sorts, reduces and spills (wordvec.coo
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
 from wordvec._kernels.common import _JIT
 
 
+#: The largest window whose weights are summed exactly (lcm(1..16) = 720,720: a pair's sum stays
+#: exact up to 1.2e10, far beyond what a corpus of billions of tokens gives one pair).
+EXACT_WINDOW = 16
+
+
+def weight_unit(window: int, distance_weighting: bool) -> float:
+    """What the kernels count one co-occurrence at distance 1 as: lcm(1, ..., window) with distance
+    weighting up to :data:`EXACT_WINDOW` (every ``unit / d`` a whole number), else 1.
+
+    >>> weight_unit(10, True), weight_unit(10, False), weight_unit(40, True)
+    (2520.0, 1.0, 1.0)
+    """
+    if not distance_weighting or window > EXACT_WINDOW:
+        return 1.0
+    return float(math.lcm(*range(1, int(window) + 1)))
+
+
 @numba.njit(**_JIT)
 def window_pairs(tokens, offsets, sent, pos, n_words, window, weighting, symmetric, table, lookup,
-                 keys, vals, fill):
+                 keys, vals, fill, unit=1.0):
     """Count the pairs of tokens from position ``pos`` (in sentence ``sent``) on: into ``table``
     where the pair has a dense slot, else into the buffers ``keys``/``vals``.
 
     Stops before a token whose pairs might not fit (it needs up to 2 * window slots).
     Returns ``(sent, pos, fill)``: where to resume and how many buffer slots are used.
+    A pair at distance d adds ``unit / d`` with ``weighting`` (see :func:`weight_unit`), else 1.
     ``offsets`` are the sentence boundaries of ``tokens``; ``pos`` indexes ``tokens``.
     """
     n_sent = offsets.shape[0] - 1
@@ -45,7 +72,7 @@ def window_pairs(tokens, offsets, sent, pos, n_words, window, weighting, symmetr
             lo = max(pos - window, start)
             for k in range(pos - 1, lo - 1, -1):
                 w1 = np.int64(tokens[k])
-                x = 1.0 / (pos - k) if weighting else 1.0
+                x = unit / (pos - k) if weighting else 1.0
                 if lookup[w1] + w2 < lookup[w1 + 1]:
                     table[lookup[w1] + w2] += x
                 else:

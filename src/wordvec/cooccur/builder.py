@@ -181,8 +181,9 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
     (the system's temporary directory by default) that are merged at the end
     (:class:`~wordvec.cooccur.spill.SortedRuns`).
     """
-    from wordvec._kernels.cooccur import sort_pairs, sum_sorted, window_pairs
+    from wordvec._kernels.cooccur import sort_pairs, sum_sorted, weight_unit, window_pairs
 
+    unit = weight_unit(window, distance_weighting)  # exact sums: the same matrix whatever the memory cap
     budget = int(memory_mb * 2**20)
     lookup = dense_layout(n_words, budget // 2 // 8)  # half the memory: cooccur.c's dense table
     table = np.zeros(int(lookup[-1]), dtype=np.float64)
@@ -199,7 +200,7 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
             while sent < n_sent:
                 sent, pos, fill = window_pairs(tokens, offsets, sent, pos, n_words, window,
                                                bool(distance_weighting), bool(symmetric), table, lookup,
-                                               keys, vals, fill)
+                                               keys, vals, fill, unit)
                 if sent < n_sent:  # the buffer is full: reduce, and spill if that did not free half
                     sort_pairs(keys, vals, fill)
                     fill = sum_sorted(keys, vals, fill)
@@ -222,13 +223,13 @@ def count_cooccurrences(batches: Iterable[tuple[np.ndarray, np.ndarray]], n_word
             v = np.concatenate((dv, vals[:fill]))
             del keys, vals, dk, dv
             sort_pairs(k, v, k.size)
-            return split_keys(k, v, n_words)
+            return split_keys(k, v, n_words, unit)
         if fill:
             runs.add([(keys[:fill], vals[:fill])])
         del keys, vals
         runs.add(_dense_blocks(table, lookup, n_words, cap))
         del table
-        return runs.merge(n_words, cap)
+        return runs.merge(n_words, cap, unit)
 
 
 def dense_layout(n_words: int, max_entries: int) -> np.ndarray:

@@ -25,8 +25,10 @@ __all__ = ["MIN_BLOCK", "SortedRuns", "split_keys"]
 MIN_BLOCK = 256
 
 
-def split_keys(keys: np.ndarray, vals: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows int32, cols int32, values float32) of pairs keyed ``row * n_words + col``.
+def split_keys(keys: np.ndarray, vals: np.ndarray, n_words: int,
+               unit: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows int32, cols int32, values float32) of pairs keyed ``row * n_words + col``; the values
+    are divided by ``unit`` (the counting unit of :func:`wordvec._kernels.cooccur.weight_unit`).
 
     >>> import numpy as np
     >>> rows, cols, values = split_keys(np.array([1, 5]), np.array([2.0, 0.5]), n_words=3)
@@ -35,7 +37,7 @@ def split_keys(keys: np.ndarray, vals: np.ndarray, n_words: int) -> tuple[np.nda
     """
     rows = (keys // n_words).astype(np.int32)
     cols = (keys % n_words).astype(np.int32)
-    return rows, cols, vals.astype(np.float32)
+    return rows, cols, (vals if unit == 1.0 else vals / unit).astype(np.float32)
 
 
 class SortedRuns:
@@ -87,8 +89,9 @@ class SortedRuns:
                 n += keys.size
         self.runs.append((path, n))
 
-    def merge(self, n_words: int, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Merge every run into sorted (rows int32, cols int32, values float32), equal keys summed.
+    def merge(self, n_words: int, cap: int, unit: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Merge every run into sorted (rows int32, cols int32, values float32), equal keys summed
+        (values divided by ``unit``, as :func:`split_keys` does).
 
         ``cap`` pairs is the memory to use: each run gets a block of ``cap / (2 * runs)`` pairs
         (at least :data:`MIN_BLOCK`), leaving room for a copy of all blocks while they are merged.
@@ -123,7 +126,7 @@ class SortedRuns:
                 m = sum_sorted(k, v, k.size)
                 k, v = k[:m], v[:m]
                 if m:  # every later key is above ``bound``: no key is written twice
-                    rows, cols, vals = split_keys(k, v, n_words)
+                    rows, cols, vals = split_keys(k, v, n_words, unit)
                     rows.tofile(out["rows"])
                     cols.tofile(out["cols"])
                     vals.tofile(out["vals"])

@@ -13,14 +13,13 @@
 4. The client joins the ranges in order into a :class:`~wordvec.cooccur.Cooccurrence` with the
    single-machine settings (plus ``"distributed"``: workers, partitions and reducers).
 
-Equal to the single machine: the vocabulary, the entries and the settings are the same. Each
-value is a float64 sum of the same terms (1/distance, or 1) in another order, rounded once to
-float32. 1/3, 1/5, 1/6, 1/7, 1/9 are not exact in binary, so two summation orders can differ in
-the last float64 bits, and the float32 results only when such a sum lies within those bits of a
-point halfway between two float32 values: rare, but possible. The single-machine result is no
-more order-free: its order of addition depends on ``memory_mb`` (which pairs take the dense
-table, when the buffer fills). Without distance weighting every term is 1 and the sums are exact
-integers (below 2^53): always bit-identical.
+Equal to the single machine, to the bit: the vocabulary, the entries and the settings are the
+same, and each value is the same sum in another order. The kernels count a pair at distance d as
+``unit / d`` with ``unit`` = lcm(1, ..., window) (:func:`wordvec._kernels.cooccur.weight_unit`),
+a whole number, so the float64 sums are exact and do not depend on the order of addition; the
+reduce divides by ``unit`` once and rounds to float32 as the single-machine builder does. (Past
+``EXACT_WINDOW`` = 16 the unit is 1 and the terms 1/3, 1/7, ... are inexact: two orders can then
+differ in the last float32 bit, rarely. Without distance weighting every term is 1: always exact.)
 """
 
 from __future__ import annotations
@@ -56,19 +55,20 @@ def count_pairs(tokens: np.ndarray, offsets: np.ndarray, n_words: int, *, window
                 distance_weighting: bool, symmetric: bool,
                 memory_mb: float = CooccurrenceConfig.memory_mb) -> tuple[np.ndarray, np.ndarray]:
     """The co-occurrence pairs of encoded sentences as sorted, distinct int64 keys ``row * n_words + col``
-    and their float64 sums (a shard), counted by the single-machine kernels.
+    and their float64 sums (a shard) in units of ``1 / weight_unit(window, distance_weighting)``,
+    counted by the single-machine kernels.
 
     >>> tokens, offsets = np.array([0, 1, 2], dtype=np.int32), np.array([0, 3])     # one sentence: 0 1 2
     >>> keys, values = count_pairs(tokens, offsets, 3, window=2, distance_weighting=True, symmetric=True)
-    >>> keys.tolist(), values.tolist()                  # (0,1) (0,2) (1,0) (1,2) (2,0) (2,1)
-    ([1, 2, 3, 5, 6, 7], [1.0, 0.5, 1.0, 1.0, 0.5, 1.0])
+    >>> keys.tolist(), values.tolist()     # (0,1) (0,2) (1,0) (1,2) (2,0) (2,1), in units of 1/2
+    ([1, 2, 3, 5, 6, 7], [2.0, 1.0, 2.0, 2.0, 1.0, 2.0])
 
     ``memory_mb`` caps the counting buffers as in :func:`~wordvec.cooccur.count_cooccurrences`
     (half for cooccur.c's dense table of frequent pairs); a full buffer that stays more than half
     full after summing is kept as a sorted run in memory, not spilled. The shard itself is as large
     as the partition's distinct pairs (16 bytes each); Dask spills it to disk under memory pressure.
     """
-    from wordvec._kernels.cooccur import sort_pairs, sum_sorted, window_pairs
+    from wordvec._kernels.cooccur import sort_pairs, sum_sorted, weight_unit, window_pairs
     from wordvec.cooccur.builder import _dense_entries, dense_layout
     from wordvec.cooccur.spill import MIN_BLOCK
 
@@ -86,7 +86,8 @@ def count_pairs(tokens: np.ndarray, offsets: np.ndarray, n_words: int, *, window
     n_sent = offsets.shape[0] - 1
     while sent < n_sent:
         sent, pos, fill = window_pairs(tokens, offsets, sent, pos, n_words, window, bool(distance_weighting),
-                                       bool(symmetric), table, lookup, keys, vals, fill)
+                                       bool(symmetric), table, lookup, keys, vals, fill,
+                                       weight_unit(window, distance_weighting))
         if sent < n_sent:  # the buffer is full: reduce it, and set it aside if that did not free half
             sort_pairs(keys, vals, fill)
             fill = sum_sorted(keys, vals, fill)
@@ -125,9 +126,10 @@ def _slices(keys: np.ndarray, vals: np.ndarray, bounds: np.ndarray) -> list[tupl
     return [(keys[cut[r]:cut[r + 1]], vals[cut[r]:cut[r + 1]]) for r in range(bounds.shape[0] - 1)]
 
 
-def merge_slices(n_words: int, *slices: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def merge_slices(n_words: int, *slices: tuple[np.ndarray, np.ndarray],
+                 unit: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reduce: the shards' slices of one key range (in partition order) merged into sorted
-    (rows int32, cols int32, values float32), equal keys summed in float64.
+    (rows int32, cols int32, values float32), equal keys summed in float64, divided by ``unit``.
 
     >>> a = (np.array([1, 4]), np.array([1.0, 0.5]))
     >>> b = (np.array([1, 3]), np.array([0.5, 2.0]))
@@ -141,7 +143,7 @@ def merge_slices(n_words: int, *slices: tuple[np.ndarray, np.ndarray]) -> tuple[
     v = np.concatenate([np.asarray(s[1], dtype=np.float64) for s in slices] or [np.zeros(0, np.float64)])
     sort_pairs(k, v, k.size)
     m = sum_sorted(k, v, k.size)
-    return split_keys(k[:m], v[:m], n_words)
+    return split_keys(k[:m], v[:m], n_words, unit)
 
 
 def _shard_task(p: Partition, vocab, spec, encoding: str, token_cache, bounds: np.ndarray, window: int,
@@ -208,6 +210,9 @@ def build_cooccurrence_distributed(client, corpus, *, window: int = Cooccurrence
     n = len(vocab)
     workers = worker_addresses(client)
     bounds = key_bounds(vocab.counts, cfg.window, reducers or 2 * max(len(workers), 1))
+    from wordvec._kernels.cooccur import weight_unit
+
+    unit = weight_unit(cfg.window, cfg.distance_weighting)
     n_ranges = bounds.shape[0] - 1
     shared_vocab = client.scatter(vocab, broadcast=True, hash=False)
     shards = [submit_placed(client, workers, i, _shard_task, p, shared_vocab, spec, encoding, token_cache,
@@ -217,7 +222,7 @@ def build_cooccurrence_distributed(client, corpus, *, window: int = Cooccurrence
     ranges = []
     for r in range(n_ranges):
         slices = [client.submit(operator.getitem, shard, r, pure=False) for shard in shards]
-        ranges.append(client.submit(merge_slices, n, *slices, pure=False))
+        ranges.append(client.submit(merge_slices, n, *slices, unit=unit, pure=False))
     del shards, slices
     parts = client.gather(ranges)
     rows = np.concatenate([p[0] for p in parts])

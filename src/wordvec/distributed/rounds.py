@@ -9,20 +9,27 @@ Each round:
    ``i mod G == g`` and runs on the worker that holds them) trains its share of the round's
    sentences, starting from the broadcast matrices, with the round's slice of one global
    learning-rate schedule;
-3. the client gathers each group's sparse deltas (the rows it changed, and by how much) and adds
-   to each row the mean of the groups' deltas for that row, weighted by the words each group
-   trained (rows no group touched are left alone).
+3. the client gathers each group's sparse deltas (the rows it changed, and by how much), takes
+   their mean weighted by the words each group trained, and moves the matrices by that mean
+   filtered through a block momentum (:class:`BlockMomentum`, Chen & Huo's "BMUF"; the plain
+   row means of Spark MLlib and the plain sum are the other ``combine`` rules).
 
 ``sync_words`` sets the period: the corpus tokens (kept by the vocabulary, all groups together)
 trained between two synchronisations; an epoch has ``ceil(tokens / sync_words)`` rounds and each
 group covers the same fraction of its own partitions in every round, so all groups finish an
 epoch together. A sentence belongs to the round in which its first token falls.
 
-The averaging rule is Spark MLlib's Word2Vec (each partition trains from the broadcast vectors;
-rows are averaged over the partitions that changed them) with the word-count weights of the
-model-averaging literature (McDonald et al. 2010, "iterative parameter mixing"). A row changed by
-one group only keeps that group's whole delta, so rare words are not shrunk by the number of
-workers. gensim and fastText have no such mode (both are shared-memory Hogwild only).
+Why a filter: Spark MLlib's Word2Vec averages each row over the partitions that changed it (with
+the word-count weights of McDonald et al. 2010, "iterative parameter mixing": ``combine="mean"``),
+which divides the step of every row several groups move by their number: measured, 4 workers lose
+2.8 analogy points and 0.16 WordSim-353 Spearman. Summing the deltas (``"sum"``, what Hogwild
+threads sharing the matrix would do) overshoots the rows every group drives to their balance point
+and diverged with 4 workers. Blockwise model-update filtering (Chen & Huo 2016, ICASSP, "Scalable
+training of deep learning machines by incremental block training with intra-block parallel
+optimization and blockwise model-update filtering") adds to the word-weighted mean a momentum of
+``1 - 1/G`` per row, with Nesterov's look-ahead (the workers start from ``matrix + mu * v``): the
+sum in steady state for rows that move a little, a damped step for the saturated ones. Measured
+in benchmarks/RESULTS.md. gensim and fastText have no such mode (both are shared-memory Hogwild only).
 
 Lost workers: every task is submitted with ``retries`` (Dask's), and a worker that dies mid-round
 has its task rescheduled elsewhere by the scheduler; the encoded partitions it held are recomputed
@@ -45,13 +52,15 @@ import numpy as np
 from wordvec.distributed.cluster import worker_addresses
 from wordvec.exceptions import TrainingDivergedError
 
-__all__ = ["run_rounds", "RoundsResult", "round_ranges", "combine_deltas", "sum_deltas", "changed_rows", "DEFAULT_SYNC_WORDS",
+__all__ = ["run_rounds", "RoundsResult", "BlockMomentum", "COMBINE_RULES", "round_ranges", "combine_deltas", "sum_deltas", "changed_rows", "DEFAULT_SYNC_WORDS",
            "DEFAULT_RETRIES"]
 
 #: Tokens trained (all groups together) between two synchronisations, unless the caller says otherwise.
 DEFAULT_SYNC_WORDS = 1_000_000
 #: Dask retries of a round's task that raised (a lost worker is rescheduled by the scheduler anyway).
 DEFAULT_RETRIES = 2
+#: How :func:`run_rounds` can join a round's deltas.
+COMBINE_RULES = ("momentum", "momentum-classic", "mean", "sum")
 
 
 @dataclass
@@ -158,6 +167,80 @@ def combine_deltas(matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.nda
     matrix[touched] += (acc[touched] / wsum[touched, None]).astype(matrix.dtype, copy=False)
 
 
+class BlockMomentum:
+    """Blockwise model-update filtering (Chen & Huo 2016, "BMUF"): the round's word-weighted mean
+    delta, filtered by a momentum per matrix row, moves the matrix.
+
+    Each round, ``g`` = the mean of all groups' deltas weighted by the words each trained (a group
+    that did not touch a row adds zero for it), the row's step ``v = mu * v + eta * g`` and
+    ``matrix += v``. ``mu = 1 - 1 / G`` for ``G`` groups (the paper's choice): a row that every group
+    moves a little the same way (the linear regime, most rows) gets ``eta / (1 - mu) = G`` times the
+    mean in steady state, the sum of the deltas, as Hogwild threads sharing the matrix would give it;
+    a row that every group drives to the point its gradients balance at (the output row of "the")
+    gets a damped step towards that point instead of the sum's overshoot by ``G - 1`` times (which
+    diverged with 4 groups), and it is not slowed to the mean's ``1 / G`` either.
+
+    ``nesterov``: the workers start each round from :meth:`lookahead`, ``matrix + mu * v`` (the
+    paper's NBM, measured better here than the classic form), and their deltas are taken from it.
+    Momentum is kept only for rows moved in the last ``horizon`` rounds (after which ``mu**horizon``
+    is below 1e-4 and the row's remaining momentum is dropped), so a round costs the rows in play,
+    not the whole matrix.
+
+    >>> bm = BlockMomentum(2, [(3, 1)])
+    >>> m = np.zeros((3, 1), dtype=np.float32)
+    >>> bm.apply(0, m, [(np.array([0]), np.array([[2.]])), (np.array([0]), np.array([[2.]]))], [1, 1])
+    >>> m.ravel().tolist()
+    [2.0, 0.0, 0.0]
+    >>> bm.apply(0, m, [(np.array([1]), np.array([[2.]])), (np.array([], dtype=np.int64), np.zeros((0, 1)))], [1, 1])
+    >>> m.ravel().tolist()                 # row 0 keeps moving by mu * 2; row 1 gets the mean 2/2
+    [3.0, 1.0, 0.0]
+    """
+
+    def __init__(self, groups: int, shapes: Sequence[tuple[int, int]], mu: float | None = None, eta: float = 1.0,
+                 nesterov: bool = True):
+        self.nesterov = bool(nesterov)
+        self.mu = (1.0 - 1.0 / max(int(groups), 1)) if mu is None else float(mu)
+        if not 0.0 <= self.mu < 1.0:
+            raise ValueError(f"block momentum must be in [0, 1), got {self.mu}")
+        self.eta = float(eta)
+        self.horizon = max(1, math.ceil(math.log(1e-4) / math.log(self.mu))) if self.mu > 0 else 1
+        self.velocity = [np.zeros(shape, dtype=np.float32) for shape in shapes]
+        self.last = [np.full(shape[0], -(1 << 30), dtype=np.int64) for shape in shapes]
+        self.round = [0 for _ in shapes]
+
+    def lookahead(self, which: int, matrix: np.ndarray) -> np.ndarray:
+        """What the workers start the next round from: ``matrix + mu * v`` (Nesterov's look-ahead,
+        the paper's "NBM"; the deltas they return are taken from it)."""
+        v, last = self.velocity[which], self.last[which]
+        r = self.round[which]
+        live = np.flatnonzero(last > r - self.horizon)
+        if not live.shape[0] or not self.nesterov:
+            return matrix
+        out = matrix.copy()
+        out[live] += np.float32(self.mu) * v[live]
+        return out
+
+    def apply(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
+              weights: Sequence[float]) -> None:
+        """One round of matrix ``which``: ``deltas[k] = (rows, values)`` of group ``k``, weighted by
+        ``weights[k]`` (its words trained)."""
+        v, last = self.velocity[which], self.last[which]
+        r = self.round[which] = self.round[which] + 1
+        live = np.flatnonzero(last > r - self.horizon)
+        stale = np.flatnonzero((last <= r - self.horizon) & (last > r - self.horizon - 1))
+        if stale.shape[0]:
+            v[stale] = 0.0
+        v[live] *= np.float32(self.mu)
+        wsum = float(sum(w for w in weights if w > 0))
+        if wsum > 0:
+            for (rows, values), w in zip(deltas, weights):
+                if w > 0 and rows.shape[0]:
+                    v[rows] += np.float32(self.eta * w / wsum) * values.astype(np.float32, copy=False)
+                    last[rows] = r
+        moved = np.flatnonzero(last > r - self.horizon)
+        matrix[moved] += v[moved].astype(matrix.dtype, copy=False)
+
+
 def _sizes(enc) -> tuple[int, int]:
     """(kept tokens, raw tokens) of one encoded partition (runs where it lives)."""
     offsets = enc.offsets
@@ -178,7 +261,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                retries: int = DEFAULT_RETRIES, model=None, callbacks: Sequence = (), progress: bool | None = None,
                description: str = "training", check_finite: Callable[[], bool] | None = None,
                rate_option: str | None = "--alpha", on_round: Callable[[int], None] | None = None,
-               rebuild: Callable[[list[int]], list] | None = None, combine: str = "mean") -> RoundsResult:
+               rebuild: Callable[[list[int]], list] | None = None, combine: str = "momentum") -> RoundsResult:
     """Train ``arrays`` (updated in place) for ``epochs`` passes over ``encoded`` on the cluster.
 
     ``encoded``: futures of the encoded partitions (:func:`~wordvec.distributed.encode_partitions`),
@@ -198,12 +281,13 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     (a dead worker held them, and what made them is gone); the round then runs again. A non-finite loss, or
     ``check_finite()`` false after an epoch, raises :class:`~wordvec.exceptions.TrainingDivergedError`.
 
-    ``combine``: ``"mean"`` (:func:`combine_deltas`, the word-weighted row average of the module's
-    docstring) or ``"sum"`` (:func:`sum_deltas`, every delta added). Measured on a 300,000-line
-    prefix of the English benchmark corpus (benchmarks/bench_dask_train.py, 3 epochs): with 2 workers
-    and short periods (100,000 tokens) ``"sum"`` matches single-machine quality and ``"mean"`` loses
-    0.08 WordSim-353 Spearman; with long ones (1,000,000) ``"sum"`` overshoots and ``"mean"`` is
-    better; with 4 workers ``"sum"`` diverged (alpha 0.05) and ``"mean"`` loses 2.8 analogy points.
+    ``combine``: ``"momentum"`` (:class:`BlockMomentum` with Nesterov's look-ahead, the default),
+    ``"momentum-classic"`` (the same without look-ahead), ``"mean"`` (:func:`combine_deltas`, each row's
+    word-weighted average over the groups that changed it) or ``"sum"`` (:func:`sum_deltas`, every
+    delta added). Measured on a 300,000-line prefix of the English benchmark corpus
+    (benchmarks/bench_dask_train.py, 3 epochs, periods of 100,000 tokens): with 4 workers
+    ``"momentum"`` stays within 0.1 analogy point and 0.01 SimLex of single-machine training
+    (WordSim-353 0.04 below), ``"mean"`` loses 2.8 points and 0.16 WordSim, ``"sum"`` diverged.
 
     >>> result = run_rounds(client, encoded, [syn0, syn1], train_period, settings,   # doctest: +SKIP
     ...                     epochs=5, alpha=0.025, min_alpha=0.0001, sync_words=1_000_000, seed=1)
@@ -212,9 +296,8 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     (Skipped: it needs a Dask cluster and encoded partitions; tests/distributed/test_train.py runs
     it on a LocalCluster, and ``Word2Vec.fit(corpus, client=client)`` is its usual caller.)
     """
-    if combine not in ("mean", "sum"):
-        raise ValueError(f"combine must be 'mean' or 'sum', got {combine!r}")
-    add = combine_deltas if combine == "mean" else sum_deltas
+    if combine not in COMBINE_RULES:
+        raise ValueError(f"combine must be one of {', '.join(map(repr, COMBINE_RULES))}, got {combine!r}")
     from wordvec.train.callbacks import EpochLogs
     from wordvec.train.progress import TrainingProgress
     from wordvec.train.schedules import job_seed, linear_alpha
@@ -235,6 +318,13 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     # Group g runs where its partitions were placed (partition i on worker i mod W, see cluster.py).
     places = [[workers[groups[g][0] % len(workers)]] if workers else None for g in range(n_groups)]
     rounds = max(1, math.ceil(epoch_tokens / sync_words))
+    start = lambda which, matrix: matrix  # noqa: E731
+    if combine in ("momentum", "momentum-classic"):
+        bm = BlockMomentum(n_groups, [a.shape for a in arrays], nesterov=combine == "momentum")
+        add, start = bm.apply, bm.lookahead
+    else:
+        plain = combine_deltas if combine == "mean" else sum_deltas
+        add = lambda which, matrix, deltas, weights: plain(matrix, deltas, weights)  # noqa: E731
     total_rounds = rounds * epochs
     result = RoundsResult(groups=n_groups, workers=len(workers), partitions=len(encoded), sync_words=sync_words)
     shared_settings = client.scatter(settings, broadcast=True, hash=False)
@@ -251,7 +341,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                 a0 = linear_alpha(alpha, min_alpha, step / total_rounds)
                 a1 = linear_alpha(alpha, min_alpha, (step + 1) / total_rounds)
                 t = time.perf_counter()
-                shared = client.scatter(list(arrays), broadcast=True, hash=False)
+                shared = client.scatter([start(i, a) for i, a in enumerate(arrays)], broadcast=True, hash=False)
                 result.seconds_broadcast += time.perf_counter() - t
                 result.bytes_broadcast += sum(int(a.nbytes) for a in arrays) * max(len(workers), 1)
 
@@ -293,7 +383,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                             f"(now {alpha}){cli}, or check the corpus")
                 weights = [float(o[2]) for o in outputs]
                 for which, matrix in enumerate(arrays):
-                    add(matrix, [o[3][which] for o in outputs], weights)
+                    add(which, matrix, [o[3][which] for o in outputs], weights)
                 result.seconds_combine += time.perf_counter() - t
                 for l, e, w, deltas, seconds in outputs:
                     loss += l

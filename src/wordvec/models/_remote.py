@@ -131,14 +131,14 @@ def partition_bytes(corpus, groups: int) -> int:
 
 
 def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_words: int | None = None,
-                   combine: str = "mean"):
+                   combine: str = "momentum"):
     """``model.fit(corpus, client=client)``: the corpus pass and the training on a Dask cluster.
 
     The vocabulary is :func:`wordvec.distributed.build_vocab`'s (the single-machine one), the
     partitions are encoded on the workers, and training runs in synchronisation rounds
     (:func:`wordvec.distributed.rounds.run_rounds`) with :func:`train_period` on each worker
     thread. ``corpus``: paths the workers can read. ``combine``: how the rounds' deltas are joined
-    (``"mean"``, the default of ``fit``, or ``"sum"``; see :func:`~wordvec.distributed.rounds.run_rounds`).
+    (``"momentum"``, the default of ``fit``; ``"mean"``, ``"sum"``: see :func:`~wordvec.distributed.rounds.run_rounds`).
     Returns ``model``, fitted.
     """
     from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding

@@ -215,8 +215,9 @@ class Word2Vec(Estimator):
         single-machine one; training is data-parallel (:mod:`wordvec.distributed.rounds`): each
         worker thread trains its partitions from the current vectors for ``sync_words`` corpus
         tokens (all workers together; default
-        :data:`~wordvec.distributed.rounds.DEFAULT_SYNC_WORDS`), then the client averages the
-        changed rows weighted by the words each trained and broadcasts them, under one global
+        :data:`~wordvec.distributed.rounds.DEFAULT_SYNC_WORDS`), then the client takes the
+        workers' changes, their mean weighted by the words each trained filtered by a block momentum
+        (:class:`~wordvec.distributed.rounds.BlockMomentum`), and broadcasts the result, under one global
         learning-rate schedule. ``workers`` and ``deterministic`` do not apply (one thread per task;
         a run is repeatable for a given cluster size). gensim and fastText have no cluster mode.
         Without ``client`` nothing changes.

@@ -11,11 +11,12 @@ Each round:
    learning-rate schedule;
 3. the client gathers each group's sparse deltas (the rows it changed, and by how much), takes
    their mean weighted by the words each group trained, and moves the matrices by that mean
-   filtered through a block momentum (:class:`BlockMomentum`, Chen & Huo's "BMUF"; the plain
+   filtered through a block momentum (:class:`~wordvec.train.momentum.BlockMomentum`, Chen & Huo's "BMUF"; the plain
    row means of Spark MLlib and the plain sum are the other ``combine`` rules).
 
 ``sync_words`` sets the period: the corpus tokens (kept by the vocabulary, all groups together)
-trained between two synchronisations; an epoch has ``ceil(tokens / sync_words)`` rounds and each
+trained between two synchronisations (by default an epoch's tokens / :data:`DEFAULT_ROUNDS_PER_EPOCH`);
+an epoch has ``ceil(tokens / sync_words)`` rounds and each
 group covers the same fraction of its own partitions in every round, so all groups finish an
 epoch together. A sentence belongs to the round in which its first token falls.
 
@@ -51,12 +52,16 @@ import numpy as np
 
 from wordvec.distributed.cluster import worker_addresses
 from wordvec.exceptions import TrainingDivergedError
+from wordvec.train.momentum import BlockMomentum
 
-__all__ = ["run_rounds", "RoundsResult", "BlockMomentum", "COMBINE_RULES", "round_ranges", "combine_deltas", "sum_deltas", "changed_rows", "DEFAULT_SYNC_WORDS",
+__all__ = ["run_rounds", "RoundsResult", "BlockMomentum", "COMBINE_RULES", "round_ranges", "combine_deltas", "sum_deltas", "changed_rows", "DEFAULT_ROUNDS_PER_EPOCH",
            "DEFAULT_RETRIES"]
 
-#: Tokens trained (all groups together) between two synchronisations, unless the caller says otherwise.
-DEFAULT_SYNC_WORDS = 1_000_000
+#: Synchronisations per epoch unless the caller sets ``sync_words``: ``sync_words = ceil(tokens / 64)``.
+#: Measured (benchmarks/RESULTS.md): 50-70 rounds an epoch keep 2 and 4 workers at single-machine
+#: quality; 5 rounds an epoch (1M tokens on a 5M-token corpus) lose 1.6 analogy points with 2 workers
+#: and 5.4 with 4.
+DEFAULT_ROUNDS_PER_EPOCH = 64
 #: Dask retries of a round's task that raised (a lost worker is rescheduled by the scheduler anyway).
 DEFAULT_RETRIES = 2
 #: How :func:`run_rounds` can join a round's deltas.
@@ -167,80 +172,6 @@ def combine_deltas(matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.nda
     matrix[touched] += (acc[touched] / wsum[touched, None]).astype(matrix.dtype, copy=False)
 
 
-class BlockMomentum:
-    """Blockwise model-update filtering (Chen & Huo 2016, "BMUF"): the round's word-weighted mean
-    delta, filtered by a momentum per matrix row, moves the matrix.
-
-    Each round, ``g`` = the mean of all groups' deltas weighted by the words each trained (a group
-    that did not touch a row adds zero for it), the row's step ``v = mu * v + eta * g`` and
-    ``matrix += v``. ``mu = 1 - 1 / G`` for ``G`` groups (the paper's choice): a row that every group
-    moves a little the same way (the linear regime, most rows) gets ``eta / (1 - mu) = G`` times the
-    mean in steady state, the sum of the deltas, as Hogwild threads sharing the matrix would give it;
-    a row that every group drives to the point its gradients balance at (the output row of "the")
-    gets a damped step towards that point instead of the sum's overshoot by ``G - 1`` times (which
-    diverged with 4 groups), and it is not slowed to the mean's ``1 / G`` either.
-
-    ``nesterov``: the workers start each round from :meth:`lookahead`, ``matrix + mu * v`` (the
-    paper's NBM, measured better here than the classic form), and their deltas are taken from it.
-    Momentum is kept only for rows moved in the last ``horizon`` rounds (after which ``mu**horizon``
-    is below 1e-4 and the row's remaining momentum is dropped), so a round costs the rows in play,
-    not the whole matrix.
-
-    >>> bm = BlockMomentum(2, [(3, 1)])
-    >>> m = np.zeros((3, 1), dtype=np.float32)
-    >>> bm.apply(0, m, [(np.array([0]), np.array([[2.]])), (np.array([0]), np.array([[2.]]))], [1, 1])
-    >>> m.ravel().tolist()
-    [2.0, 0.0, 0.0]
-    >>> bm.apply(0, m, [(np.array([1]), np.array([[2.]])), (np.array([], dtype=np.int64), np.zeros((0, 1)))], [1, 1])
-    >>> m.ravel().tolist()                 # row 0 keeps moving by mu * 2; row 1 gets the mean 2/2
-    [3.0, 1.0, 0.0]
-    """
-
-    def __init__(self, groups: int, shapes: Sequence[tuple[int, int]], mu: float | None = None, eta: float = 1.0,
-                 nesterov: bool = True):
-        self.nesterov = bool(nesterov)
-        self.mu = (1.0 - 1.0 / max(int(groups), 1)) if mu is None else float(mu)
-        if not 0.0 <= self.mu < 1.0:
-            raise ValueError(f"block momentum must be in [0, 1), got {self.mu}")
-        self.eta = float(eta)
-        self.horizon = max(1, math.ceil(math.log(1e-4) / math.log(self.mu))) if self.mu > 0 else 1
-        self.velocity = [np.zeros(shape, dtype=np.float32) for shape in shapes]
-        self.last = [np.full(shape[0], -(1 << 30), dtype=np.int64) for shape in shapes]
-        self.round = [0 for _ in shapes]
-
-    def lookahead(self, which: int, matrix: np.ndarray) -> np.ndarray:
-        """What the workers start the next round from: ``matrix + mu * v`` (Nesterov's look-ahead,
-        the paper's "NBM"; the deltas they return are taken from it)."""
-        v, last = self.velocity[which], self.last[which]
-        r = self.round[which]
-        live = np.flatnonzero(last > r - self.horizon)
-        if not live.shape[0] or not self.nesterov:
-            return matrix
-        out = matrix.copy()
-        out[live] += np.float32(self.mu) * v[live]
-        return out
-
-    def apply(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
-              weights: Sequence[float]) -> None:
-        """One round of matrix ``which``: ``deltas[k] = (rows, values)`` of group ``k``, weighted by
-        ``weights[k]`` (its words trained)."""
-        v, last = self.velocity[which], self.last[which]
-        r = self.round[which] = self.round[which] + 1
-        live = np.flatnonzero(last > r - self.horizon)
-        stale = np.flatnonzero((last <= r - self.horizon) & (last > r - self.horizon - 1))
-        if stale.shape[0]:
-            v[stale] = 0.0
-        v[live] *= np.float32(self.mu)
-        wsum = float(sum(w for w in weights if w > 0))
-        if wsum > 0:
-            for (rows, values), w in zip(deltas, weights):
-                if w > 0 and rows.shape[0]:
-                    v[rows] += np.float32(self.eta * w / wsum) * values.astype(np.float32, copy=False)
-                    last[rows] = r
-        moved = np.flatnonzero(last > r - self.horizon)
-        matrix[moved] += v[moved].astype(matrix.dtype, copy=False)
-
-
 def _sizes(enc) -> tuple[int, int]:
     """(kept tokens, raw tokens) of one encoded partition (runs where it lives)."""
     offsets = enc.offsets
@@ -281,7 +212,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     (a dead worker held them, and what made them is gone); the round then runs again. A non-finite loss, or
     ``check_finite()`` false after an epoch, raises :class:`~wordvec.exceptions.TrainingDivergedError`.
 
-    ``combine``: ``"momentum"`` (:class:`BlockMomentum` with Nesterov's look-ahead, the default),
+    ``combine``: ``"momentum"`` (:class:`~wordvec.train.momentum.BlockMomentum` with Nesterov's look-ahead, the default),
     ``"momentum-classic"`` (the same without look-ahead), ``"mean"`` (:func:`combine_deltas`, each row's
     word-weighted average over the groups that changed it) or ``"sum"`` (:func:`sum_deltas`, every
     delta added). Measured on a 300,000-line prefix of the English benchmark corpus
@@ -305,8 +236,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     encoded = list(encoded)
     if not encoded:
         raise ValueError("no encoded partitions to train on")
-    sync_words = DEFAULT_SYNC_WORDS if sync_words is None else int(sync_words)
-    if sync_words < 1:
+    if sync_words is not None and int(sync_words) < 1:
         raise ValueError(f"sync_words must be >= 1 (tokens between two synchronisations), got {sync_words}")
     workers = worker_addresses(client)
     threads = client.nthreads()
@@ -317,6 +247,9 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     groups = [list(range(g, len(encoded), n_groups)) for g in range(n_groups)]
     # Group g runs where its partitions were placed (partition i on worker i mod W, see cluster.py).
     places = [[workers[groups[g][0] % len(workers)]] if workers else None for g in range(n_groups)]
+    if sync_words is None:
+        sync_words = max(1, math.ceil(epoch_tokens / DEFAULT_ROUNDS_PER_EPOCH))
+    sync_words = int(sync_words)
     rounds = max(1, math.ceil(epoch_tokens / sync_words))
     start = lambda which, matrix: matrix  # noqa: E731
     if combine in ("momentum", "momentum-classic"):

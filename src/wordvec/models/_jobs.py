@@ -71,6 +71,9 @@ def word2vec_memory(cfg: Word2VecConfig, vocab_size: int, input_rows: int | None
     return 4 * cfg.vector_size * (input_rows + output_rows(cfg, vocab_size))
 
 
+DETERMINISTIC_COMBINE = "contraction"
+
+
 class KernelJob:
     """``job(s0, s1, alpha0, alpha1, rng)`` runs ``fn(*before, tokens, offsets[s0:s1 + 1], *after, alpha0, alpha1, rng)``.
 
@@ -94,6 +97,7 @@ class KernelJob:
         self.deterministic = deterministic
         self._maps: queue.SimpleQueue = queue.SimpleQueue()
         self._acc: list | None = None
+        self._bm = None
 
     def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
         return self.run(self.tokens, self.offsets[s0:s1 + 1], alpha0, alpha1, rng)
@@ -120,6 +124,15 @@ class KernelJob:
         """
         from wordvec._kernels import delta as dk
 
+        if DETERMINISTIC_COMBINE == "momentum":
+            from wordvec.train.momentum import BlockMomentum
+
+            if self._bm is None:
+                self._bm = BlockMomentum(len(updates), [m.shape for m in self.before])
+            for which, m in enumerate(self.before):
+                self._bm.apply_in_place(which, m, [(u[2 * which][:, 0], u[2 * which + 1]) for u in updates],
+                                        [1.0] * len(updates))
+            return
         if self._acc is None:
             self._acc = [(np.zeros(m.shape[0]), np.zeros(m.shape[0])) for m in self.before]
         for which, m in enumerate(self.before):

@@ -214,8 +214,8 @@ class Word2Vec(Estimator):
         instead: ``corpus`` must then be paths every worker can read. The vocabulary is the
         single-machine one; training is data-parallel (:mod:`wordvec.distributed.rounds`): each
         worker thread trains its partitions from the current vectors for ``sync_words`` corpus
-        tokens (all workers together; default
-        :data:`~wordvec.distributed.rounds.DEFAULT_SYNC_WORDS`), then the client takes the
+        tokens (all workers together; default: an epoch's tokens / 64,
+        :data:`~wordvec.distributed.rounds.DEFAULT_ROUNDS_PER_EPOCH`), then the client takes the
         workers' changes, their mean weighted by the words each trained filtered by a block momentum
         (:class:`~wordvec.distributed.rounds.BlockMomentum`), and broadcasts the result, under one global
         learning-rate schedule. ``workers`` and ``deterministic`` do not apply (one thread per task;

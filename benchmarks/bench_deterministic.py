@@ -99,8 +99,7 @@ def main() -> None:
     ap.add_argument("--check", action="store_true", help="compare with a 1-worker deterministic run, bit for bit")
     ap.add_argument("--round-jobs", type=int, default=None)
     ap.add_argument("--job-words", type=int, default=None)
-    ap.add_argument("--combine", choices=["momentum", "contraction"], default=None,
-                    help="how a round's deltas are joined (models._jobs.DETERMINISTIC_COMBINE; default: the library's)")
+
     a = ap.parse_args()
     from wordvec.train import trainer
 
@@ -108,10 +107,6 @@ def main() -> None:
         trainer.ROUND_JOBS = a.round_jobs
     if a.job_words:
         trainer.DETERMINISTIC_JOB_WORDS = a.job_words
-    if a.combine:
-        from wordvec.models import _jobs
-
-        _jobs.DETERMINISTIC_COMBINE = a.combine
     corpus = corpus_prefix(a.lines)
     warm_up(a.models)
     print(f"corpus {corpus.name}; workers {a.workers}, epochs {a.epochs}; rounds of {trainer.ROUND_JOBS} jobs of "

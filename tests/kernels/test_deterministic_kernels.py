@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 
 from wordvec._kernels import cbow, deterministic, reference, skipgram, subword, subword_deterministic
-from wordvec._kernels.delta import (accumulate_contraction, apply_combined, apply_delta, grow, longest, new_store,
-                                    reset_rows)
-from wordvec._kernels.reference_deterministic import ref_apply_delta, ref_combine, ref_private_job, ref_rounds
+from wordvec._kernels.delta import apply_delta, grow, longest, new_store
+from wordvec._kernels.reference_deterministic import ref_apply_delta, ref_private_job, ref_rounds
 
 V = 10  # len(conftest.WORDS)
 
@@ -239,42 +238,24 @@ def test_ref_rounds_is_the_round_schedule(tiny):
     assert not np.allclose(seq0, one)
 
 
-def _commit(m, updates, kappas):
-    total, spread = np.zeros(m.shape[0]), np.zeros(m.shape[0])
-    for (touched, _), kappa in zip(updates, kappas):
-        accumulate_contraction(total, spread, touched, kappa)
-    for touched, delta in updates:
-        apply_combined(m, total, spread, touched, delta)
-    for touched, _ in updates:
-        reset_rows(total, spread, touched)
-    assert not total.any() and not spread.any()  # ready for the next round
+@pytest.mark.parametrize("jobs", [1, 2, 4])
+def test_block_momentum_kernels_match_their_twin(rng, jobs):
+    from wordvec._kernels.reference_deterministic import ref_block_momentum
+    from wordvec.train.momentum import BlockMomentum
 
-
-def test_the_combination_of_a_rounds_deltas_matches_its_twin(rng):
-    m = rng.standard_normal((40, 5)).astype(np.float32)
-    updates, kappas = [], []
-    for j in range(4):
-        rows = rng.permutation(40)[:15].astype(np.int32)
-        hits = rng.integers(1, 50, size=15).astype(np.int32)
-        updates.append((np.stack([rows, hits], axis=1), rng.standard_normal((15, 5)).astype(np.float32)))
-        kappas.append(0.01 * (j + 1))
-    a, b = m.copy(), m.copy()
-    _commit(a, updates, kappas)
-    ref_combine(b, updates, kappas)
-    np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
-
-
-def test_the_combination_sums_lone_rows_and_averages_rows_every_job_saturated():
-    m = np.zeros((3, 2), dtype=np.float32)
-    one = np.array([[0, 3]], dtype=np.int32), np.array([[0.5, -2.0]], dtype=np.float32)
-    _commit(m, [one], [0.1])
-    np.testing.assert_array_equal(m[0], [0.5, -2.0])  # a row one job touched gets its delta, exactly
-    # row 1: four jobs each made 500 updates (saturated): the mean; row 2: one update each: ~ the sum
-    hot = [(np.array([[1, 500], [2, 1]], dtype=np.int32), np.array([[1.0, 1.0], [1.0, 1.0]], dtype=np.float32))] * 4
-    _commit(m, hot, [0.05] * 4)
-    np.testing.assert_allclose(m[1], [1.0, 1.0], rtol=1e-5)
-    s = (1 - np.exp(-0.2)) / (4 * (1 - np.exp(-0.05)))  # 0.93: nearly the sum
-    np.testing.assert_allclose(m[2], 4 * s, rtol=1e-5)
-    kappa_zero = np.zeros((3, 2), dtype=np.float32)
-    _commit(kappa_zero, hot, [0.0] * 4)  # kappa 0: the plain sum
-    np.testing.assert_array_equal(kappa_zero[1:], 4.0)
+    n, d = 60, 4
+    W = rng.standard_normal((n, d)).astype(np.float32)
+    rounds = []
+    for r in range(60):  # later rounds touch rows 0-19 only: the others' momentum runs out past the horizon
+        pick = rng.permutation(n)[:30] if r < 10 else rng.permutation(20)[:3]
+        rounds.append([(pick.astype(np.int32), rng.standard_normal((len(pick), d)).astype(np.float32))
+                       for _ in range(jobs)])
+    bm = BlockMomentum(max(jobs, 2), [W.shape])
+    m = W.copy()
+    for deltas in rounds:
+        # as the kernels give them: touched = (rows, updates) in columns
+        as_touched = [(np.stack([rows, np.ones_like(rows)], axis=1), delta) for rows, delta in deltas]
+        bm.apply_in_place(0, m, as_touched, [1.0] * jobs)
+    want = ref_block_momentum(W, rounds, bm.mu, bm.horizon)
+    np.testing.assert_allclose(m, want, rtol=1e-4, atol=1e-4)
+    assert bm.horizon < 50 and bm._live[0][1] <= 20  # rows 20-59 left the live set

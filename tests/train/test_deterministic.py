@@ -140,11 +140,10 @@ def test_rounds_commit_in_job_order_and_the_last_round_is_short():
     assert runs_before == [3, 6, 7, 10, 13, 14]
 
 
-def test_the_schedule_matches_its_numpy_twin(rng, monkeypatch):
+def test_the_schedule_matches_its_numpy_twin(rng):
     """run_epochs + a deterministic job against reference_deterministic.ref_rounds: every job of a round
-    starts from the round's matrices and the round's deltas are added in job order. CONTRACTION = 0
-    makes the combination the plain sum (its own twin is tested in tests/kernels)."""
-    from wordvec._kernels import delta
+    starts from the round's matrices and the round's deltas are combined, in job order, by the block
+    momentum (its kernels' own twin is tested in tests/kernels)."""
     from wordvec._kernels.deterministic import det_skipgram_ns
     from wordvec._kernels.reference import ref_skipgram
     from wordvec._kernels.reference_deterministic import ref_rounds
@@ -152,7 +151,6 @@ def test_the_schedule_matches_its_numpy_twin(rng, monkeypatch):
     from wordvec.train.schedules import job_seed, linear_alpha
     from wordvec.vocab import keep_thresholds, negative_table
 
-    monkeypatch.setattr(delta, "CONTRACTION", 0.0)
     v, d = 15, 6
     counts = np.sort(rng.integers(5, 100, size=v))[::-1].astype(np.int64)
     tokens = rng.integers(0, v, size=200).astype(np.int32)
@@ -174,7 +172,7 @@ def test_the_schedule_matches_its_numpy_twin(rng, monkeypatch):
         a0 = linear_alpha(0.2, 0.01, float(offsets[s0]) / offsets[-1])
         a1 = linear_alpha(0.2, 0.01, float(offsets[s1]) / offsets[-1])
         jobs.append((tokens, offsets[s0:s1 + 1], a0, a1, int(job_seed(9, 0, j)[0])))
-    ref_rounds(ref_skipgram, ref0, ref1, jobs, 2, middle=(keep, 2), options=dict(cum_table=cum, negative=2))
+    ref_rounds(ref_skipgram, ref0, ref1, jobs, 2, middle=(keep, 2), options=dict(cum_table=cum, negative=2), mu=0.5)
     np.testing.assert_allclose(syn0, ref0, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(syn1, ref1, rtol=1e-4, atol=1e-6)
     serial0, serial1 = init0.copy(), init1.copy()  # rounds of one job: each job sees the one before

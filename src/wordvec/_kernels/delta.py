@@ -8,24 +8,16 @@ whole matrix would. At the end the copies become a sparse delta, ``(rows, copy -
 the trainer adds the deltas of a round of jobs to the matrices in job order, so every sum is taken
 in one fixed order whatever thread ran which job.
 
-How a round's deltas combine (``accumulate_contraction``, ``apply_combined``). Adding them is right
-for a row that few updates move a little (the linear regime), but not for a row that every job moves
-far: the output row of "the" gets hundreds of updates in a job of a few thousand words and reaches
-the point x* its gradients balance at, so each of c jobs moves it by about x* - x, their sum
-overshoots by (c - 1)(x* - x), and the error is multiplied by 1 - c every round: with 4 or more jobs
-a round, training diverged on real text even with jobs of 1,000 words (skip-gram and FastText), while
-the mean of the deltas, stable, slowed every row that several jobs touch (a loss 30 % above
-Hogwild's). The combination models each of its updates as contracting a row towards x* by a factor
-exp(-kappa), kappa = CONTRACTION x the job's learning rate, so that job j, having updated row r n_j
-times, moved it (1 - rho_j)(x* - x) with rho_j = exp(-kappa_j n_j). The jobs run one after the other
-would have moved it (1 - prod rho_j)(x* - x), so the row gets
-
-    s_r * sum_j delta_j,   s_r = (1 - exp(-sum_j kappa_j n_j)) / sum_j (1 - exp(-kappa_j n_j))
-
-which is exactly the delta of a row only one job touched (s_r = 1), tends to the sum for rows moved
-a little, and to the mean for rows each job moved to their limit. Rows are counted in ``touched[:, 1]``
-by the kernels. CONTRACTION = 1 (per unit learning rate): 0.25 let FastText's loss climb in its second
-epoch; 4 and 16 learned more slowly (training loss after 2 epochs on 600k tokens, rounds of 8 x 10,000 words).
+How a round's deltas combine: adding them is right for a row that few updates move a little (the
+linear regime), but not for a row that every job moves far: the output row of "the" gets hundreds
+of updates in a job of a few thousand words and reaches the point x* its gradients balance at, so
+each of c jobs moves it by about x* - x, their sum overshoots by (c - 1)(x* - x), and with 4 or more
+jobs a round training diverged on real text; the mean of the deltas, stable, slows every row that
+several jobs touch. The trainer filters the round's mean delta through a block momentum
+(``momentum_begin`` / ``momentum_add`` here; wordvec.train.momentum says why), which gives the sum in
+the linear regime and a damped step for saturated rows. (An earlier rule scaled each row's summed
+delta by a contraction model of its update counts; it lost 0.07 WordSim-353 Spearman for skip-gram
+and 2 analogy points for CBOW against Hogwild, where the momentum is level: benchmarks/RESULTS.md.)
 
 A private store is three arrays per matrix ``m``:
 
@@ -35,7 +27,7 @@ A private store is three arrays per matrix ``m``:
     resets the entries it set, so a store of 2M n-gram rows is not refilled for every job.
 ``touched``
     int32 (capacity, 2): the rows copied so far, in the order they were first touched, and how many
-    updates the job made to each (for the combination of a round's deltas: ``apply_combined``).
+    updates the job made to each.
 ``priv``
     float32 (capacity, d), their private values.
 
@@ -53,8 +45,6 @@ from wordvec._kernels.common import _JIT
 
 #: Rows a private buffer holds at first; it doubles when a step could overflow it.
 START_ROWS = 1024
-#: kappa per unit of learning rate in the combination of a round's deltas (see above).
-CONTRACTION = 1.0
 
 
 @numba.njit(**_JIT)
@@ -137,36 +127,49 @@ def apply_delta(m, rows, delta):
 
 
 @numba.njit(**_JIT)
-def accumulate_contraction(total, spread, touched, kappa):
-    """Add one job's contraction of each of its rows: ``total[r] += kappa * updates`` and
-    ``spread[r] += 1 - exp(-kappa * updates)`` (float64)."""
-    for i in range(touched.shape[0]):
-        r = touched[i, 0]
-        x = kappa * touched[i, 1]
-        total[r] += x
-        spread[r] -= np.expm1(-x)
-
-
-@numba.njit(**_JIT)
-def apply_combined(m, total, spread, touched, delta):
-    """``m[r] += s_r * delta`` for one job's rows, ``s_r = (1 - exp(-total[r])) / spread[r]``: 1 for a
-    row only this job touched (exactly), down to 1/c for one that c jobs each moved to its limit."""
-    for i in range(touched.shape[0]):
-        r = touched[i, 0]
-        s = np.float32(1.0)
-        if spread[r] > 0.0:
-            s = np.float32(-np.expm1(-total[r]) / spread[r])
+def momentum_begin(m, v, last, live, n_live, r, horizon, mu):
+    """Start round ``r`` of a block momentum (wordvec.train.momentum) on a matrix ``m`` that holds the
+    look-ahead point ``W + mu v``. A round's step takes it to ``W' + mu v'`` with ``v' = mu v + g``,
+    ``W' = W + v'``: a move of ``mu**2 v + (1 + mu) g``. This adds the ``mu**2 v`` part to each of
+    the ``n_live`` rows in ``live`` and decays their ``v``; ``momentum_add`` adds the ``g`` part. Rows
+    last moved ``horizon`` rounds ago leave ``live`` instead (back to ``W``, ``v`` zeroed).
+    Returns the rows still live (``live`` is reordered: the order does not change any value)."""
+    mu = np.float32(mu)
+    mu2 = mu * mu
+    i = 0
+    while i < n_live:
+        row = live[i]
+        if last[row] <= r - horizon:
+            for k in range(m.shape[1]):
+                m[row, k] -= mu * v[row, k]
+                v[row, k] = 0.0
+            n_live -= 1
+            live[i] = live[n_live]
+            continue
         for k in range(m.shape[1]):
-            m[r, k] += s * delta[i, k]
+            m[row, k] += mu2 * v[row, k]
+            v[row, k] *= mu
+        i += 1
+    return n_live
 
 
 @numba.njit(**_JIT)
-def reset_rows(total, spread, touched):
-    """``total[rows] = spread[rows] = 0`` for one job's rows (the accumulators serve the next round)."""
+def momentum_add(m, v, last, live, n_live, touched, delta, scale, r, horizon, mu):
+    """One job's share of round ``r``'s mean delta ``g`` (``scale * delta`` on rows ``touched[:, 0]``):
+    ``v += scale * delta`` and ``m += (1 + mu) * scale * delta``; rows not live yet join ``live``.
+    Returns the live count."""
+    scale = np.float32(scale)
+    c = (np.float32(1.0) + np.float32(mu)) * scale
     for i in range(touched.shape[0]):
-        r = touched[i, 0]
-        total[r] = 0.0
-        spread[r] = 0.0
+        row = touched[i, 0]
+        if last[row] <= r - horizon:
+            live[n_live] = row
+            n_live += 1
+        last[row] = r
+        for k in range(v.shape[1]):
+            v[row, k] += scale * delta[i, k]
+            m[row, k] += c * delta[i, k]
+    return n_live
 
 
 @numba.njit(**_JIT)

@@ -12,7 +12,7 @@ import numpy as np
 
 from wordvec._kernels import reference
 
-__all__ = ["ref_private_job", "ref_apply_delta", "ref_rounds", "ref_combine"]
+__all__ = ["ref_private_job", "ref_apply_delta", "ref_rounds", "ref_block_momentum"]
 
 
 def ref_private_job(twin, syn0, syn1, *args, **kwargs):
@@ -29,13 +29,17 @@ def ref_apply_delta(m, rows, delta):
         m[r] += change
 
 
-def ref_rounds(twin, syn0, syn1, jobs, round_jobs, middle=(), options=None):
+def ref_rounds(twin, syn0, syn1, jobs, round_jobs, middle=(), options=None, mu=None):
     """The trainer's deterministic schedule, written out: ``jobs`` is a list of
     ``(tokens, offsets, alpha0, alpha1, rng_state)``; every job of a round of ``round_jobs`` runs
     ``twin(copy0, copy1, tokens, offsets, *middle, alpha0, alpha1, rng_state, **options)`` on copies
     of the matrices as they were at the round's start, then the round's changes are added to
-    ``syn0``/``syn1`` (in place) in job order. Returns the summed loss (float64, in job order)."""
+    ``syn0``/``syn1`` (in place) in job order (``mu`` None), or, with a block momentum ``mu``, their
+    mean ``g`` filtered as the trainer does: ``v = mu v + g``, the matrices (which hold the
+    look-ahead ``W + mu v``) move by ``mu**2 v_old + (1 + mu) g`` (no row runs past the horizon in
+    the tests' few rounds). Returns the summed loss (float64, in job order)."""
     total = 0.0
+    velocity = [np.zeros(syn0.shape), np.zeros(syn1.shape)]
     for first in range(0, len(jobs), round_jobs):
         changes = []
         for tokens, offsets, alpha0, alpha1, state in jobs[first:first + round_jobs]:
@@ -43,25 +47,36 @@ def ref_rounds(twin, syn0, syn1, jobs, round_jobs, middle=(), options=None):
                                                     state, **(options or {}))
             total += loss
             changes.append((d0, d1))
-        for d0, d1 in changes:
-            syn0 += d0
-            syn1 += d1
+        if mu is None:
+            for d0, d1 in changes:
+                syn0 += d0
+                syn1 += d1
+            continue
+        for which, m in enumerate((syn0, syn1)):
+            g = sum(c[which] for c in changes) / len(changes)
+            m += (mu * mu * velocity[which] + (1 + mu) * g).astype(m.dtype)
+            velocity[which] = mu * velocity[which] + g
     return total
 
 
 
-def ref_combine(m, updates, kappas):
-    """Twin of a round's commit (``accumulate_contraction`` + ``apply_combined``): ``updates`` is a list
-    of (touched, delta) with ``touched[:, 0]`` the rows and ``touched[:, 1]`` their updates, ``kappas``
-    each job's kappa. Row r gets ``s_r * delta`` from each job, in job order, with
-    ``s_r = (1 - exp(-sum_j kappa_j n_j)) / sum_j (1 - exp(-kappa_j n_j))`` (1 where the sum is 0)."""
-    total, spread = {}, {}
-    for (touched, _), kappa in zip(updates, kappas):
-        for r, n in touched:
-            x = kappa * int(n)
-            total[r] = total.get(r, 0.0) + x
-            spread[r] = spread.get(r, 0.0) - np.expm1(-x)
-    for touched, delta in updates:
-        for (r, _), change in zip(touched, delta):
-            s = np.float32(-np.expm1(-total[r]) / spread[r]) if spread[r] > 0 else np.float32(1.0)
-            m[r] += s * change
+def ref_block_momentum(W, rounds, mu, horizon):
+    """Twin of ``delta.momentum_begin/add/end`` over several rounds, written from the definition:
+    ``rounds`` is a list of rounds, each a list of (rows, delta) with equal weights; returns the
+    matrix the jobs read after the last round, ``W + mu * v`` (dense float64 arithmetic). Each round:
+    ``v = mu * v + mean(deltas)`` (a job that did not touch a row adds 0 for it), ``W += v``; a row
+    not moved for ``horizon`` rounds drops its momentum."""
+    W = W.astype(np.float64)
+    v = np.zeros_like(W)
+    last = np.full(W.shape[0], -(1 << 30))
+    for r, deltas in enumerate(rounds, start=1):
+        v[last <= r - horizon] = 0.0
+        v *= mu
+        for rows, delta in deltas:
+            for row, change in zip(rows, delta):
+                v[row] += change / len(deltas)
+                last[row] = r
+        W += v
+    v[last <= len(rounds) - horizon] = 0.0
+    return W + mu * v
+

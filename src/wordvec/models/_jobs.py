@@ -71,9 +71,6 @@ def word2vec_memory(cfg: Word2VecConfig, vocab_size: int, input_rows: int | None
     return 4 * cfg.vector_size * (input_rows + output_rows(cfg, vocab_size))
 
 
-DETERMINISTIC_COMBINE = "contraction"
-
-
 class KernelJob:
     """``job(s0, s1, alpha0, alpha1, rng)`` runs ``fn(*before, tokens, offsets[s0:s1 + 1], *after, alpha0, alpha1, rng)``.
 
@@ -96,7 +93,6 @@ class KernelJob:
         self.start_loss = start_loss
         self.deterministic = deterministic
         self._maps: queue.SimpleQueue = queue.SimpleQueue()
-        self._acc: list | None = None
         self._bm = None
 
     def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
@@ -117,32 +113,18 @@ class KernelJob:
 
     def commit(self, updates: list) -> None:
         """Add a round's ``updates`` (each job's sparse deltas, in job order) to the input and output
-        matrices, combined as :func:`wordvec._kernels.delta.apply_combined` says.
-
-        Two float64 accumulators per matrix row (allocated at the first round, 16 bytes a row) hold
-        each row's contraction over the round; every sum runs in job order.
+        matrices: their mean filtered by a block momentum
+        (:meth:`wordvec.train.momentum.BlockMomentum.apply_in_place`, ``mu = 1 - 1 / jobs a round``;
+        the matrices hold the look-ahead point the next round's jobs read). Every sum runs in job
+        order. The momentum holds one float32 copy of each matrix (allocated at the first round).
         """
-        from wordvec._kernels import delta as dk
+        from wordvec.train.momentum import BlockMomentum
 
-        if DETERMINISTIC_COMBINE == "momentum":
-            from wordvec.train.momentum import BlockMomentum
-
-            if self._bm is None:
-                self._bm = BlockMomentum(len(updates), [m.shape for m in self.before])
-            for which, m in enumerate(self.before):
-                self._bm.apply_in_place(which, m, [(u[2 * which][:, 0], u[2 * which + 1]) for u in updates],
-                                        [1.0] * len(updates))
-            return
-        if self._acc is None:
-            self._acc = [(np.zeros(m.shape[0]), np.zeros(m.shape[0])) for m in self.before]
+        if self._bm is None:
+            self._bm = BlockMomentum(len(updates), [m.shape for m in self.before])
         for which, m in enumerate(self.before):
-            total, spread = self._acc[which]
-            for u in updates:
-                dk.accumulate_contraction(total, spread, u[2 * which], dk.CONTRACTION * u[4])
-            for u in updates:
-                dk.apply_combined(m, total, spread, u[2 * which], u[2 * which + 1])
-            for u in updates:
-                dk.reset_rows(total, spread, u[2 * which])
+            self._bm.apply_in_place(which, m, [(u[2 * which], u[2 * which + 1]) for u in updates],
+                                    [1.0] * len(updates))
 
 
 def output_rows(cfg: Word2VecConfig, vocab_size: int) -> int:

@@ -226,6 +226,60 @@ def test_cooccur_command_with_a_scheduler(client, small, tmp_path):
     _same_matrix(Cooccurrence.load(there), Cooccurrence.load(here))
 
 
+# ------------------------------------------------------------------------------- phrases
+def _same_phrases(a, b):
+    assert a.layers == b.layers and a.counts == b.counts
+    for x, y in zip(a.stats, b.stats):
+        for key in ("corpus_word_count", "unigrams", "bigrams", "phrases"):
+            assert x[key] == y[key], key
+
+
+@pytest.mark.parametrize("passes", [1, 2])
+def test_phrases_of_real_text_equal_single_machine(client, running, passes):
+    from wordvec.corpus.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+    from wordvec.distributed.phrases import learn_phrases
+
+    def make():
+        return Phrases(min_count=5, threshold=10, connector_words=ENGLISH_CONNECTOR_WORDS, passes=passes,
+                       progress=False)
+
+    single = make().fit(str(running), tokenizer="whitespace").freeze()
+    there = learn_phrases(client, str(running), make(), tokenizer="whitespace", partition_bytes=300_000)
+    assert there.distributed_["partitions"] > 5
+    _same_phrases(there.freeze(), single)
+    assert len(single.layers[0]) > 100 and single.digest == there.freeze().digest
+    if passes == 2:
+        assert any(len(key) > 1 and "_" in "".join(key) for key in single.layers[1])  # phrases of phrases
+
+
+def test_phrases_npmi_and_a_pruned_table(client, small):
+    from wordvec.corpus.phrases import Phrases
+    from wordvec.distributed.phrases import learn_phrases
+
+    single = Phrases(min_count=1, threshold=0.1, scoring="npmi", progress=False).fit(str(small)).freeze()
+    there = learn_phrases(client, make_partitions(small, 997), Phrases(min_count=1, threshold=0.1, scoring="npmi",
+                                                                      progress=False))
+    _same_phrases(there.freeze(), single)
+    # a cap below the table: pruned once, at the end, by gensim's rule (min_reduce rising from 1)
+    capped = learn_phrases(client, str(small), Phrases(min_count=1, threshold=0.1, scoring="npmi", max_vocab_size=20,
+                                                       progress=False))
+    stats = capped.pass_stats_[0]
+    assert stats["unigrams"] + stats["bigrams"] <= 20 < stats["peak_entries"] and stats["prunes"] >= 1
+
+
+def test_phrases_command_with_a_scheduler(client, running, tmp_path):
+    from wordvec.corpus.phrases import load_phrases
+
+    here, there = tmp_path / "here", tmp_path / "there"
+    args = ["phrases", running, "--tokenizer", "whitespace", "--connector-words", "english", "--quiet"]
+    assert invoke(*args, "-o", here).exit_code == 0
+    result = invoke(*args, "-o", there, "--scheduler", client.scheduler.address)
+    assert result.exit_code == 0, result.output
+    assert "Counted on a Dask cluster: 2 workers, 2 threads" in result.output
+    _same_phrases(load_phrases(there), load_phrases(here))
+    assert (there / "phrases.tsv").read_bytes() == (here / "phrases.tsv").read_bytes()
+
+
 def test_connect_starts_a_local_cluster_and_names_an_unreachable_scheduler():
     with connect("local:1") as c:
         assert describe_cluster(c).startswith("1 worker, 1 thread (scheduler tcp://127.0.0.1:")

@@ -88,6 +88,10 @@ def phrases(
     top: Annotated[int, typer.Option(min=0, help="Print this many phrases, the highest scores first.")] = 20,
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", help="Count on a Dask cluster: its scheduler (tcp://host:8786), or local:N for N "
+        "worker processes on this machine (pip install 'wordvec\\[dask]').", show_default="this process")
+    ] = None,
     show_help: HelpOption = False,
 ) -> None:
     """Learn the phrases of CORPUS and save them to OUTPUT; print how many and the top ones."""
@@ -104,7 +108,18 @@ def phrases(
 
         check_replaceable_directory(output, "phrases directory")
         t0 = time.perf_counter()
-        model.fit(corpus[0] if len(corpus) == 1 else list(corpus), tokenizer=tokenizer.value, encoding=encoding)
+        source = corpus[0] if len(corpus) == 1 else list(corpus)
+        if scheduler is None:
+            model.fit(source, tokenizer=tokenizer.value, encoding=encoding)
+        else:
+            from wordvec.distributed import connect, describe_cluster
+            from wordvec.distributed.phrases import learn_phrases
+
+            with connect(scheduler) as client:
+                where = describe_cluster(client)
+                learn_phrases(client, source, model, tokenizer=tokenizer.value, encoding=encoding)
+            n = model.distributed_["partitions"]
+            typer.echo(f"Counted on a Dask cluster: {where}, {n} partition{'s' if n != 1 else ''} of the corpus.")
         seconds = time.perf_counter() - t0
         if output.parent != Path("") and not output.parent.exists():
             output.parent.mkdir(parents=True)

@@ -1,10 +1,10 @@
-"""The corpus pass and co-occurrence counting on a Dask cluster (the ``[dask]`` extra).
+"""The corpus pass, co-occurrence counting, phrases and training on a Dask cluster (the ``[dask]`` extra).
 
 ``pip install 'wordvec[dask]'``; ``import wordvec`` never imports Dask, nor does this package:
 only the functions that reach a cluster do (a missing extra is an ImportError naming the pip
 command). A cluster is Dask.distributed's, never a home-made one: pass a ``distributed.Client``
 (``Client("tcp://scheduler:8786")``, or a ``LocalCluster`` on one big machine), or on the command
-line ``wordvec cooccur ... --scheduler tcp://host:8786`` (``--scheduler local:N`` starts N worker
+line ``wordvec train|cooccur|phrases ... --scheduler tcp://host:8786`` (``--scheduler local:N`` starts N worker
 processes here). Without a client nothing changes: the single-machine code runs.
 
 >>> from wordvec.distributed import make_partitions, read_partition
@@ -53,8 +53,13 @@ the single-machine kernels into a sorted sparse shard (int64 key ``row * n + col
 cut into R key ranges of whole rows; reduce task r merges the shards' slices r and rounds to
 float32; the client joins the ranges in order. :func:`build_cooccurrence_distributed` takes
 :func:`wordvec.cooccur.build_cooccurrence`'s options and returns the same
-:class:`~wordvec.cooccur.Cooccurrence` (see :mod:`wordvec.distributed.cooccur` on the float32
-rounding of weighted sums).
+:class:`~wordvec.cooccur.Cooccurrence` (bit for bit: the weighted sums are exact, see :mod:`wordvec.distributed.cooccur`).
+
+**Phrases** (:mod:`~wordvec.distributed.phrases`). :func:`learn_phrases` fits a
+:class:`~wordvec.corpus.phrases.Phrases` on the cluster: each partition's unigram and bigram
+counts (the single-machine counter), summed by a tree of merges on the workers, scored once there;
+the same phrases as :meth:`Phrases.fit <wordvec.corpus.phrases.Phrases.fit>` below its
+``max_vocab_size``. ``wordvec phrases ... --scheduler ADDRESS`` on the command line.
 
 Layer: this package sits with ``train``, ``vectors`` and ``cooccur`` (layer 3, ARCHITECTURE.md),
 below the estimators, so that ``fit(..., client=)`` can use it; it imports nothing above.
@@ -63,8 +68,9 @@ below the estimators, so that ``fit(..., client=)`` can use it; it imports nothi
 from wordvec.distributed.cluster import connect, describe_cluster
 from wordvec.distributed.cooccur import build_cooccurrence_distributed
 from wordvec.distributed.partitions import DEFAULT_PARTITION_BYTES, Partition, make_partitions, read_partition
+from wordvec.distributed.phrases import learn_phrases
 from wordvec.distributed.vocab import MappedEncodedCorpus, build_vocab, concat_encoded, encode_partitions
 
 __all__ = ["Partition", "make_partitions", "read_partition", "build_vocab", "encode_partitions", "concat_encoded",
-           "MappedEncodedCorpus", "build_cooccurrence_distributed", "connect", "describe_cluster",
+           "MappedEncodedCorpus", "build_cooccurrence_distributed", "learn_phrases", "connect", "describe_cluster",
            "DEFAULT_PARTITION_BYTES"]

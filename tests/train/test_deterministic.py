@@ -127,6 +127,9 @@ class _Recorder:
     def commit(self, updates):
         self.events.append(("commit", [u[0] for u in updates]))
 
+    def settle(self):
+        self.events.append(("settle", None))
+
 
 def test_rounds_commit_in_job_order_and_the_last_round_is_short():
     k = _Recorder()
@@ -138,6 +141,8 @@ def test_rounds_commit_in_job_order_and_the_last_round_is_short():
     # no job of a round starts before the previous round is committed, and each round runs all its jobs
     runs_before = [sum(1 for e in k.events[:i] if e[0] == "run") for i, e in enumerate(k.events) if e[0] == "commit"]
     assert runs_before == [3, 6, 7, 10, 13, 14]
+    # the deferred changes are made at the end of each epoch, after its last round
+    assert [i for i, e in enumerate(k.events) if e[0] == "settle"] == [10, 21]
 
 
 def test_the_schedule_matches_its_numpy_twin(rng):

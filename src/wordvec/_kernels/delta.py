@@ -14,7 +14,7 @@ of updates in a job of a few thousand words and reaches the point x* its gradien
 each of c jobs moves it by about x* - x, their sum overshoots by (c - 1)(x* - x), and with 4 or more
 jobs a round training diverged on real text; the mean of the deltas, stable, slows every row that
 several jobs touch. The trainer filters the round's mean delta through a block momentum
-(``momentum_begin`` / ``momentum_add`` here; wordvec.train.momentum says why), which gives the sum in
+(``momentum_add`` / ``momentum_settle`` here; wordvec.train.momentum says why), which gives the sum in
 the linear regime and a damped step for saturated rows. (An earlier rule scaled each row's summed
 delta by a contraction model of its update counts; it lost 0.07 WordSim-353 Spearman for skip-gram
 and 2 analogy points for CBOW against Hogwild, where the momentum is level: benchmarks/RESULTS.md.)
@@ -126,50 +126,53 @@ def apply_delta(m, rows, delta):
             m[r, k] += delta[i, k]
 
 
-@numba.njit(**_JIT)
-def momentum_begin(m, v, last, live, n_live, r, horizon, mu):
-    """Start round ``r`` of a block momentum (wordvec.train.momentum) on a matrix ``m`` that holds the
-    look-ahead point ``W + mu v``. A round's step takes it to ``W' + mu v'`` with ``v' = mu v + g``,
-    ``W' = W + v'``: a move of ``mu**2 v + (1 + mu) g``. This adds the ``mu**2 v`` part to each of
-    the ``n_live`` rows in ``live`` and decays their ``v``; ``momentum_add`` adds the ``g`` part. Rows
-    last moved ``horizon`` rounds ago leave ``live`` instead (back to ``W``, ``v`` zeroed).
-    Returns the rows still live (``live`` is reordered: the order does not change any value)."""
-    mu = np.float32(mu)
-    mu2 = mu * mu
-    i = 0
-    while i < n_live:
-        row = live[i]
-        if last[row] <= r - horizon:
-            for k in range(m.shape[1]):
-                m[row, k] -= mu * v[row, k]
-                v[row, k] = 0.0
-            n_live -= 1
-            live[i] = live[n_live]
-            continue
-        for k in range(m.shape[1]):
-            m[row, k] += mu2 * v[row, k]
-            v[row, k] *= mu
-        i += 1
-    return n_live
+@numba.njit(inline="always", **_JIT)
+def _catch_up(m, v, last, row, r, mu):
+    """Bring row ``row`` of a block momentum to round ``r``: the rounds since ``last[row]`` in which
+    it was not moved each moved it by ``mu**2 v`` (the momentum alone, v decaying by ``mu`` a round)."""
+    k = r - last[row]
+    if k > 0:
+        decay = mu ** k
+        drift = np.float32(mu * mu * (1.0 - decay) / (1.0 - mu)) if mu < 1.0 else np.float32(0.0)
+        decay32 = np.float32(decay)
+        for c in range(m.shape[1]):
+            m[row, c] += drift * v[row, c]
+            v[row, c] *= decay32
+        last[row] = r
 
 
 @numba.njit(**_JIT)
-def momentum_add(m, v, last, live, n_live, touched, delta, scale, r, horizon, mu):
-    """One job's share of round ``r``'s mean delta ``g`` (``scale * delta`` on rows ``touched[:, 0]``):
-    ``v += scale * delta`` and ``m += (1 + mu) * scale * delta``; rows not live yet join ``live``.
-    Returns the live count."""
-    scale = np.float32(scale)
-    c = (np.float32(1.0) + np.float32(mu)) * scale
+def momentum_add(m, v, last, touched, delta, scale, r, mu):
+    """One job's share of round ``r``'s mean delta ``g`` in a block momentum (wordvec.train.momentum)
+    on a matrix ``m`` that holds the look-ahead point ``W + mu v``: a round moves it by
+    ``mu**2 v + (1 + mu) g`` and sets ``v = mu v + g``. Rows are brought up to date lazily, when a
+    job next touches them (``last[row]``: the round ``m[row]`` is up to date with), so a round costs
+    the rows its jobs touched, not every row with momentum; :func:`momentum_settle` brings them all.
+    Adds ``scale * delta`` (rows ``touched[:, 0]``) to ``v`` and ``(1 + mu) * scale * delta`` to ``m``."""
+    scale32 = np.float32(scale)
+    c = np.float32((1.0 + mu) * scale)
     for i in range(touched.shape[0]):
         row = touched[i, 0]
-        if last[row] <= r - horizon:
-            live[n_live] = row
-            n_live += 1
-        last[row] = r
+        _catch_up(m, v, last, row, r, mu)
         for k in range(v.shape[1]):
-            v[row, k] += scale * delta[i, k]
+            v[row, k] += scale32 * delta[i, k]
             m[row, k] += c * delta[i, k]
-    return n_live
+
+
+@numba.njit(**_JIT)
+def momentum_settle(m, v, last, r, mu):
+    """Bring every row of a block momentum up to round ``r`` (rows with no momentum are skipped)."""
+    for row in range(m.shape[0]):
+        if last[row] < r:
+            moving = False
+            for k in range(v.shape[1]):
+                if v[row, k] != 0.0:
+                    moving = True
+                    break
+            if moving:
+                _catch_up(m, v, last, row, r, mu)
+            else:
+                last[row] = r
 
 
 @numba.njit(**_JIT)

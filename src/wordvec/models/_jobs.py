@@ -116,7 +116,8 @@ class KernelJob:
         matrices: their mean filtered by a block momentum
         (:meth:`wordvec.train.momentum.BlockMomentum.apply_in_place`, ``mu = 1 - 1 / jobs a round``;
         the matrices hold the look-ahead point the next round's jobs read). Every sum runs in job
-        order. The momentum holds one float32 copy of each matrix (allocated at the first round).
+        order. The momentum holds one float32 copy of each matrix (allocated at the first round);
+        rows are brought up to date lazily (:meth:`settle` at the end of each epoch).
         """
         from wordvec.train.momentum import BlockMomentum
 
@@ -125,6 +126,12 @@ class KernelJob:
         for which, m in enumerate(self.before):
             self._bm.apply_in_place(which, m, [(u[2 * which], u[2 * which + 1]) for u in updates],
                                     [1.0] * len(updates))
+
+    def settle(self) -> None:
+        """Make the momentum's deferred moves (deterministic training; nothing before the first round)."""
+        if self._bm is not None:
+            for which, m in enumerate(self.before):
+                self._bm.settle(which, m)
 
 
 def output_rows(cfg: Word2VecConfig, vocab_size: int) -> int:

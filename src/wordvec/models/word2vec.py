@@ -62,7 +62,7 @@ class _StreamedJob:
     def __init__(self, job, encoded: EncodedCorpus, remap: np.ndarray | None = None):
         self.job, self.encoded, self.remap = job, encoded, remap
         self.start_loss = job.start_loss
-        self.commit = job.commit  # deterministic training: the job's updates, added by the trainer
+        self.commit, self.settle = job.commit, job.settle  # deterministic training (see the trainer)
 
     def __call__(self, s0: int, s1: int, alpha0: float, alpha1: float, rng: np.ndarray):
         tokens, offsets = self.encoded.read_sentences(s0, s1)

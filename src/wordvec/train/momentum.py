@@ -61,7 +61,6 @@ class BlockMomentum:
         self.velocity = [np.zeros(shape, dtype=np.float32) for shape in shapes]
         self.last = [np.full(shape[0], -(1 << 30), dtype=np.int64) for shape in shapes]
         self.round = [0 for _ in shapes]
-        self._live: list | None = None  # apply_in_place's live rows: [int32 array, count] per matrix
 
     def lookahead(self, which: int, matrix: np.ndarray) -> np.ndarray:
         """What the workers start the next round from: ``matrix + mu * v`` (Nesterov's look-ahead,
@@ -78,11 +77,15 @@ class BlockMomentum:
     def apply_in_place(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
                        weights: Sequence[float]) -> None:
         """:meth:`apply` for a ``matrix`` that holds the look-ahead point itself (the matrix the
-        workers read, ``W + mu * v``), not ``W``: after the step it holds ``W' + mu * v'`` again,
-        moved by ``mu**2 v + (1 + mu) g`` (Nesterov's update). No copy of the matrix is made, and the
-        work is compiled (``wordvec._kernels.delta.momentum_*``): one pass over the rows in play.
+        workers read, ``W + mu * v``), not ``W``: a round moves it by ``mu**2 v + (1 + mu) g``, to
+        ``W' + mu * v'`` again (Nesterov's update). No copy of the matrix is made, and the work is
+        compiled (``wordvec._kernels.delta.momentum_add``) and lazy: a row's momentum-only moves of
+        the rounds in which no delta touched it are made when one next does, so a round costs the
+        rows it touched. Until then readers see the row as it was (a row no job needs does not move);
+        :meth:`settle` brings every row up to date (the trainer calls it at the end of each epoch).
         ``deltas[k] = (rows, values)`` with ``rows`` a 1-d array or a kernels' ``touched`` array
-        (rows in column 0). Deterministic: every sum runs in the order of ``deltas``.
+        (rows in column 0). Deterministic: every sum runs in the order of ``deltas``. No horizon
+        here: momentum decays geometrically and is never dropped.
 
         >>> bm = BlockMomentum(2, [(2, 1)])
         >>> m = np.zeros((2, 1), dtype=np.float32)
@@ -90,22 +93,27 @@ class BlockMomentum:
         >>> bm.apply_in_place(0, m, [(np.array([0]), np.array([[2.]], dtype=np.float32)), none], [1, 1])
         >>> m.ravel().tolist()                  # v = 1, W = 1, and the matrix holds W + v / 2
         [1.5, 0.0]
+        >>> bm.apply_in_place(0, m, [none, none], [1, 1]); m.ravel().tolist()   # row 0 not moved yet
+        [1.5, 0.0]
+        >>> bm.settle(0, m); m.ravel().tolist()  # now by mu**2 v: W + mu v = 1.5, then 1.5 + 0.25
+        [1.75, 0.0]
         """
         from wordvec._kernels import delta as dk
 
-        if self._live is None:
-            self._live = [[np.empty(v.shape[0], dtype=np.int32), 0] for v in self.velocity]
         v, last = self.velocity[which], self.last[which]
-        live = self._live[which]
         r = self.round[which] = self.round[which] + 1
-        live[1] = dk.momentum_begin(matrix, v, last, live[0], live[1], r, self.horizon, self.mu)
         wsum = float(sum(w for w in weights if w > 0))
         for (rows, values), w in zip(deltas, weights):
             if w > 0 and rows.shape[0]:
                 touched = rows if rows.ndim == 2 else np.ascontiguousarray(rows, dtype=np.int32)[:, None]
-                live[1] = dk.momentum_add(matrix, v, last, live[0], live[1], touched,
-                                          np.ascontiguousarray(values, dtype=np.float32),
-                                          self.eta * w / wsum, r, self.horizon, self.mu)
+                dk.momentum_add(matrix, v, last, touched, np.ascontiguousarray(values, dtype=np.float32),
+                                self.eta * w / wsum, r, self.mu)
+
+    def settle(self, which: int, matrix: np.ndarray) -> None:
+        """Make every pending momentum-only move of :meth:`apply_in_place` on ``matrix`` (``which``)."""
+        from wordvec._kernels import delta as dk
+
+        dk.momentum_settle(matrix, self.velocity[which], self.last[which], self.round[which], self.mu)
 
     def apply(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
               weights: Sequence[float]) -> None:

@@ -159,7 +159,8 @@ def run_epochs(
     ``deterministic``: run the jobs in rounds of ``round_jobs`` (None: :data:`ROUND_JOBS`; see the
     module's docstring), cut by ``job_words`` (pass :data:`DETERMINISTIC_JOB_WORDS`). The
     kernel then returns ``(loss, examples, words, update)`` without touching the shared arrays, and
-    ``kernel.commit(update)`` applies an update; the trainer commits a round's updates in job order
+    ``kernel.commit(update)`` applies an update, ``kernel.settle()`` makes any deferred change at
+    the end of an epoch; the trainer commits a round's updates in job order
     once all its jobs are done.
     """
     if jobs is None:
@@ -227,6 +228,7 @@ def run_epochs(
                     jobs_here = [submit(j) for j in range(first, min(first + round_jobs, len(starts)))]
                     updates = [collect(*job) for job in jobs_here]  # in job order, as every sum below
                     kernel.commit(updates)
+                kernel.settle()  # the vectors up to date for the epoch's end (callbacks, saving)
             else:
                 for j in range(len(starts)):
                     pending.append(submit(j))

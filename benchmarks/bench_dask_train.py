@@ -1,7 +1,8 @@
 """Data-parallel Word2Vec/FastText on a Dask cluster (issue 17, part B): quality and a scaling model.
 
     python benchmarks/bench_dask_train.py [--model word2vec] [--lines N] [--workers 2 4]
-                                          [--sync-words 100000 1000000] [--epochs 5] [--dim 100]
+                                          [--sync-words 0 250000] [--combine momentum mean sum]
+                                          [--epochs 5] [--dim 100] [--bucket N]
 
 Corpus: the English benchmark corpus (running.txt.gz + dictionary.txt.gz as one plain file,
 _common.benchmark_corpus), or its first ``--lines`` lines (a quick check of the script; its
@@ -10,8 +11,9 @@ tokens, ``--epochs``, seed 1.
 
 Runs: single-machine training (``workers=--threads``, Hogwild), then for every number of workers
 in ``--workers``, every period in ``--sync-words`` and every combination rule in ``--combine``
-(``mean``: the word-weighted row average that ``fit(client=)`` uses; ``sum``: every delta added;
-see wordvec.distributed.rounds) a LocalCluster of that many worker processes (one thread each,
+(``momentum``: the block momentum that ``fit(client=)`` uses; ``mean``: the word-weighted row
+average; ``sum``: every delta added; see wordvec.distributed.rounds; a period of 0 is the default,
+an epoch's tokens / 64) a LocalCluster of that many worker processes (one thread each,
 loopback) and ``fit(..., client=, sync_words=)``. Each model is scored with
 ``wordvec.evaluate.evaluate_all`` (Google analogies over the 30,000 most frequent words,
 WordSim-353 and SimLex-999 Spearman) and the table prints the differences from single-machine
@@ -56,8 +58,9 @@ def fit(args, corpus: Path, client=None, sync_words=None, combine="mean") -> tup
     from wordvec.models._remote import fit_on_cluster
 
     cls = FastText if args.model == "fasttext" else Word2Vec
+    extra = {"bucket": args.bucket} if args.model == "fasttext" and args.bucket else {}
     model = cls(vector_size=args.dim, window=5, min_count=5, epochs=args.epochs, seed=1, workers=args.threads,
-                tokenizer="whitespace", progress=False)
+                tokenizer="whitespace", progress=False, **extra)
     t0 = time.perf_counter()
     if client is None:
         model.fit(str(corpus))
@@ -84,9 +87,13 @@ def main() -> None:
     ap.add_argument("--model", choices=["word2vec", "fasttext"], default="word2vec")
     ap.add_argument("--lines", type=int, default=None)
     ap.add_argument("--workers", type=int, nargs="+", default=[2, 4])
-    ap.add_argument("--sync-words", type=int, nargs="+", default=[100_000, 1_000_000])
-    ap.add_argument("--combine", nargs="+", choices=["momentum", "momentum-classic", "mean", "sum"], default=["momentum", "mean", "sum"])
+    ap.add_argument("--sync-words", type=int, nargs="+", default=[0],
+                    help="periods to measure, tokens (0: the default, an epoch's tokens / 64)")
+    ap.add_argument("--combine", nargs="+", choices=["momentum", "momentum-classic", "mean", "sum"],
+                    default=["momentum"])
     ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--bucket", type=int, default=None,
+                    help="FastText's n-gram buckets (default: FastText's 2,000,000; every round ships the matrices)")
     ap.add_argument("--dim", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2, help="single-machine threads")
     ap.add_argument("--gbit", type=float, default=10.0)
@@ -112,9 +119,9 @@ def main() -> None:
                 from wordvec.exceptions import TrainingDivergedError
 
                 try:
-                    model, seconds = fit(args, corpus, client, sync, combine)
+                    model, seconds = fit(args, corpus, client, sync or None, combine)
                 except TrainingDivergedError as exc:
-                    print(f"{n} workers, sync {sync:,}, {combine}: diverged ({exc})", flush=True)
+                    print(f"{n} workers, sync {sync or 'default'}, {combine}: diverged ({exc})", flush=True)
                     continue
                 d = model.training_stats_["distributed"]
                 row = {"run": f"cluster, {combine}", "workers": n, "sync_words": sync, "seconds": seconds,
@@ -122,7 +129,9 @@ def main() -> None:
                        "distributed": d,
                        "projection": [projection(d, m, args.gbit) for m in args.project]}
                 rows.append(row)
-                print(f"{n} workers, sync {sync:,}, {combine}: {seconds:.1f} s, {d['rounds']} rounds", flush=True)
+                row["sync_words"] = d["sync_words"]
+                print(f"{n} workers, sync {d['sync_words']:,}, {combine}: {seconds:.1f} s, {d['rounds']} rounds",
+                      flush=True)
     print()
     print(f"{'run':<18}{'workers':>8}{'sync_words':>12}{'seconds':>9}{'analogy':>9}{'d.an':>7}"
           f"{'WS353':>8}{'d.ws':>7}{'SL999':>8}{'d.sl':>7}")

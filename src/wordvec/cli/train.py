@@ -205,9 +205,8 @@ def train(
              "(faster), or once per context word (as word2vec.c).")] = D["shared_negatives"],
     deterministic: Annotated[bool, typer.Option(
         "--deterministic/--hogwild", metavar="",
-        help="Bit-identical vectors for a --seed whatever --workers (jobs train in rounds; slower, and "
-             "for now lower analogy scores), or lock-free Hogwild threads (identical runs only with "
-             "--workers 1).")] = D["deterministic"],
+        help="Bit-identical vectors for a --seed whatever --workers (jobs train in rounds; slower), "
+             "or lock-free Hogwild threads (identical runs only with --workers 1).")] = D["deterministic"],
     tokenizer: Annotated[TokenizerName, typer.Option(metavar="NAME", help=TOKENIZER_HELP)] = DEFAULT_TOKENIZER,
     encoding: EncodingOption = "utf-8",
     phrases: Annotated[Path | None, typer.Option(

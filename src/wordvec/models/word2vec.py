@@ -136,10 +136,11 @@ class Word2Vec(Estimator):
     With ``workers=1`` and a fixed ``seed`` two runs give identical vectors; with more workers
     threads update shared vectors without locks (Hogwild), so results vary slightly between runs.
     ``deterministic=True`` gives the same vectors, bit for bit, for a seed whatever ``workers``: jobs
-    train in fixed rounds against a snapshot and their updates are added in job order
+    train in fixed rounds against a snapshot and their updates are combined in job order
     (:mod:`wordvec.train.trainer`). gensim and fastText have no such mode; within a round jobs do not
     see each other's updates, which Hogwild threads do at once, so the vectors differ from a Hogwild
-    run's (on small benchmark prefixes, with lower analogy scores), and training is slower.
+    run's (of similar quality: :class:`~wordvec.config.Word2VecConfig` gives the figures), and
+    training is slower.
     Defaults are those of :class:`wordvec.config.Word2VecConfig`; see it for every parameter.
     ``progress``: None (default) draws bars only where a person watches (stderr a terminal, or a
     notebook), never into a log file; True/False force them (:func:`wordvec._progress.show_progress`).

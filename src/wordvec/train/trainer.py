@@ -10,8 +10,8 @@ reproducible.
 ``deterministic=True`` makes any number of workers exactly reproducible too. The jobs (cut as
 above, whatever ``workers``) run in rounds of :data:`ROUND_JOBS`: the threads run a round's jobs
 while nobody writes the vectors, each job keeping its updates in private rows (a sparse delta, see
-_kernels/delta.py), and when the round is over the main thread adds the deltas to the vectors in
-job order. Each job's result depends only on the vectors at the round's start, its sentences, its
+_kernels/delta.py), and when the round is over the main thread adds the deltas' mean, filtered by
+a block momentum (:mod:`wordvec.train.momentum`), to the vectors in job order. Each job's result depends only on the vectors at the round's start, its sentences, its
 learning rate and its RNG stream, and every sum is taken in one order, so the vectors are the same
 bits for 1, 2 or 16 workers (on one machine and build: numba compiles for the host CPU).
 

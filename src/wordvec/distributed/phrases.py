@@ -84,8 +84,8 @@ def prune_counts(uni: Counter, bi: Counter, max_vocab_size: int) -> tuple[int, i
     ``min_reduce`` by one (from 1). Returns ``(prunes, min_reduce)``.
 
     >>> uni, bi = Counter({"a": 5, "b": 1, "c": 2}), Counter({("a", "b"): 1})
-    >>> prune_counts(uni, bi, 2), dict(uni), dict(bi)
-    ((3, 4), {'a': 5}, {})
+    >>> prune_counts(uni, bi, 2), dict(uni), dict(bi)    # 4 entries: min_reduce 1 drops nothing, 2 drops b
+    ((2, 3), {'a': 5, 'c': 2}, {})
     """
     prunes, min_reduce = 0, 1
     while len(uni) + len(bi) > max_vocab_size:
@@ -101,7 +101,14 @@ def score_phrase_counts(merged: tuple[Counter, Counter, int], scoring: str, min_
                         max_vocab_size: int) -> tuple[dict, dict, dict]:
     """Score a merged table (on a worker): ``(phrase -> score, phrase -> count, the pass in numbers)``
     for the bigrams scoring above ``threshold``, by the single-machine formula. In the numbers,
-    ``peak_entries`` is the merged table's size before :func:`prune_counts`."""
+    ``peak_entries`` is the merged table's size before :func:`prune_counts`.
+
+    >>> uni = Counter({"new": 10, "york": 10, "city": 30})
+    >>> bi = Counter({("new", "york"): 10, ("york", "city"): 1})
+    >>> layer, counts, stats = score_phrase_counts((uni, bi, 60), "default", 5, 0.1, 100)
+    >>> layer, counts, stats["phrases"]      # (10 - 5) / (10 * 10) * 5 entries  # doctest: +ELLIPSIS
+    ({('new', 'york'): 0.25...}, {('new', 'york'): 10}, 1)
+    """
     import numpy as np
 
     from wordvec.corpus.phrases import _score_arrays
@@ -139,7 +146,7 @@ def learn_phrases(client, corpus, model, *, tokenizer=None, encoding: str | None
     >>> phrases.freeze().save("phrases/")                 # doctest: +SKIP
     """
     from wordvec.corpus.tokenizers import describe_tokenizer
-    from wordvec.distributed import DEFAULT_PARTITION_BYTES
+    from wordvec.distributed.partitions import DEFAULT_PARTITION_BYTES
     from wordvec.distributed.vocab import _check_partitions
 
     t0 = time.perf_counter()

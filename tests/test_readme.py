@@ -247,3 +247,30 @@ def test_toolbox_commands_run_as_written(tmp_path, monkeypatch):
     assert "children_of_israel" in load("vectors").index_to_key  # the demo corpus opens with the Bible
     assert len(load("vectors2")) > len(load("vectors"))
     assert Path("ft.ftz").stat().st_size * 5 < Path("ft.bin").stat().st_size  # a small model; 20x at full size (RESULTS.md)
+
+
+def test_cluster_commands_run_as_written(tmp_path, monkeypatch):
+    """The Dask block: train, cooccur and phrases with --scheduler local:2 (two worker processes)."""
+    pytest.importorskip("distributed", reason="the cluster commands need Dask (pip install 'wordvec[dask]')")
+    from wordvec.demo import demo_corpus_path
+    import lzma
+
+    monkeypatch.chdir(tmp_path)
+    with lzma.open(demo_corpus_path(), "rt", encoding="utf-8") as src, \
+            gzip.open("corpus.txt.gz", "wt", encoding="utf-8") as dst:
+        dst.writelines(islice(src, 3_000))
+    runner = CliRunner()
+    lines = _command_after("cluster").splitlines()
+    assert len(lines) == 3 and all("--scheduler local:2" in line for line in lines)
+    for line in lines:
+        args = shlex.split(line.split("#")[0])
+        assert args[0] == "wordvec"
+        args += ["--quiet"] + (["--epochs", "1"] if args[1] == "train" else [])
+        result = runner.invoke(app, args[1:])
+        assert result.exit_code == 0, (line, result.output)
+        assert "on a Dask cluster: 2 workers" in result.output, result.output
+    from wordvec import load
+    from wordvec.cooccur import Cooccurrence
+    from wordvec.corpus.phrases import load_phrases
+
+    assert "king" in load("vectors") and Cooccurrence.load("cooc.npz").nnz > 0 and len(load_phrases("phrases")) > 0

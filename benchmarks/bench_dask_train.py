@@ -89,7 +89,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[2, 4])
     ap.add_argument("--sync-words", type=int, nargs="+", default=[0],
                     help="periods to measure, tokens (0: the default, an epoch's tokens / 64)")
-    ap.add_argument("--combine", nargs="+", choices=["momentum", "momentum-classic", "mean", "sum"],
+    ap.add_argument("--combine", nargs="+", choices=["momentum", "momentum-classic", "momentum-restart", "mean", "sum"],
                     default=["momentum"])
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--bucket", type=int, default=None,
@@ -97,6 +97,8 @@ def main() -> None:
     ap.add_argument("--dim", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2, help="single-machine threads")
     ap.add_argument("--gbit", type=float, default=10.0)
+    ap.add_argument("--base", type=float, nargs=3, metavar=("ANALOGY", "WS353", "SIMLEX"), default=None,
+                    help="single-machine scores measured before (skips that run; analogy as a fraction)")
     ap.add_argument("--project", type=int, nargs="+", default=[8, 32, 128])
     args = ap.parse_args()
     from wordvec.distributed import connect
@@ -108,9 +110,14 @@ def main() -> None:
         corpus = head([EN / "running.txt.gz", EN / "dictionary.txt.gz"], args.lines,
                       out_dir / f"en_head_{args.lines}.txt")
     rows = []
-    model, seconds = fit(args, corpus)
-    base = {"run": "single machine", "workers": args.threads, "sync_words": None, "seconds": seconds,
-            "words_per_second": model.training_stats_["words_per_second"], **score(model.wv)}
+    if args.base:
+        seconds = 0.0
+        base = {"run": "single (given)", "workers": args.threads, "sync_words": None, "seconds": 0.0,
+                "analogy": args.base[0], "wordsim353": args.base[1], "simlex999": args.base[2]}
+    else:
+        model, seconds = fit(args, corpus)
+        base = {"run": "single machine", "workers": args.threads, "sync_words": None, "seconds": seconds,
+                "words_per_second": model.training_stats_["words_per_second"], **score(model.wv)}
     rows.append(base)
     print(f"single machine ({args.threads} threads): {seconds:.1f} s, {base}", flush=True)
     for n in args.workers:

@@ -123,6 +123,27 @@ def test_block_momentum_sums_small_steps_and_damps_saturated_rows(groups):
         assert abs(_simulate("sum", groups, 1.0, 0.0, 30)[-1]) > 1e6
 
 
+def _partly_saturated(restart: bool, f: float, rounds: int = 12) -> list[float]:
+    """4 workers each move a row a fraction ``f`` of the way to 1.0 from the look-ahead they start at."""
+    bm = BlockMomentum(4, [(2, 1)], restart=restart)
+    m = np.zeros((2, 1), dtype=np.float32)
+    seen = []
+    for _ in range(rounds):
+        start = bm.lookahead(0, m)
+        d = np.array([[f * (1.0 - start[0, 0])]], dtype=np.float32)
+        bm.apply(0, m, [(np.array([0]), d)] * 4, [1.0] * 4)
+        seen.append(float(m[0, 0]))
+    return seen
+
+
+def test_block_momentum_restart_cuts_the_overshoot_of_half_saturated_rows():
+    plain, restarted = _partly_saturated(False, 0.3), _partly_saturated(True, 0.3)
+    assert max(plain) > 1.15 and max(restarted) < max(plain)  # the momentum carries the row past 1.0
+    assert abs(restarted[-1] - 1.0) < abs(plain[-1] - 1.0)
+    # rows moving a little the same way never restart: the same steps as without it
+    assert _partly_saturated(True, 0.01, 30) == _partly_saturated(False, 0.01, 30)
+
+
 def test_block_momentum_forgets_rows_left_alone():
     bm = BlockMomentum(4, [(3, 2)])
     m = np.zeros((3, 2), dtype=np.float32)

@@ -65,7 +65,7 @@ DEFAULT_ROUNDS_PER_EPOCH = 64
 #: Dask retries of a round's task that raised (a lost worker is rescheduled by the scheduler anyway).
 DEFAULT_RETRIES = 2
 #: How :func:`run_rounds` can join a round's deltas.
-COMBINE_RULES = ("momentum", "momentum-classic", "mean", "sum")
+COMBINE_RULES = ("momentum", "momentum-classic", "momentum-restart", "mean", "sum")
 
 
 @dataclass
@@ -252,8 +252,9 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     sync_words = int(sync_words)
     rounds = max(1, math.ceil(epoch_tokens / sync_words))
     start = lambda which, matrix: matrix  # noqa: E731
-    if combine in ("momentum", "momentum-classic"):
-        bm = BlockMomentum(n_groups, [a.shape for a in arrays], nesterov=combine == "momentum")
+    if combine in ("momentum", "momentum-classic", "momentum-restart"):
+        bm = BlockMomentum(n_groups, [a.shape for a in arrays], nesterov=combine != "momentum-classic",
+                           restart=combine == "momentum-restart")
         add, start = bm.apply, bm.lookahead
     else:
         plain = combine_deltas if combine == "mean" else sum_deltas

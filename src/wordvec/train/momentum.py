@@ -36,6 +36,10 @@ class BlockMomentum:
 
     ``nesterov``: the workers start each round from :meth:`lookahead`, ``matrix + mu * v`` (the
     paper's NBM, measured better here than the classic form), and their deltas are taken from it.
+    ``restart`` (:meth:`apply` only; ``combine="momentum-restart"`` on a cluster): a row whose mean
+    delta points against its momentum drops the momentum (adaptive restart, O'Donoghue & Candes
+    2015), which cuts the overshoot of rows every group moves most of the way; measured in
+    benchmarks/RESULTS.md, not the default.
     Momentum is kept only for rows moved in the last ``horizon`` rounds (after which ``mu**horizon``
     is below :data:`HORIZON_FRACTION` and the row's remaining momentum is dropped), so a round costs the rows in play,
     not the whole matrix.
@@ -51,8 +55,9 @@ class BlockMomentum:
     """
 
     def __init__(self, groups: int, shapes: Sequence[tuple[int, int]], mu: float | None = None, eta: float = 1.0,
-                 nesterov: bool = True):
+                 nesterov: bool = True, restart: bool = False):
         self.nesterov = bool(nesterov)
+        self.restart = bool(restart)
         self.mu = (1.0 - 1.0 / max(int(groups), 1)) if mu is None else float(mu)
         if not 0.0 <= self.mu < 1.0:
             raise ValueError(f"block momentum must be in [0, 1), got {self.mu}")
@@ -125,8 +130,22 @@ class BlockMomentum:
         stale = np.flatnonzero((last <= r - self.horizon) & (last > r - self.horizon - 1))
         if stale.shape[0]:
             v[stale] = 0.0
-        v[live] *= np.float32(self.mu)
         wsum = float(sum(w for w in weights if w > 0))
+        if self.restart and wsum > 0:
+            # Adaptive restart (O'Donoghue & Candes 2015): a row whose mean delta turns against its
+            # momentum is overshooting its balance point (rows every group drives there ring under a
+            # momentum of 1 - 1/G); it restarts from its mean delta alone.
+            touched = np.unique(np.concatenate([rows for (rows, _), w in zip(deltas, weights) if w > 0]
+                                               or [np.zeros(0, dtype=np.int64)]))
+            if touched.shape[0]:
+                g = np.zeros((touched.shape[0], v.shape[1]), dtype=np.float32)
+                for (rows, values), w in zip(deltas, weights):
+                    if w > 0 and rows.shape[0]:
+                        g[np.searchsorted(touched, rows)] += np.float32(self.eta * w / wsum) * values
+                against = touched[np.einsum("ij,ij->i", g, v[touched]) < 0]
+                matrix[against] += np.float32(self.mu) * v[against]  # the look-ahead the deltas start from
+                v[against] = 0.0
+        v[live] *= np.float32(self.mu)
         if wsum > 0:
             for (rows, values), w in zip(deltas, weights):
                 if w > 0 and rows.shape[0]:

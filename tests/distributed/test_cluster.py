@@ -42,14 +42,6 @@ RUNNING = SHARED_DATA / "corpora" / "en" / "running.txt.gz"
 REVIEWS = SHARED_DATA / "corpora" / "ko" / "nsmc_reviews.txt.gz"
 
 
-@pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
-            distributed.Client(cluster) as c:
-        yield c
-
-
 def _head(src: Path, dst: Path, lines: int) -> Path:
     with gzip.open(src, "rt", encoding="utf-8") as fh, open(dst, "w", encoding="utf-8") as out:
         for i, line in enumerate(fh):

@@ -42,14 +42,6 @@ def _separation(wv) -> float:
 
 
 @pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
-            distributed.Client(cluster) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def topics(tmp_path_factory):
     return _topic_file(tmp_path_factory.mktemp("topics") / "topics.txt")
 

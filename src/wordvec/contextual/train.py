@@ -25,7 +25,7 @@ from wordvec.contextual.bilm import BiLM
 from wordvec.contextual.config import BiLMConfig
 from wordvec.contextual.data import TrainingData, make_batches
 from wordvec.exceptions import TrainingDivergedError
-from wordvec.train.callbacks import EpochLogs
+from wordvec.train.callbacks import EpochLogs, epoch_end
 
 __all__ = ["Position", "train_bilm", "heldout_perplexity", "epoch_batches", "perplexity"]
 
@@ -228,7 +228,4 @@ def _end_epoch(bilm, data, cfg, device, position: Position, optimizer, callbacks
     position.epoch += 1
     position.batch = 0
     position.epoch_nll, position.epoch_targets, position.epoch_tokens, position.epoch_seconds = 0.0, 0, 0, 0.0
-    stop = False
-    for cb in callbacks:
-        stop = bool(cb.on_epoch_end(model, logs)) or stop
-    return stop
+    return epoch_end(callbacks, model, logs)

@@ -213,7 +213,8 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     ``check_finite()`` false after an epoch, raises :class:`~wordvec.exceptions.TrainingDivergedError`.
 
     ``combine``: ``"momentum"`` (:class:`~wordvec.train.momentum.BlockMomentum` with Nesterov's look-ahead, the default),
-    ``"momentum-classic"`` (the same without look-ahead), ``"mean"`` (:func:`combine_deltas`, each row's
+    ``"momentum-classic"`` (the same without look-ahead), ``"momentum-restart"`` (with an adaptive
+    restart per row: measured worse for FastText, an option for measurements), ``"mean"`` (:func:`combine_deltas`, each row's
     word-weighted average over the groups that changed it) or ``"sum"`` (:func:`sum_deltas`, every
     delta added). Measured on a 300,000-line prefix of the English benchmark corpus
     (benchmarks/bench_dask_train.py, 3 epochs, periods of 100,000 tokens): with 4 workers
@@ -229,7 +230,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     """
     if combine not in COMBINE_RULES:
         raise ValueError(f"combine must be one of {', '.join(map(repr, COMBINE_RULES))}, got {combine!r}")
-    from wordvec.train.callbacks import EpochLogs
+    from wordvec.train.callbacks import EpochLogs, epoch_end
     from wordvec.train.progress import TrainingProgress
     from wordvec.train.schedules import job_seed, linear_alpha
 
@@ -339,10 +340,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                              examples=examples, words=words, seconds=time.perf_counter() - t_epoch,
                              alpha=linear_alpha(alpha, min_alpha, (epoch + 1) / epochs))
             result.epochs.append(logs)
-            stop = False
-            for cb in callbacks:
-                stop = bool(cb.on_epoch_end(model, logs)) or stop
-            if stop:
+            if epoch_end(callbacks, model, logs):
                 break
     for cb in callbacks:
         cb.on_train_end(model)

@@ -7,7 +7,7 @@ import math
 import os
 from dataclasses import dataclass
 
-__all__ = ["Callback", "EpochLogs", "LossLogger", "Checkpoint", "EarlyStopping"]
+__all__ = ["Callback", "EpochLogs", "LossLogger", "Checkpoint", "EarlyStopping", "epoch_end"]
 
 log = logging.getLogger("wordvec")
 
@@ -52,6 +52,23 @@ class Callback:
 
     def on_train_end(self, model) -> None:
         pass
+
+
+def epoch_end(callbacks, model, logs: EpochLogs) -> bool:
+    """Call every callback's ``on_epoch_end(model, logs)``, in order (all of them, even after one
+    asks to stop); True if any asked to stop training.
+
+    >>> class Stop(Callback):
+    ...     def on_epoch_end(self, model, logs):
+    ...         return True
+    >>> logs = EpochLogs(epoch=0, loss=1.0, mean_loss=1.0, examples=1, words=1, seconds=0.1, alpha=0.025)
+    >>> epoch_end([Callback(), Stop()], None, logs), epoch_end([Callback()], None, logs)
+    (True, False)
+    """
+    stop = False
+    for cb in callbacks:
+        stop = bool(cb.on_epoch_end(model, logs)) or stop
+    return stop
 
 
 class LossLogger(Callback):

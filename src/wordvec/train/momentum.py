@@ -143,7 +143,8 @@ class BlockMomentum:
                     if w > 0 and rows.shape[0]:
                         g[np.searchsorted(touched, rows)] += np.float32(self.eta * w / wsum) * values
                 against = touched[np.einsum("ij,ij->i", g, v[touched]) < 0]
-                matrix[against] += np.float32(self.mu) * v[against]  # the look-ahead the deltas start from
+                if self.nesterov:  # the deltas start from the look-ahead W + mu v: keep that part
+                    matrix[against] += np.float32(self.mu) * v[against]
                 v[against] = 0.0
         v[live] *= np.float32(self.mu)
         if wsum > 0:

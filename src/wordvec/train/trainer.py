@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from wordvec.exceptions import TrainingDivergedError
-from wordvec.train.callbacks import Callback, EpochLogs
+from wordvec.train.callbacks import Callback, EpochLogs, epoch_end
 from wordvec.train.progress import TrainingProgress
 from wordvec.train.schedules import job_seed, linear_alpha
 
@@ -244,10 +244,7 @@ def run_epochs(
                              examples=examples, words=words, seconds=time.perf_counter() - t0,
                              alpha=linear_alpha(alpha, min_alpha, (epoch + 1) / epochs))
             history.append(logs)
-            stop = False
-            for cb in callbacks:
-                stop = bool(cb.on_epoch_end(model, logs)) or stop
-            if stop:
+            if epoch_end(callbacks, model, logs):
                 break
     for cb in callbacks:
         cb.on_train_end(model)

@@ -275,12 +275,71 @@ def test_a_worker_killed_mid_round_is_replaced_and_the_run_continues(client, top
     assert _separation(KeyedVectors(vocab.index_to_key, syn0)) > 0.1
 
 
-def _killing_worker_fn(marker: str):
+def test_a_worker_holding_the_last_copy_of_the_round_data_dies(client, topics, tmp_path):
+    """Dask's active memory manager keeps one copy of a scattered value once no waiting task needs
+    more. The dying worker here first has every other copy of its task's broadcast inputs (the
+    round's matrices, the settings) dropped, so its death loses them: the round is sent again and
+    run again, and the run ends with the expected result."""
+    import cloudpickle
+
+    from wordvec.config import Word2VecConfig
+    from wordvec.distributed import build_vocab, encode_partitions, make_partitions
+    from wordvec.distributed.rounds import run_rounds
+    from wordvec.models._remote import RemoteSettings
+    from wordvec.vocab import keep_thresholds
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    parts = make_partitions(topics, target_bytes=40_000)
+    vocab = build_vocab(client, parts, min_count=1, progress=False)
+    encoded = encode_partitions(client, parts, vocab, progress=False)
+    cfg = Word2VecConfig(vector_size=12, min_count=1, sample=0, epochs=1, seed=1).validate()
+    syn0 = np.random.default_rng(0).random((len(vocab), 12), dtype=np.float32) / 12 - 0.5 / 12
+    syn1 = np.zeros_like(syn0)
+    settings = RemoteSettings("word2vec", cfg, vocab, keep_thresholds(vocab.counts, 0), "strand-test")
+    marker = str(tmp_path / "killed")
+    res = run_rounds(client, encoded, (syn0, syn1), _killing_worker_fn(marker, strand=True), settings, epochs=1,
+                     alpha=0.025, min_alpha=0.0001, seed=1, sync_words=6000, retries=1,
+                     rebuild=lambda lost: encode_partitions(client, [parts[i] for i in lost], vocab, progress=False))
+    assert open(marker).read() == "stranded"  # the broadcast copies were all on the worker that died
+    assert res.rounds_repeated == 1
+    assert res.rounds == 4 and np.isfinite(syn0).all()
+    assert _separation(KeyedVectors(vocab.index_to_key, syn0)) > 0.1
+
+
+def _strand_on(dask_scheduler, keys, here):
+    """On the scheduler: drop every replica of ``keys`` held away from worker ``here``; False while
+    another worker still runs a task that needs one of them (it would refuse to drop it)."""
+    tasks = [dask_scheduler.tasks[k] for k in keys if k in dask_scheduler.tasks]
+    tasks = [ts for ts in tasks if len(ts.who_has or ()) > 1]
+    if any(w.processing_on is not None and w.processing_on.address != here for ts in tasks for w in ts.waiters or ()):
+        return False
+    for ts in tasks:
+        for ws in list(ts.who_has):
+            if ws.address != here:
+                dask_scheduler.request_remove_replicas(ws.address, [ts.key], stimulus_id="test-strand")
+    return all({ws.address for ws in ts.who_has} == {here} for ts in tasks)
+
+
+def _killing_worker_fn(marker: str, strand: bool = False):
     from wordvec.models._remote import train_period
 
     def fn(settings, arrays, segments, alpha0, alpha1, seed):
         if alpha0 < 0.025 * 0.8 and not os.path.exists(marker):  # a later round, once
-            open(marker, "w").close()
+            note = ""
+            if strand:
+                import time
+
+                from distributed import get_client, get_worker
+
+                worker = get_worker()
+                deps = [d.key for d in worker.state.tasks[worker.get_current_task()].dependencies]
+                for _ in range(200):  # until the other worker has finished its task of the round
+                    if get_client().run_on_scheduler(_strand_on, keys=deps, here=worker.address):
+                        note = "stranded"
+                        break
+                    time.sleep(0.05)
+            with open(marker, "w") as f:
+                f.write(note)
             os._exit(1)
         return train_period(settings, arrays, segments, alpha0, alpha1, seed)
 

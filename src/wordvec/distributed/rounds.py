@@ -34,7 +34,10 @@ in benchmarks/RESULTS.md. gensim and fastText have no such mode (both are shared
 
 Lost workers: every task is submitted with ``retries`` (Dask's), and a worker that dies mid-round
 has its task rescheduled elsewhere by the scheduler; the encoded partitions it held are recomputed
-from their files (Dask keeps the lineage of the futures the caller holds). A retried task gets the
+from their files (Dask keeps the lineage of the futures the caller holds). When the round's
+broadcast data went down with the worker (Dask's active memory manager keeps one copy of a scattered
+value once no waiting task needs more) or a partition cannot be recomputed, the round is sent and run
+again from the same matrices, up to ``REPEATS_PER_ROUND`` times. A retried task gets the
 same inputs and seed, so it returns the same deltas: for a given cluster size (groups) and
 partitioning, a run is reproducible, lost workers or not.
 
@@ -53,6 +56,9 @@ import numpy as np
 from wordvec.distributed.cluster import worker_addresses
 from wordvec.exceptions import TrainingDivergedError
 from wordvec.train.momentum import BlockMomentum
+
+#: How many times one round is run again after a worker was lost during it.
+REPEATS_PER_ROUND = 3
 
 __all__ = ["run_rounds", "RoundsResult", "BlockMomentum", "COMBINE_RULES", "round_ranges", "combine_deltas", "sum_deltas", "changed_rows", "DEFAULT_ROUNDS_PER_EPOCH",
            "DEFAULT_RETRIES"]
@@ -77,7 +83,8 @@ class RoundsResult:
     worker per round); ``bytes_gathered``: bytes of deltas received; ``seconds_compute``: summed
     worker training time; ``seconds_round_max``: summed over rounds, the slowest task's time (the
     critical path); ``seconds_combine``: client time spent averaging; ``partitions_rebuilt``: encoded
-    partitions made again after a worker was lost.
+    partitions made again after a worker was lost; ``rounds_repeated``: rounds run a second time
+    because a worker was lost during them.
 
     >>> RoundsResult().rounds, RoundsResult().bytes_broadcast
     (0, 0)
@@ -95,6 +102,7 @@ class RoundsResult:
     seconds_round_max: float = 0.0
     seconds_combine: float = 0.0
     seconds_broadcast: float = 0.0
+    rounds_repeated: int = 0
     partitions_rebuilt: int = 0
 
     def as_dict(self) -> dict:
@@ -230,6 +238,10 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     """
     if combine not in COMBINE_RULES:
         raise ValueError(f"combine must be one of {', '.join(map(repr, COMBINE_RULES))}, got {combine!r}")
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+
     from wordvec.train.callbacks import EpochLogs, epoch_end
     from wordvec.train.progress import TrainingProgress
     from wordvec.train.schedules import job_seed, linear_alpha
@@ -276,7 +288,8 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                 a0 = linear_alpha(alpha, min_alpha, step / total_rounds)
                 a1 = linear_alpha(alpha, min_alpha, (step + 1) / total_rounds)
                 t = time.perf_counter()
-                shared = client.scatter([start(i, a) for i, a in enumerate(arrays)], broadcast=True, hash=False)
+                starts = [start(i, a) for i, a in enumerate(arrays)]
+                shared = client.scatter(starts, broadcast=True, hash=False)
                 result.seconds_broadcast += time.perf_counter() - t
                 result.bytes_broadcast += sum(int(a.nbytes) for a in arrays) * max(len(workers), 1)
 
@@ -296,20 +309,27 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                     return futures, n_tokens
 
                 futures, tokens_here = submit_round()
-                try:
-                    outputs = client.gather(futures)  # a task's own exception is raised here, after its retries
-                except Exception:
-                    # Encoded partitions that Dask cannot recompute (their inputs were released) are
-                    # made again by ``rebuild`` and the round runs again, from the same matrices.
-                    lost = [i for i, f in enumerate(encoded) if f.status in ("cancelled", "error", "lost")]
-                    if rebuild is None or not lost:
-                        raise
-                    for i, f in zip(lost, rebuild(lost)):
+                for attempt in range(1, REPEATS_PER_ROUND + 2):
+                    try:
+                        outputs = client.gather(futures)  # a task's own exception is raised here, after its retries
+                        break
+                    except (KilledWorker, CancelledError, OSError):
+                        # A worker died. The round runs again from the same matrices: encoded
+                        # partitions that Dask cannot recompute (their inputs were released) are made
+                        # again by ``rebuild``, and the broadcast data is sent again, since Dask's
+                        # active memory manager keeps one copy of a scattered value once no waiting
+                        # task needs more, and that copy may have been on the worker that died.
+                        lost = [i for i, f in enumerate(encoded) if f.status in ("cancelled", "error", "lost")]
+                        if attempt > REPEATS_PER_ROUND or (lost and rebuild is None):
+                            raise
+                    for i, f in zip(lost, rebuild(lost) if lost else ()):
                         encoded[i] = f
                     result.partitions_rebuilt += len(lost)
+                    result.rounds_repeated += 1
+                    shared_settings = client.scatter(settings, broadcast=True, hash=False)
+                    shared = client.scatter(starts, broadcast=True, hash=False)
                     futures, tokens_here = submit_round()
-                    outputs = client.gather(futures)
-                shared = futures = None  # the round's broadcast copies can go
+                shared = starts = futures = None  # the round's broadcast copies can go
                 t = time.perf_counter()
                 for l, *_ in outputs:
                     if not math.isfinite(l):

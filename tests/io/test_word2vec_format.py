@@ -362,3 +362,76 @@ def test_limit_validation_and_missing_directory(tmp_path, kv):
         load_word2vec(tmp_path / "v.txt", limit=-1)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         save_word2vec(kv, tmp_path / "no" / "such" / "v.txt")
+
+
+# ------------------------------------------------------------------ the memory-mapped binary reader
+def _careful(monkeypatch):
+    from wordvec.io import word2vec_format
+
+    monkeypatch.setattr(word2vec_format, "_read_binary_mapped", lambda *a, **k: None)
+
+
+def _outcome(path, **kwargs):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            kv = load_word2vec(path, binary=True, **kwargs)
+        except FormatError as exc:
+            return ("error", str(exc))
+    return ("ok", kv.index_to_key, kv.vectors.tobytes(), [str(w.message) for w in caught])
+
+
+def test_mapped_binary_reader_agrees_with_the_careful_one_on_every_cut_and_damage(tmp_path, monkeypatch):
+    """A plain binary file is read in one compiled pass over its memory map; whatever that pass
+    does not accept (a cut, a damaged byte, trailing data, a repeated or undecodable word) is read
+    again by the careful reader. Same keys, bytes, warnings and error messages either way."""
+    rng = np.random.default_rng(3)
+    kv = KeyedVectors(["king", "왕비", "x", "queen"], rng.standard_normal((4, 3)).astype(np.float32))
+    good = tmp_path / "good.bin"
+    save_word2vec(kv, good, binary=True)
+    data = good.read_bytes()
+    variants = {"good": data, "gensim's layout": data[:4] + data[4:].replace(b"\n", b""),
+                "duplicate": data.replace("왕비".encode(), b"king"),
+                "bad utf-8": data.replace("왕비".encode(), b"\xff\xfe\xfd\xfc\xfb\xfa"),
+                "trailing": data + b"extra"}
+    x = data.index(b"\nx ") + 3
+    variants["nan"] = data[:x] + np.float32("nan").tobytes() + data[x + 4:]  # named by its byte offset
+    for cut in range(len(data) - 20, len(data)):
+        variants[f"cut {cut}"] = data[:cut]
+    for at in range(5, len(data), 7):
+        variants[f"space at {at}"] = data[:at] + b" " + data[at + 1:]
+    f = tmp_path / "v.bin"
+    outcomes = {}
+    for name, blob in variants.items():
+        f.write_bytes(blob)
+        for kwargs in ({}, {"limit": 2}, {"unicode_errors": "replace"}, {"duplicates": "error"}):
+            outcomes[name, str(kwargs)] = _outcome(f, **kwargs)
+    with monkeypatch.context() as m:
+        _careful(m)
+        for name, blob in variants.items():
+            f.write_bytes(blob)
+            for kwargs in ({}, {"limit": 2}, {"unicode_errors": "replace"}, {"duplicates": "error"}):
+                assert _outcome(f, **kwargs) == outcomes[name, str(kwargs)], (name, kwargs)
+    kinds = {o[0] for o in outcomes.values()}
+    assert kinds == {"ok", "error"}
+    assert outcomes["good", "{}"][1] == ["king", "왕비", "x", "queen"]
+    assert outcomes["duplicate", "{}"][3] and "duplicate" in outcomes["duplicate", "{}"][3][0]
+    assert outcomes["nan", "{}"][0] == "error" and f"byte {x - 2}:" in outcomes["nan", "{}"][1]
+
+
+def test_mapped_binary_reader_is_used_for_plain_files(tmp_path, monkeypatch):
+    from wordvec.io import word2vec_format
+
+    calls = []
+    real = word2vec_format._read_binary_mapped
+    monkeypatch.setattr(word2vec_format, "_read_binary_mapped", lambda *a, **k: calls.append(1) or real(*a, **k))
+    kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    save_word2vec(kv, tmp_path / "v.bin", binary=True)
+    save_word2vec(kv, tmp_path / "v.bin.gz", binary=True)
+    for name in ("v.bin", "v.bin.gz"):
+        got = load_word2vec(tmp_path / name, binary=True)
+        assert got.index_to_key == ["a", "b"] and np.array_equal(got.vectors, kv.vectors)
+        assert got.key_to_index == {"a": 0, "b": 1}
+    assert calls == [1]  # the plain file only; the .gz is streamed

@@ -196,6 +196,23 @@ class Source:
         self.offset += len(raw)
         return raw
 
+    def view(self) -> np.ndarray | None:
+        """The whole plain file, memory-mapped, as a read-only uint8 array; ``None`` for a
+        compressed file, a stream or an empty file (read those with :meth:`read`)."""
+        if self.compressed or not self.size:
+            return None
+        import mmap
+
+        try:
+            return np.frombuffer(mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ), dtype=np.uint8)
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def seek(self, offset: int) -> None:
+        """Go back to byte ``offset`` of a plain file (after :meth:`view` found something to report)."""
+        self._f.seek(offset)
+        self.offset = offset
+
     def __iter__(self) -> Iterator[bytes]:
         if not self.compressed:  # nothing to translate: the file's own (faster) line iterator
             return iter(self._f)

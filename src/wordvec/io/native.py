@@ -312,6 +312,10 @@ def _read_vocab(
         data = path.read_bytes()
     except FileNotFoundError:
         raise FormatError(path.parent, f"missing {VOCAB_FILE}") from None
+    if has_counts and limit >= n > 0:
+        fast = _read_key_counts(data, n, unicode_errors)
+        if fast is not None:
+            return fast
     try:
         text = data.decode("utf-8", errors=unicode_errors)
     except UnicodeDecodeError as exc:
@@ -354,6 +358,27 @@ def _read_vocab(
             raise FormatError(path, f"count is not an integer: {count!r}", line=i + 1) from None
         keys.append(key)
     return keys, counts
+
+
+def _read_key_counts(data: bytes, n: int, unicode_errors: str) -> tuple[list[str], np.ndarray] | None:
+    """All ``n`` lines ``key<TAB>count`` of a vocab.tsv as written by :func:`save_native`, in one
+    compiled pass (``wordvec._kernels.records``) and one decode: ``None`` when anything calls for
+    the careful reader above, which names the line (or accepts what Python's ``int`` accepts)."""
+    from wordvec._kernels.records import SCAN_OK, join_words, scan_key_count_lines
+
+    if not data.endswith(b"\n") or data.count(b"\n") != n:
+        return None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    starts, ends = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    counts = np.empty(n, dtype=np.int64)
+    status, _ = scan_key_count_lines(buf, n, starts, ends, counts)
+    if status != SCAN_OK:
+        return None
+    try:
+        keys = join_words(buf, starts, ends, 10).tobytes().decode("utf-8", unicode_errors).split("\n")
+    except UnicodeDecodeError:
+        return None
+    return (keys, counts) if len(keys) == n else None
 
 
 def load_native(
@@ -405,6 +430,9 @@ def load_native(
         vectors = vectors[:keep] if keep < n else vectors
         if not allow_nonfinite:
             _check_finite(path / VECTORS_FILE, vectors, vectors_at, keys)
+        key_to_index = dict(zip(keys, range(len(keys))))  # keys are str: read from the file
+        if len(key_to_index) == len(keys) and vectors.dtype == np.float32 and vectors.flags.c_contiguous:
+            return KeyedVectors._from_checked(keys, vectors, counts, key_to_index)
         try:
             return KeyedVectors(keys, vectors, counts)
         except ValueError as exc:

@@ -194,10 +194,60 @@ class _BinaryRows:
         return np.concatenate(self.blocks) if len(self.blocks) > 1 else self.blocks[0]
 
 
+#: Encodings in which every word's bytes decode on their own when the words are joined by b"\n"
+#: (ASCII-compatible, and "\n" never inside a character): the mapped reader decodes them in one call.
+_JOINABLE = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"})
+
+
+def _read_binary_mapped(f: Source, n, dim, limit, encoding, errors, collector: KeyCollector, header_len: int):
+    """The whole file read in one compiled pass over its memory map (``wordvec._kernels.records``):
+    the matrix, or ``None`` when anything needs the careful reader — a malformed or truncated
+    record, data after the last vector, a word that does not decode, a repeated word — which then
+    reads the file again and names what and where. A plain file only, once the header is trusted."""
+    import codecs
+
+    from wordvec._kernels.records import SCAN_OK, join_words, scan_word2vec_binary
+
+    try:
+        if codecs.lookup(encoding).name not in _JOINABLE:
+            return None
+    except LookupError:
+        return None
+    buf = f.view()
+    if buf is None:
+        return None
+    want = n if limit is None else min(n, limit)
+    vectors = np.empty((want, dim), dtype="<f4")
+    starts, ends = np.empty(want, dtype=np.int64), np.empty(want, dtype=np.int64)
+    status, pos, _ = scan_word2vec_binary(buf, header_len, want, vectors.view(np.uint8).reshape(want, 4 * dim),
+                                          starts, ends)
+    if status != SCAN_OK:
+        return None
+    if limit is None or limit >= n:
+        rest = buf[pos:]
+        if rest.shape[0] and not np.isin(rest, np.frombuffer(b" \t\n\r\x0b\x0c", dtype=np.uint8)).all():
+            return None
+    try:
+        words = join_words(buf, starts, ends, 10).tobytes().decode(encoding, errors).split("\n")
+    except UnicodeDecodeError:
+        return None
+    rows = dict(zip(words, range(want)))
+    if len(words) != want or len(rows) != want:
+        return None
+    collector.keys, collector.rows = words, rows
+    collector.positions.frombytes(starts.tobytes())
+    return vectors
+
+
 def _read_binary(
     f: Source, path, n, dim, limit, encoding, errors, collector: KeyCollector, header_len: int, trusted
 ):
     want = n if limit is None else min(n, limit)
+    if trusted and want:
+        vectors = _read_binary_mapped(f, n, dim, limit, encoding, errors, collector, header_len)
+        if vectors is not None:
+            return vectors
+        f.seek(header_len)
     rows = _BinaryRows(want, dim, trusted)
     nbytes = 4 * dim
     # The vectors' bytes are gathered as bytes slices and turned into rows a few thousand at a
@@ -349,7 +399,10 @@ def load_word2vec(
     counts = None
     if vocab_path is not None:
         counts = attach_counts(collector, vocab_path, encoding, unicode_errors)
-    kv = KeyedVectors(collector.keys, vectors, counts)
+    if vectors.dtype == np.float32 and vectors.flags.c_contiguous and len(collector.rows) == len(collector.keys):
+        kv = KeyedVectors._from_checked(collector.keys, vectors, counts, collector.rows)
+    else:
+        kv = KeyedVectors(collector.keys, vectors, counts)
     if dtype != np.float32:
         kv.vectors = vectors  # KeyedVectors keeps float32; the caller asked for another dtype
     return kv

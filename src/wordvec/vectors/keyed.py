@@ -128,6 +128,17 @@ class KeyedVectors(Relations):
         self._index_checked = False
         self._all_finite: bool | None = None
 
+    @classmethod
+    def _from_checked(cls, keys: list[str], vectors: np.ndarray, counts: np.ndarray | None,
+                      key_to_index: dict[str, int]) -> KeyedVectors:
+        """For loaders that have already built ``key_to_index`` (unique ``str`` keys, in order), a
+        C-contiguous float32 ``vectors`` and int64 ``counts`` (or None): no second pass over 400,000
+        keys."""
+        self = cls.__new__(cls)
+        cls.__init__(self, [], np.empty((0, vectors.shape[1]), dtype=np.float32))
+        self.index_to_key, self.key_to_index, self.vectors, self.counts = keys, key_to_index, vectors, counts
+        return self
+
     # ------------------------------------------------------------------ basics
     @property
     def vector_size(self) -> int:

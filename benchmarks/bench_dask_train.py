@@ -65,7 +65,8 @@ def fit(args, corpus: Path, client=None, sync_words=None, combine="mean") -> tup
     if client is None:
         model.fit(str(corpus))
     else:  # fit(client=) with the combination rule chosen
-        fit_on_cluster(model, str(corpus), client, sync_words=sync_words, combine=combine)
+        fit_on_cluster(model, str(corpus), client, sync_words=sync_words, combine=combine,
+                       ngram_momentum=args.ngram_momentum)
     return model, time.perf_counter() - t0
 
 
@@ -100,6 +101,8 @@ def main() -> None:
     ap.add_argument("--base", type=float, nargs=3, metavar=("ANALOGY", "WS353", "SIMLEX"), default=None,
                     help="single-machine scores measured before (skips that run; analogy as a fraction)")
     ap.add_argument("--project", type=int, nargs="+", default=[8, 32, 128])
+    ap.add_argument("--ngram-momentum", type=float, default=None,
+                    help="FastText: block momentum of the n-gram rows (default: the words' 1 - 1/G)")
     args = ap.parse_args()
     from wordvec.distributed import connect
 
@@ -131,7 +134,8 @@ def main() -> None:
                     print(f"{n} workers, sync {sync or 'default'}, {combine}: diverged ({exc})", flush=True)
                     continue
                 d = model.training_stats_["distributed"]
-                row = {"run": f"cluster, {combine}", "workers": n, "sync_words": sync, "seconds": seconds,
+                label = combine if args.ngram_momentum is None else f"{combine}, n-gram momentum {args.ngram_momentum}"
+                row = {"run": f"cluster, {label}", "workers": n, "sync_words": sync, "seconds": seconds,
                        "words_per_second": model.training_stats_["words_per_second"], **score(model.wv),
                        "distributed": d,
                        "projection": [projection(d, m, args.gbit) for m in args.project]}

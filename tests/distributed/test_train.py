@@ -153,6 +153,33 @@ def test_block_momentum_forgets_rows_left_alone():
         BlockMomentum(2, [(1, 1)], mu=1.0)
 
 
+def test_block_momentum_per_row_is_the_scalar_rule_row_by_row():
+    """row_mu gives each row its own momentum: every row moves exactly as a matrix of its own
+    under that momentum would (look-ahead included), and the horizon follows the largest one."""
+    rng = np.random.default_rng(4)
+    mus = np.array([0.75, 0.75, 0.3, 0.0], dtype=np.float32)
+    bm = BlockMomentum(4, [(4, 2)], row_mu=[mus])
+    alone = [BlockMomentum(4, [(1, 2)], mu=float(m)) for m in mus]
+    for b in alone:
+        b.horizon = bm.horizon  # momentum dropped after the same number of idle rounds
+    m, parts = np.zeros((4, 2), dtype=np.float32), [np.zeros((1, 2), dtype=np.float32) for _ in mus]
+    for r in range(12):
+        rows = np.flatnonzero(rng.random(4) < 0.7)
+        values = rng.standard_normal((rows.shape[0], 2)).astype(np.float32)
+        start = bm.lookahead(0, m)
+        for i, (b, part) in enumerate(zip(alone, parts)):
+            np.testing.assert_allclose(start[i], b.lookahead(0, part)[0], rtol=1e-6, atol=1e-7)
+            picked = rows == i
+            b.apply(0, part, [(np.zeros(picked.sum(), dtype=np.int64), values[picked])], [1.0])
+        bm.apply(0, m, [(rows, values)], [1.0])
+        np.testing.assert_allclose(m, np.vstack(parts), rtol=1e-6, atol=1e-7)
+    assert bm.horizon == BlockMomentum(4, [(1, 2)]).horizon  # the largest momentum's
+    with pytest.raises(ValueError, match="one momentum in"):
+        BlockMomentum(2, [(2, 1)], row_mu=[np.array([0.5, 1.0])])
+    with pytest.raises(ValueError, match="apply_in_place"):
+        bm.apply_in_place(0, m, [], [])
+
+
 def test_changed_rows_round_trip():
     rng = np.random.default_rng(1)
     old = rng.random((50, 4), dtype=np.float32)

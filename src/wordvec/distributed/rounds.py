@@ -200,7 +200,8 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                retries: int = DEFAULT_RETRIES, model=None, callbacks: Sequence = (), progress: bool | None = None,
                description: str = "training", check_finite: Callable[[], bool] | None = None,
                rate_option: str | None = "--alpha", on_round: Callable[[int], None] | None = None,
-               rebuild: Callable[[list[int]], list] | None = None, combine: str = "momentum") -> RoundsResult:
+               rebuild: Callable[[list[int]], list] | None = None, combine: str = "momentum",
+               row_mu: Sequence[np.ndarray | None] | None = None) -> RoundsResult:
     """Train ``arrays`` (updated in place) for ``epochs`` passes over ``encoded`` on the cluster.
 
     ``encoded``: futures of the encoded partitions (:func:`~wordvec.distributed.encode_partitions`),
@@ -267,7 +268,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     start = lambda which, matrix: matrix  # noqa: E731
     if combine in ("momentum", "momentum-classic", "momentum-restart"):
         bm = BlockMomentum(n_groups, [a.shape for a in arrays], nesterov=combine != "momentum-classic",
-                           restart=combine == "momentum-restart")
+                           restart=combine == "momentum-restart", row_mu=row_mu)
         add, start = bm.apply, bm.lookahead
     else:
         plain = combine_deltas if combine == "mean" else sum_deltas

@@ -131,7 +131,7 @@ def partition_bytes(corpus, groups: int) -> int:
 
 
 def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_words: int | None = None,
-                   combine: str = "momentum"):
+                   combine: str = "momentum", ngram_momentum: float | None = None):
     """``model.fit(corpus, client=client)``: the corpus pass and the training on a Dask cluster.
 
     The vocabulary is :func:`wordvec.distributed.build_vocab`'s (the single-machine one), the
@@ -139,6 +139,8 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
     (:func:`wordvec.distributed.rounds.run_rounds`) with :func:`train_period` on each worker
     thread. ``corpus``: paths the workers can read. ``combine``: how the rounds' deltas are joined
     (``"momentum"``, the default of ``fit``; ``"mean"``, ``"sum"``: see :func:`~wordvec.distributed.rounds.run_rounds`).
+    ``ngram_momentum``: FastText only, the block momentum of the n-gram rows (the other rows keep
+    ``1 - 1/G``), for measurements (benchmarks/bench_dask_train.py ``--ngram-momentum``).
     Returns ``model``, fitted.
     """
     from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding
@@ -172,12 +174,17 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
     model._syn0, model.output_vectors_, model.vocab_ = syn0, syn1, vocab  # callbacks may read them
     model._fitted_config, model._wv = cfg, None
     settings = RemoteSettings(cfg.model_name, cfg, vocab, keep, uuid.uuid4().hex)
+    row_mu = None
+    if ngram_momentum is not None and syn0.shape[0] > len(vocab):
+        mu = np.full(syn0.shape[0], 1.0 - 1.0 / max(groups, 1), dtype=np.float32)
+        mu[len(vocab):] = ngram_momentum
+        row_mu = [mu, None]
     t0 = time.perf_counter()
     result = run_rounds(client, encoded, (syn0, syn1), train_period, settings, epochs=cfg.epochs, alpha=cfg.alpha,
                         min_alpha=cfg.min_alpha, seed=cfg.seed, sync_words=sync_words, model=model,
                         callbacks=model.callbacks, progress=model.progress,
                         description=f"{cfg.architecture}/{cfg.loss} on a cluster",
-                        check_finite=lambda: _finite(syn0), combine=combine,
+                        check_finite=lambda: _finite(syn0), combine=combine, row_mu=row_mu,
                         rebuild=lambda lost: encode_partitions(
                             client, [parts[i] for i in lost], vocab, tokenizer=spec, encoding=encoding,
                             max_sentence_length=cfg.max_sentence_length, progress=False))

@@ -55,14 +55,28 @@ class BlockMomentum:
     """
 
     def __init__(self, groups: int, shapes: Sequence[tuple[int, int]], mu: float | None = None, eta: float = 1.0,
-                 nesterov: bool = True, restart: bool = False):
+                 nesterov: bool = True, restart: bool = False,
+                 row_mu: Sequence[np.ndarray | None] | None = None):
         self.nesterov = bool(nesterov)
         self.restart = bool(restart)
         self.mu = (1.0 - 1.0 / max(int(groups), 1)) if mu is None else float(mu)
         if not 0.0 <= self.mu < 1.0:
             raise ValueError(f"block momentum must be in [0, 1), got {self.mu}")
+        # ``row_mu[which]``: a momentum per row of that matrix instead of ``mu`` (apply/lookahead
+        # only), e.g. a lower one for FastText's n-gram rows, which every group moves every round.
+        self.row_mu = [None] * len(shapes) if row_mu is None else list(row_mu)
+        if len(self.row_mu) != len(shapes):
+            raise ValueError(f"row_mu needs one entry per matrix ({len(shapes)}), got {len(self.row_mu)}")
+        top = self.mu
+        for which, m in enumerate(self.row_mu):
+            if m is None:
+                continue
+            m = self.row_mu[which] = np.asarray(m, dtype=np.float32)
+            if m.shape != (shapes[which][0],) or not ((m >= 0) & (m < 1)).all():
+                raise ValueError(f"row_mu[{which}] must hold one momentum in [0, 1) per row ({shapes[which][0]})")
+            top = max(top, float(m.max(initial=0.0)))
         self.eta = float(eta)
-        self.horizon = max(1, math.ceil(math.log(HORIZON_FRACTION) / math.log(self.mu))) if self.mu > 0 else 1
+        self.horizon = max(1, math.ceil(math.log(HORIZON_FRACTION) / math.log(top))) if top > 0 else 1
         self.velocity = [np.zeros(shape, dtype=np.float32) for shape in shapes]
         self.last = [np.full(shape[0], -(1 << 30), dtype=np.int64) for shape in shapes]
         self.round = [0 for _ in shapes]
@@ -76,8 +90,13 @@ class BlockMomentum:
         if not live.shape[0] or not self.nesterov:
             return matrix
         out = matrix.copy()
-        out[live] += np.float32(self.mu) * v[live]
+        out[live] += self._mu(which, live) * v[live]
         return out
+
+    def _mu(self, which: int, rows: np.ndarray):
+        """The momentum of ``rows`` of matrix ``which``: a float32 scalar, or a column of them."""
+        m = self.row_mu[which]
+        return np.float32(self.mu) if m is None else m[rows][:, None]
 
     def apply_in_place(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
                        weights: Sequence[float]) -> None:
@@ -105,6 +124,8 @@ class BlockMomentum:
         """
         from wordvec._kernels import delta as dk
 
+        if self.row_mu[which] is not None:
+            raise ValueError("apply_in_place takes one momentum per matrix; row_mu works with apply()")
         v, last = self.velocity[which], self.last[which]
         r = self.round[which] = self.round[which] + 1
         wsum = float(sum(w for w in weights if w > 0))
@@ -144,9 +165,9 @@ class BlockMomentum:
                         g[np.searchsorted(touched, rows)] += np.float32(self.eta * w / wsum) * values
                 against = touched[np.einsum("ij,ij->i", g, v[touched]) < 0]
                 if self.nesterov:  # the deltas start from the look-ahead W + mu v: keep that part
-                    matrix[against] += np.float32(self.mu) * v[against]
+                    matrix[against] += self._mu(which, against) * v[against]
                 v[against] = 0.0
-        v[live] *= np.float32(self.mu)
+        v[live] *= self._mu(which, live)
         if wsum > 0:
             for (rows, values), w in zip(deltas, weights):
                 if w > 0 and rows.shape[0]:

@@ -20,9 +20,9 @@ def index(
         show_default=False)],
     connectivity: Annotated[int | None, typer.Option(
         min=2, help="Graph edges per word (HNSW's M): more is slower to build, more accurate.",
-        show_default="32")] = None,
+        show_default="48")] = None,
     expansion_add: Annotated[int | None, typer.Option(
-        min=2, help="Candidates kept while building (efConstruction).", show_default="200")] = None,
+        min=2, help="Candidates kept while building (efConstruction).", show_default="300")] = None,
     expansion_search: Annotated[int | None, typer.Option(
         min=2, help="Candidates kept while searching (ef): more is slower, more accurate.",
         show_default="256")] = None,

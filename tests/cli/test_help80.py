@@ -89,6 +89,9 @@ def test_every_help_reads_at_80_columns(command):
     text = help80(*command, "--help")
     assert "Usage:" in text
     assert not re.search(r"\.\.\.\W*\.\.\.", text), "an argument's ... doubled (metavar 'X...' of nargs=-1)"
+    # rich reads an unescaped [extra] as markup and drops it: "pip install 'wordvec'" would be left
+    flat = " ".join(text.replace("│", " ").split())
+    assert "install 'wordvec'" not in flat, "an extra lost from a pip install hint (escape it: \\[extra])"
     assert_reads_at_80(text, _choices(found, text))
 
 

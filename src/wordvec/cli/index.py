@@ -35,7 +35,7 @@ def index(
 
     `wordvec similar`, the projector page and wordvec.load then use it for vocabularies of
     100,000 words or more (`wordvec similar --index exact` bypasses it). Needs the ann extra:
-    pip install 'wordvec[ann]'.
+    pip install 'wordvec\\[ann]'.
     """
     with user_errors():
         from wordvec.io import detect_format, load_native

@@ -11,7 +11,8 @@ uniformly (seed 0). Ground truth: exact cosine top 10, the query key left out (a
 does), by brute force in NumPy.
 
 Each library runs in its own process at 2 threads (build) with the same HNSW-ish settings
-(M / connectivity 16, efConstruction / expansion_add 128; pynndescent n_neighbors 30), then
+(``--M`` / connectivity, default 32; ``--efc`` / efConstruction, default 200; pynndescent
+n_neighbors 30), then
 answers the 1,000 queries one at a time (top 11, the query key dropped) at several search widths
 (ef / epsilon). Memory: the process's resident set before and after building; file: the saved
 index. Then wordvec's own ``most_similar(index="ann")`` (candidates rescored exactly), from the

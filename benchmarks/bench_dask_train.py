@@ -102,7 +102,7 @@ def main() -> None:
                     help="single-machine scores measured before (skips that run; analogy as a fraction)")
     ap.add_argument("--project", type=int, nargs="+", default=[8, 32, 128])
     ap.add_argument("--ngram-momentum", type=float, default=None,
-                    help="FastText: block momentum of the n-gram rows (default: the words' 1 - 1/G)")
+                    help="FastText: block momentum of the n-gram rows (default: the library's, 1 - 2/G)")
     args = ap.parse_args()
     from wordvec.distributed import connect
 

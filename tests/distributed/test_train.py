@@ -268,6 +268,32 @@ def test_fasttext_on_the_cluster(client, topics, tmp_path):
     assert (tmp_path / "ft").is_dir()
 
 
+def test_fasttext_on_the_cluster_gives_its_ngram_rows_their_own_momentum(client, topics, monkeypatch):
+    """The n-gram rows get ``1 - 2/G`` (here 0 with 2 groups), the word rows the words' ``1 - 1/G``;
+    ``ngram_momentum=`` overrides it, and Word2Vec has no n-gram rows."""
+    from wordvec.distributed import rounds
+    from wordvec.models import _remote
+
+    seen = []
+    real = rounds.run_rounds
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("row_mu"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rounds, "run_rounds", spy)
+    kw = dict(vector_size=8, min_count=1, epochs=1, sample=0, seed=2, progress=False)
+    m = FastText(bucket=500, **kw).fit(topics, client=client, sync_words=20000)
+    n = len(m.wv)
+    mu, out = seen[-1]
+    assert out is None and mu.shape == (n + 500,)
+    assert (mu[:n] == 0.5).all() and (mu[n:] == 0.0).all()
+    _remote.fit_on_cluster(FastText(bucket=500, **kw), topics, client, sync_words=20000, ngram_momentum=0.25)
+    assert (seen[-1][0][n:] == 0.25).all() and (seen[-1][0][:n] == 0.5).all()
+    Word2Vec(**kw).fit(topics, client=client, sync_words=20000)
+    assert seen[-1] is None
+
+
 def test_token_lists_are_refused_with_a_client(client):
     with pytest.raises(TypeError, match="paths"):
         Word2Vec(min_count=1, progress=False).fit([["a", "b"]], client=client)

@@ -30,7 +30,7 @@ from wordvec.distributed.rounds import changed_rows
 from wordvec.models._jobs import make_fasttext_job, make_word2vec_job, output_rows
 from wordvec.vocab import Vocab, keep_thresholds
 
-__all__ = ["RemoteSettings", "train_period", "fit_on_cluster"]
+__all__ = ["RemoteSettings", "train_period", "fit_on_cluster", "ngram_momentum_for"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,18 @@ def partition_bytes(corpus, groups: int) -> int:
     return int(min(DEFAULT_PARTITION_BYTES, max(1 << 16, math.ceil(total / (2 * max(groups, 1))))))
 
 
+def ngram_momentum_for(groups: int) -> float:
+    """The block momentum of FastText's n-gram rows with ``groups`` groups: ``1 - 2/G`` (at least 0),
+    half the words' ``1/G`` step of forgetting. Measured on the benchmark corpus with 4 workers
+    (benchmarks/RESULTS.md): 0.5 instead of the words' 0.75 took the analogy gap from -3.7 points to
+    +0.3 and WordSim-353 from -0.060 to -0.020.
+
+    >>> ngram_momentum_for(2), ngram_momentum_for(4), ngram_momentum_for(8)
+    (0.0, 0.5, 0.75)
+    """
+    return max(0.0, 1.0 - 2.0 / max(int(groups), 1))
+
+
 def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_words: int | None = None,
                    combine: str = "momentum", ngram_momentum: float | None = None):
     """``model.fit(corpus, client=client)``: the corpus pass and the training on a Dask cluster.
@@ -139,8 +151,11 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
     (:func:`wordvec.distributed.rounds.run_rounds`) with :func:`train_period` on each worker
     thread. ``corpus``: paths the workers can read. ``combine``: how the rounds' deltas are joined
     (``"momentum"``, the default of ``fit``; ``"mean"``, ``"sum"``: see :func:`~wordvec.distributed.rounds.run_rounds`).
-    ``ngram_momentum``: FastText only, the block momentum of the n-gram rows (the other rows keep
-    ``1 - 1/G``), for measurements (benchmarks/bench_dask_train.py ``--ngram-momentum``).
+    ``ngram_momentum``: FastText only, the block momentum of the n-gram rows; by default
+    :func:`ngram_momentum` of the groups (``1 - 2/G``; the word and output rows keep ``1 - 1/G``).
+    Every group moves the shared n-gram rows every round, and with the words' momentum 4 workers
+    lost 3.7 analogy points (benchmarks/RESULTS.md); benchmarks/bench_dask_train.py
+    ``--ngram-momentum`` sets it for measurements.
     Returns ``model``, fitted.
     """
     from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding
@@ -175,9 +190,9 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
     model._fitted_config, model._wv = cfg, None
     settings = RemoteSettings(cfg.model_name, cfg, vocab, keep, uuid.uuid4().hex)
     row_mu = None
-    if ngram_momentum is not None and syn0.shape[0] > len(vocab):
+    if syn0.shape[0] > len(vocab) and combine.startswith("momentum"):  # FastText's n-gram rows
         mu = np.full(syn0.shape[0], 1.0 - 1.0 / max(groups, 1), dtype=np.float32)
-        mu[len(vocab):] = ngram_momentum
+        mu[len(vocab):] = ngram_momentum_for(groups) if ngram_momentum is None else ngram_momentum
         row_mu = [mu, None]
     t0 = time.perf_counter()
     result = run_rounds(client, encoded, (syn0, syn1), train_period, settings, epochs=cfg.epochs, alpha=cfg.alpha,

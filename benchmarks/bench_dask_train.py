@@ -7,7 +7,7 @@
 Corpus: the English benchmark corpus (running.txt.gz + dictionary.txt.gz as one plain file,
 _common.benchmark_corpus), or its first ``--lines`` lines (a quick check of the script; its
 figures mean little). Settings: skip-gram, negative sampling, window 5, min_count 5, whitespace
-tokens, ``--epochs``, seed 1.
+tokens, ``--epochs``, ``--seed`` (1). ``--workers`` with no value runs the single machine alone.
 
 Runs: single-machine training (``workers=--threads``, Hogwild), then for every number of workers
 in ``--workers``, every period in ``--sync-words`` and every combination rule in ``--combine``
@@ -59,7 +59,7 @@ def fit(args, corpus: Path, client=None, sync_words=None, combine="mean") -> tup
 
     cls = FastText if args.model == "fasttext" else Word2Vec
     extra = {"bucket": args.bucket} if args.model == "fasttext" and args.bucket else {}
-    model = cls(vector_size=args.dim, window=5, min_count=5, epochs=args.epochs, seed=1, workers=args.threads,
+    model = cls(vector_size=args.dim, window=5, min_count=5, epochs=args.epochs, seed=args.seed, workers=args.threads,
                 tokenizer="whitespace", progress=False, **extra)
     t0 = time.perf_counter()
     if client is None:
@@ -87,7 +87,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", choices=["word2vec", "fasttext"], default="word2vec")
     ap.add_argument("--lines", type=int, default=None)
-    ap.add_argument("--workers", type=int, nargs="+", default=[2, 4])
+    ap.add_argument("--workers", type=int, nargs="*", default=[2, 4])
     ap.add_argument("--sync-words", type=int, nargs="+", default=[0],
                     help="periods to measure, tokens (0: the default, an epoch's tokens / 64)")
     ap.add_argument("--combine", nargs="+", choices=["momentum", "momentum-classic", "momentum-restart", "mean", "sum"],
@@ -101,6 +101,7 @@ def main() -> None:
     ap.add_argument("--base", type=float, nargs=3, metavar=("ANALOGY", "WS353", "SIMLEX"), default=None,
                     help="single-machine scores measured before (skips that run; analogy as a fraction)")
     ap.add_argument("--project", type=int, nargs="+", default=[8, 32, 128])
+    ap.add_argument("--seed", type=int, default=1, help="seed of every run")
     ap.add_argument("--ngram-momentum", type=float, default=None,
                     help="FastText: block momentum of the n-gram rows (default: the library's, 1 - 2/G)")
     args = ap.parse_args()
@@ -123,7 +124,7 @@ def main() -> None:
                 "words_per_second": model.training_stats_["words_per_second"], **score(model.wv)}
     rows.append(base)
     print(f"single machine ({args.threads} threads): {seconds:.1f} s, {base}", flush=True)
-    for n in args.workers:
+    for n in args.workers:  # --workers with no value: the single-machine run only
         with connect(f"local:{n}") as client:
             for sync, combine in [(s, c) for s in args.sync_words for c in args.combine]:
                 from wordvec.exceptions import TrainingDivergedError

@@ -756,4 +756,6 @@ def test_wmdistance_on_real_text_and_against_gensim(demo_model):
     assert wv.n_similarity(["king", "queen"], ["prince", "princess"]) > wv.n_similarity(["king", "queen"],
                                                                                         ["dance", "ball"]) + 0.2
     assert wv.most_similar_to_given("king", ["ship", "queen", "apple"]) == "queen"
-    assert wv.rank("king", "queen") <= 20  # 4 with seed 1
+    # Hogwild threads make the demo model vary from run to run: 14 runs put queen at ranks 1-75 of
+    # king's 18,331 neighbours (median 12); a random vector would sit near 9,000.
+    assert wv.rank("king", "queen") <= 200

@@ -132,9 +132,10 @@ def partition_bytes(corpus, groups: int) -> int:
 
 def ngram_momentum_for(groups: int) -> float:
     """The block momentum of FastText's n-gram rows with ``groups`` groups: ``1 - 2/G`` (at least 0),
-    half the words' ``1/G`` step of forgetting. Measured on the benchmark corpus with 4 workers
-    (benchmarks/RESULTS.md): 0.5 instead of the words' 0.75 took the analogy gap from -3.7 points to
-    +0.3 and WordSim-353 from -0.060 to -0.020.
+    forgetting twice as fast as the words' ``1 - 1/G``. Measured on the benchmark corpus with 4
+    workers (benchmarks/RESULTS.md): 0.5 instead of the words' 0.75 took the analogy gap from -3.7
+    points to +0.3 and WordSim-353 from -0.060 to -0.020 against one single-machine seed (-0.034
+    against the mean of three).
 
     >>> ngram_momentum_for(2), ngram_momentum_for(4), ngram_momentum_for(8)
     (0.0, 0.5, 0.75)
@@ -152,7 +153,7 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
     thread. ``corpus``: paths the workers can read. ``combine``: how the rounds' deltas are joined
     (``"momentum"``, the default of ``fit``; ``"mean"``, ``"sum"``: see :func:`~wordvec.distributed.rounds.run_rounds`).
     ``ngram_momentum``: FastText only, the block momentum of the n-gram rows; by default
-    :func:`ngram_momentum` of the groups (``1 - 2/G``; the word and output rows keep ``1 - 1/G``).
+    :func:`ngram_momentum_for` the groups (``1 - 2/G``; the word and output rows keep ``1 - 1/G``).
     Every group moves the shared n-gram rows every round, and with the words' momentum 4 workers
     lost 3.7 analogy points (benchmarks/RESULTS.md); benchmarks/bench_dask_train.py
     ``--ngram-momentum`` sets it for measurements.

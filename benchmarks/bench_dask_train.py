@@ -90,7 +90,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="*", default=[2, 4])
     ap.add_argument("--sync-words", type=int, nargs="+", default=[0],
                     help="periods to measure, tokens (0: the default, an epoch's tokens / 64)")
-    ap.add_argument("--combine", nargs="+", choices=["momentum", "momentum-classic", "momentum-restart", "mean", "sum"],
+    from wordvec.distributed.rounds import COMBINE_RULES
+
+    ap.add_argument("--combine", nargs="+", choices=COMBINE_RULES,
                     default=["momentum"])
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--bucket", type=int, default=None,

@@ -294,6 +294,32 @@ def test_fasttext_on_the_cluster_gives_its_ngram_rows_their_own_momentum(client,
     assert seen[-1] is None
 
 
+def test_fasttext_synchronises_twice_as_often_by_default(client, topics, monkeypatch):
+    """Without ``sync_words`` an epoch has 64 rounds for Word2Vec and 128 for FastText (whose rate is
+    twice Word2Vec's: 64 cost it 0.04 WordSim-353 on the benchmark corpus, benchmarks/RESULTS.md)."""
+    from wordvec.distributed import rounds
+    from wordvec.models._remote import FASTTEXT_ROUNDS_PER_EPOCH
+
+    assert FASTTEXT_ROUNDS_PER_EPOCH == 2 * rounds.DEFAULT_ROUNDS_PER_EPOCH
+    seen = []
+    real = rounds.run_rounds
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["rounds_per_epoch"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rounds, "run_rounds", spy)
+    kw = dict(vector_size=4, min_count=1, epochs=1, sample=0, seed=2, progress=False)
+    d = FastText(bucket=100, **kw).fit(topics, client=client).training_stats_["distributed"]
+    assert seen == [FASTTEXT_ROUNDS_PER_EPOCH]
+    assert d["sync_words"] == -(-24000 // FASTTEXT_ROUNDS_PER_EPOCH) and d["rounds"] == FASTTEXT_ROUNDS_PER_EPOCH
+    d = Word2Vec(**kw).fit(topics, client=client).training_stats_["distributed"]
+    assert seen[-1] == rounds.DEFAULT_ROUNDS_PER_EPOCH == d["rounds"] == 64
+    with pytest.raises(ValueError, match="rounds_per_epoch"):
+        real(client, [object()], (np.zeros((2, 2), dtype=np.float32),), None, None, epochs=1, alpha=0.1,
+             min_alpha=0.0, seed=1, rounds_per_epoch=0)
+
+
 def test_token_lists_are_refused_with_a_client(client):
     with pytest.raises(TypeError, match="paths"):
         Word2Vec(min_count=1, progress=False).fit([["a", "b"]], client=client)

@@ -63,7 +63,8 @@ REPEATS_PER_ROUND = 3
 __all__ = ["run_rounds", "RoundsResult", "BlockMomentum", "COMBINE_RULES", "round_ranges", "combine_deltas", "sum_deltas", "changed_rows", "DEFAULT_ROUNDS_PER_EPOCH",
            "DEFAULT_RETRIES"]
 
-#: Synchronisations per epoch unless the caller sets ``sync_words``: ``sync_words = ceil(tokens / 64)``.
+#: Synchronisations per epoch unless the caller sets ``sync_words``: ``sync_words = ceil(tokens / 64)``
+#: (Word2Vec; FastText's default is twice as many, ``wordvec.models._remote.FASTTEXT_ROUNDS_PER_EPOCH``).
 #: Measured (benchmarks/RESULTS.md): 50-70 rounds an epoch keep 2 and 4 workers at single-machine
 #: quality; 5 rounds an epoch (1M tokens on a 5M-token corpus) lose 1.6 analogy points with 2 workers
 #: and 5.4 with 4.
@@ -201,7 +202,8 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
                description: str = "training", check_finite: Callable[[], bool] | None = None,
                rate_option: str | None = "--alpha", on_round: Callable[[int], None] | None = None,
                rebuild: Callable[[list[int]], list] | None = None, combine: str = "momentum",
-               row_mu: Sequence[np.ndarray | None] | None = None) -> RoundsResult:
+               row_mu: Sequence[np.ndarray | None] | None = None,
+               rounds_per_epoch: int = DEFAULT_ROUNDS_PER_EPOCH) -> RoundsResult:
     """Train ``arrays`` (updated in place) for ``epochs`` passes over ``encoded`` on the cluster.
 
     ``encoded``: futures of the encoded partitions (:func:`~wordvec.distributed.encode_partitions`),
@@ -212,7 +214,9 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     state (a one-element uint64 array); it returns ``(loss, examples, words, deltas)`` with one
     ``(rows, values)`` per array (:func:`changed_rows`). ``settings``: whatever else it needs
     (scattered to every worker once). The rate schedule is global: ``alpha * (1 - progress)``
-    floored at ``min_alpha``, progress counted in rounds over the whole run.
+    floored at ``min_alpha``, progress counted in rounds over the whole run. Without ``sync_words``
+    an epoch has ``rounds_per_epoch`` rounds (:data:`DEFAULT_ROUNDS_PER_EPOCH`; FastText's caller
+    passes :data:`~wordvec.models._remote.FASTTEXT_ROUNDS_PER_EPOCH`).
 
     ``callbacks`` (``on_train_begin``, ``on_epoch_end(model, logs)`` returning True to stop,
     ``on_train_end``) see an :class:`~wordvec.train.callbacks.EpochLogs` per epoch; ``on_round(r)``
@@ -252,6 +256,8 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
         raise ValueError("no encoded partitions to train on")
     if sync_words is not None and int(sync_words) < 1:
         raise ValueError(f"sync_words must be >= 1 (tokens between two synchronisations), got {sync_words}")
+    if int(rounds_per_epoch) < 1:
+        raise ValueError(f"rounds_per_epoch must be >= 1, got {rounds_per_epoch}")
     workers = worker_addresses(client)
     threads = client.nthreads()
     n_groups = max(1, min(sum(threads.values()) or 1, len(encoded)))
@@ -262,7 +268,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     # Group g runs where its partitions were placed (partition i on worker i mod W, see cluster.py).
     places = [[workers[groups[g][0] % len(workers)]] if workers else None for g in range(n_groups)]
     if sync_words is None:
-        sync_words = max(1, math.ceil(epoch_tokens / DEFAULT_ROUNDS_PER_EPOCH))
+        sync_words = max(1, math.ceil(epoch_tokens / int(rounds_per_epoch)))
     sync_words = int(sync_words)
     rounds = max(1, math.ceil(epoch_tokens / sync_words))
     start = lambda which, matrix: matrix  # noqa: E731

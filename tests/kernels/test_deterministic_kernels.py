@@ -264,3 +264,35 @@ def test_block_momentum_kernels_match_their_twin(rng, jobs):
     assert not np.allclose(m[20:], before)
     want = ref_block_momentum(W, rounds, bm.mu)
     np.testing.assert_allclose(m, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_block_momentum_split_by_rows_on_threads_gives_the_same_bits(rng, parts):
+    """The trainer commits a round on its threads, rows split ``parts`` ways: the same bits as one
+    thread (each row's sums run in job order either way)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wordvec.train.momentum import BlockMomentum
+
+    n, d, jobs = 50, 8, 4
+    W = rng.standard_normal((n, d)).astype(np.float32)
+    rounds = [[(np.stack([rng.permutation(n)[:25].astype(np.int32), np.ones(25, dtype=np.int32)], axis=1),
+                rng.standard_normal((25, d)).astype(np.float32)) for _ in range(jobs)] for _ in range(12)]
+    one, split = BlockMomentum(jobs, [W.shape]), BlockMomentum(jobs, [W.shape])
+    a, b = W.copy(), W.copy()
+    seen = []
+    with ThreadPoolExecutor(max_workers=parts) as pool:
+        def spy(fn, items):
+            items = list(items)
+            seen.append(items)
+            return pool.map(fn, items)
+
+        for deltas in rounds:
+            one.apply_in_place(0, a, deltas, [1.0] * jobs)
+            split.apply_in_place(0, b, deltas, [1.0] * jobs, spy, parts)
+    assert seen and all(s == list(range(parts)) for s in seen)
+    one.settle(0, a)
+    split.settle(0, b)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(one.velocity[0], split.velocity[0])
+    assert not np.array_equal(a, W)

@@ -124,7 +124,7 @@ class _Recorder:
         self.events.append(("run", s0))
         return 1.0, 1, 1, (s0, a0, a1, int(rng[0]))
 
-    def commit(self, updates):
+    def commit(self, updates, map_parts=None, parts=1):
         self.events.append(("commit", [u[0] for u in updates]))
 
     def settle(self):

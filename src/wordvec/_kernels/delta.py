@@ -142,17 +142,21 @@ def _catch_up(m, v, last, row, r, mu):
 
 
 @numba.njit(**_JIT)
-def momentum_add(m, v, last, touched, delta, scale, r, mu):
+def momentum_add(m, v, last, touched, delta, scale, r, mu, part=0, parts=1):
     """One job's share of round ``r``'s mean delta ``g`` in a block momentum (wordvec.train.momentum)
     on a matrix ``m`` that holds the look-ahead point ``W + mu v``: a round moves it by
     ``mu**2 v + (1 + mu) g`` and sets ``v = mu v + g``. Rows are brought up to date lazily, when a
     job next touches them (``last[row]``: the round ``m[row]`` is up to date with), so a round costs
     the rows its jobs touched, not every row with momentum; :func:`momentum_settle` brings them all.
-    Adds ``scale * delta`` (rows ``touched[:, 0]``) to ``v`` and ``(1 + mu) * scale * delta`` to ``m``."""
+    Adds ``scale * delta`` (rows ``touched[:, 0]``) to ``v`` and ``(1 + mu) * scale * delta`` to ``m``.
+    ``part``/``parts``: only the rows ``row % parts == part`` (threads sharing a round's work: every
+    row's sums are the same, in the same order, whatever ``parts``)."""
     scale32 = np.float32(scale)
     c = np.float32((1.0 + mu) * scale)
     for i in range(touched.shape[0]):
         row = touched[i, 0]
+        if parts > 1 and row % parts != part:
+            continue
         _catch_up(m, v, last, row, r, mu)
         for k in range(v.shape[1]):
             v[row, k] += scale32 * delta[i, k]

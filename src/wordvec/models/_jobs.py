@@ -111,13 +111,15 @@ class KernelJob:
         self._maps.put(maps)  # all -1 again (an exception drops the pair instead)
         return loss, examples, words, (rows0, delta0, rows1, delta1, 0.5 * (alpha0 + alpha1))  # its mean rate
 
-    def commit(self, updates: list) -> None:
+    def commit(self, updates: list, map_parts=None, parts: int = 1) -> None:
         """Add a round's ``updates`` (each job's sparse deltas, in job order) to the input and output
         matrices: their mean filtered by a block momentum
         (:meth:`wordvec.train.momentum.BlockMomentum.apply_in_place`, ``mu = 1 - 1 / jobs a round``;
         the matrices hold the look-ahead point the next round's jobs read). Every sum runs in job
         order. The momentum holds one float32 copy of each matrix (allocated at the first round);
-        rows are brought up to date lazily (:meth:`settle` at the end of each epoch).
+        rows are brought up to date lazily (:meth:`settle` at the end of each epoch). ``map_parts``
+        (the trainer's thread pool's ``map``) and ``parts`` split the rows among threads, the same
+        bits for any ``parts`` (:meth:`~wordvec.train.momentum.BlockMomentum.apply_in_place`).
         """
         from wordvec.train.momentum import BlockMomentum
 
@@ -125,7 +127,7 @@ class KernelJob:
             self._bm = BlockMomentum(len(updates), [m.shape for m in self.before])
         for which, m in enumerate(self.before):
             self._bm.apply_in_place(which, m, [(u[2 * which], u[2 * which + 1]) for u in updates],
-                                    [1.0] * len(updates))
+                                    [1.0] * len(updates), map_parts, parts)
 
     def settle(self) -> None:
         """Make the momentum's deferred moves (deterministic training; nothing before the first round)."""

@@ -10,7 +10,7 @@ deterministic multi-threaded training (:mod:`wordvec.train.trainer`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -99,7 +99,7 @@ class BlockMomentum:
         return np.float32(self.mu) if m is None else m[rows][:, None]
 
     def apply_in_place(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
-                       weights: Sequence[float]) -> None:
+                       weights: Sequence[float], map_parts: Callable | None = None, parts: int = 1) -> None:
         """:meth:`apply` for a ``matrix`` that holds the look-ahead point itself (the matrix the
         workers read, ``W + mu * v``), not ``W``: a round moves it by ``mu**2 v + (1 + mu) g``, to
         ``W' + mu * v'`` again (Nesterov's update). No copy of the matrix is made, and the work is
@@ -109,7 +109,10 @@ class BlockMomentum:
         :meth:`settle` brings every row up to date (the trainer calls it at the end of each epoch).
         ``deltas[k] = (rows, values)`` with ``rows`` a 1-d array or a kernels' ``touched`` array
         (rows in column 0). Deterministic: every sum runs in the order of ``deltas``. No horizon
-        here: momentum decays geometrically and is never dropped.
+        here: momentum decays geometrically and is never dropped. ``map_parts`` (an executor's
+        ``map``) and ``parts``: the rows split ``parts`` ways (row mod ``parts``), each part run by
+        ``map_parts`` on threads (the compiled loop releases the GIL); the result is the same bits
+        for any ``parts``.
 
         >>> bm = BlockMomentum(2, [(2, 1)])
         >>> m = np.zeros((2, 1), dtype=np.float32)
@@ -129,11 +132,19 @@ class BlockMomentum:
         v, last = self.velocity[which], self.last[which]
         r = self.round[which] = self.round[which] + 1
         wsum = float(sum(w for w in weights if w > 0))
-        for (rows, values), w in zip(deltas, weights):
-            if w > 0 and rows.shape[0]:
-                touched = rows if rows.ndim == 2 else np.ascontiguousarray(rows, dtype=np.int32)[:, None]
-                dk.momentum_add(matrix, v, last, touched, np.ascontiguousarray(values, dtype=np.float32),
-                                self.eta * w / wsum, r, self.mu)
+        work = [(rows if rows.ndim == 2 else np.ascontiguousarray(rows, dtype=np.int32)[:, None],
+                 np.ascontiguousarray(values, dtype=np.float32), self.eta * w / wsum)
+                for (rows, values), w in zip(deltas, weights) if w > 0 and rows.shape[0]]
+        parts = max(1, int(parts)) if map_parts is not None else 1
+
+        def run(part: int) -> None:
+            for touched, values, scale in work:  # in the order of ``deltas``
+                dk.momentum_add(matrix, v, last, touched, values, scale, r, self.mu, part, parts)
+
+        if parts == 1:
+            run(0)
+        else:
+            list(map_parts(run, range(parts)))
 
     def settle(self, which: int, matrix: np.ndarray) -> None:
         """Make every pending momentum-only move of :meth:`apply_in_place` on ``matrix`` (``which``)."""

@@ -159,9 +159,10 @@ def run_epochs(
     ``deterministic``: run the jobs in rounds of ``round_jobs`` (None: :data:`ROUND_JOBS`; see the
     module's docstring), cut by ``job_words`` (pass :data:`DETERMINISTIC_JOB_WORDS`). The
     kernel then returns ``(loss, examples, words, update)`` without touching the shared arrays, and
-    ``kernel.commit(update)`` applies an update, ``kernel.settle()`` makes any deferred change at
-    the end of an epoch; the trainer commits a round's updates in job order
-    once all its jobs are done.
+    ``kernel.commit(updates, map_parts, parts)`` applies a round's updates (in job order, once all
+    its jobs are done; ``map_parts``, the thread pool's ``map``, may split the work by rows among
+    ``parts`` = ``workers`` threads), ``kernel.settle()`` makes any deferred change at the end of an
+    epoch.
     """
     if jobs is None:
         cuts = make_jobs(offsets, job_words)
@@ -227,7 +228,7 @@ def run_epochs(
                 for first in range(0, len(starts), round_jobs):
                     jobs_here = [submit(j) for j in range(first, min(first + round_jobs, len(starts)))]
                     updates = [collect(*job) for job in jobs_here]  # in job order, as every sum below
-                    kernel.commit(updates)
+                    kernel.commit(updates, pool.map, workers)  # rows split among the threads
                 kernel.settle()  # the vectors up to date for the epoch's end (callbacks, saving)
             else:
                 for j in range(len(starts)):

@@ -295,8 +295,8 @@ def test_fasttext_on_the_cluster_gives_its_ngram_rows_their_own_momentum(client,
 
 
 def test_fasttext_synchronises_twice_as_often_by_default(client, topics, monkeypatch):
-    """Without ``sync_words`` an epoch has 64 rounds for Word2Vec and 128 for FastText (whose rate is
-    twice Word2Vec's: 64 cost it 0.04 WordSim-353 on the benchmark corpus, benchmarks/RESULTS.md)."""
+    """Without ``sync_words`` an epoch has 64 rounds for Word2Vec and 128 for FastText (64 cost
+    FastText with 2 workers 0.04 WordSim-353 on the benchmark corpus, benchmarks/RESULTS.md)."""
     from wordvec.distributed import rounds
     from wordvec.models._remote import FASTTEXT_ROUNDS_PER_EPOCH
 

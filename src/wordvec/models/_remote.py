@@ -36,8 +36,9 @@ __all__ = ["RemoteSettings", "train_period", "fit_on_cluster", "ngram_momentum_f
 #: Word2Vec's :data:`~wordvec.distributed.rounds.DEFAULT_ROUNDS_PER_EPOCH`. Measured on the benchmark
 #: corpus (benchmarks/RESULTS.md): with 64 rounds an epoch 2 workers were 0.040 below single-machine
 #: training on WordSim-353 (mean of three seeds), with 128 0.003 below (4 workers: 0.034 and 0.038
-#: below, no better); FastText's rate is twice Word2Vec's (0.05), so a round of the same length
-#: moves the vectors twice as far.
+#: below, no better). Word2Vec at the same rate (0.05) was level at 64 with 2 and 4 workers: the
+#: difference is FastText's, likely its n-gram rows (every update moves many shared rows), measured
+#: rather than derived.
 FASTTEXT_ROUNDS_PER_EPOCH = 128
 
 

@@ -390,7 +390,8 @@ def _killing_worker_fn(marker: str, strand: bool = False):
 
                 worker = get_worker()
                 deps = [d.key for d in worker.state.tasks[worker.get_current_task()].dependencies]
-                for _ in range(200):  # until the other worker has finished its task of the round
+                for _ in range(1200):  # until the other worker has finished its task of the round (up
+                    # to a minute: on a busy 2-core CI machine 10 s were once not enough)
                     if get_client().run_on_scheduler(_strand_on, keys=deps, here=worker.address):
                         note = "stranded"
                         break

@@ -14,6 +14,7 @@ import pytest
 from wordvec._kernels import cbow, deterministic, reference, skipgram, subword, subword_deterministic
 from wordvec._kernels.delta import apply_delta, grow, longest, new_store
 from wordvec._kernels.reference_deterministic import ref_apply_delta, ref_private_job, ref_rounds
+from wordvec.vocab import negative_guide
 
 V = 10  # len(conftest.WORDS)
 
@@ -60,7 +61,7 @@ def _run(kernel, twin, a0, a1, seed, before, after, twin_args, twin_kwargs, toke
 def test_det_skipgram_ns(tiny, shared):
     keep, cum = tiny.keep(0.05), tiny.cum_table
     a0, a1, _, _ = tiny.pair()
-    _run(deterministic.det_skipgram_ns, reference.ref_skipgram, a0, a1, 42, (keep, cum), (3, 4, shared),
+    _run(deterministic.det_skipgram_ns, reference.ref_skipgram, a0, a1, 42, (keep, cum, negative_guide(cum)), (3, 4, shared),
          (keep, 3), dict(cum_table=cum, negative=4, shared=shared), tiny.tokens, tiny.offsets, (0.5, 0.1))
 
 
@@ -76,7 +77,7 @@ def test_det_skipgram_hs(tiny):
 def test_det_cbow_ns(tiny, cbow_mean):
     keep, cum = tiny.keep(0.05), tiny.cum_table
     a0, a1, _, _ = tiny.pair()
-    _run(deterministic.det_cbow_ns, reference.ref_cbow, a0, a1, 3, (keep, cum), (3, 5, cbow_mean),
+    _run(deterministic.det_cbow_ns, reference.ref_cbow, a0, a1, 3, (keep, cum, negative_guide(cum)), (3, 5, cbow_mean),
          (keep, 3, cbow_mean), dict(cum_table=cum, negative=5), tiny.tokens, tiny.offsets, (0.3, 0.3))
 
 
@@ -94,7 +95,7 @@ def test_det_subword_skipgram_ns(tiny, shared):
     sub_ids, sub_offsets = tiny.subwords
     a0, a1, _, _ = tiny.pair(subwords=True)
     out = _run(subword_deterministic.det_subword_skipgram_ns, reference.ref_subword_skipgram, a0, a1, 21,
-               (keep, sub_ids, sub_offsets, cum), (3, 4, shared), (keep, sub_ids, sub_offsets, 3),
+               (keep, sub_ids, sub_offsets, cum, negative_guide(cum)), (3, 4, shared), (keep, sub_ids, sub_offsets, 3),
                dict(cum_table=cum, negative=4, shared=shared), tiny.tokens, tiny.offsets, (0.3, 0.1))
     assert (out[3][:, 0] >= V).any()  # n-gram rows were trained
 
@@ -113,7 +114,7 @@ def test_det_subword_cbow_ns(tiny):
     sub_ids, sub_offsets = tiny.subwords
     a0, a1, _, _ = tiny.pair(subwords=True)
     _run(subword_deterministic.det_subword_cbow_ns, reference.ref_subword_cbow, a0, a1, 9,
-         (keep, sub_ids, sub_offsets, cum), (3, 3), (keep, sub_ids, sub_offsets, 3),
+         (keep, sub_ids, sub_offsets, cum, negative_guide(cum)), (3, 3), (keep, sub_ids, sub_offsets, 3),
          dict(cum_table=cum, negative=3), tiny.tokens, tiny.offsets, (0.3, 0.2))
 
 
@@ -169,22 +170,22 @@ def _big_corpus(rng, v=3000, n_tokens=30_000, sentence=25):
 
 
 CASES = {
-    "sg-ns": lambda c: (skipgram.skipgram_ns, deterministic.det_skipgram_ns, (c["keep"], c["cum"]), (5, 5), (False,)),
-    "sg-ns-shared": lambda c: (skipgram.skipgram_ns_batched, deterministic.det_skipgram_ns, (c["keep"], c["cum"]),
+    "sg-ns": lambda c: (skipgram.skipgram_ns, deterministic.det_skipgram_ns, (c["keep"], c["cum"], negative_guide(c["cum"])), (5, 5), (False,)),
+    "sg-ns-shared": lambda c: (skipgram.skipgram_ns_batched, deterministic.det_skipgram_ns, (c["keep"], c["cum"], negative_guide(c["cum"])),
                                (5, 5), (True,)),
     "sg-hs": lambda c: (skipgram.skipgram_hs, deterministic.det_skipgram_hs,
                         (c["keep"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5,), ()),
-    "cbow-ns": lambda c: (cbow.cbow_ns, deterministic.det_cbow_ns, (c["keep"], c["cum"]), (5, 5, True), ()),
+    "cbow-ns": lambda c: (cbow.cbow_ns, deterministic.det_cbow_ns, (c["keep"], c["cum"], negative_guide(c["cum"])), (5, 5, True), ()),
     "cbow-hs": lambda c: (cbow.cbow_hs, deterministic.det_cbow_hs,
                           (c["keep"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5, False), ()),
     "ft-sg-ns": lambda c: (subword.subword_skipgram_ns, subword_deterministic.det_subword_skipgram_ns,
-                           (c["keep"], *c["sub"], c["cum"]), (5, 5), (False,)),
+                           (c["keep"], *c["sub"], c["cum"], negative_guide(c["cum"])), (5, 5), (False,)),
     "ft-sg-ns-shared": lambda c: (subword.subword_skipgram_ns_batched, subword_deterministic.det_subword_skipgram_ns,
-                                  (c["keep"], *c["sub"], c["cum"]), (5, 5), (True,)),
+                                  (c["keep"], *c["sub"], c["cum"], negative_guide(c["cum"])), (5, 5), (True,)),
     "ft-sg-hs": lambda c: (subword.subword_skipgram_hs, subword_deterministic.det_subword_skipgram_hs,
                            (c["keep"], *c["sub"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5,), ()),
     "ft-cbow-ns": lambda c: (subword.subword_cbow_ns, subword_deterministic.det_subword_cbow_ns,
-                             (c["keep"], *c["sub"], c["cum"]), (5, 5), ()),
+                             (c["keep"], *c["sub"], c["cum"], negative_guide(c["cum"])), (5, 5), ()),
     "ft-cbow-hs": lambda c: (subword.subword_cbow_hs, subword_deterministic.det_subword_cbow_hs,
                              (c["keep"], *c["sub"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5,), ()),
 }

@@ -57,7 +57,7 @@ def _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean):
 
 
 @numba.njit(**_JIT)
-def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, cbow_mean, alpha0, alpha1, rng):
+def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, neg_guide, window, negative, cbow_mean, alpha0, alpha1, rng):
     """Train CBOW with negative sampling on sentences ``offsets[s]:offsets[s+1]``."""
     buf = sentence_buffer(offsets)
     neu1 = np.empty((1, syn0.shape[1]), dtype=np.float32)
@@ -74,7 +74,7 @@ def cbow_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, c
                 continue
             w = buf[i]
             zero(neu1e)
-            loss += ns_update(neu1, 0, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
+            loss += ns_update(neu1, 0, neu1e, syn1neg, w, negative, cum_table, neg_guide, alpha, rng)
             _spread(syn0, buf, lo, hi, i, neu1e, cw, cbow_mean)
             examples += 1
     return loss, examples, words

@@ -46,7 +46,7 @@ def own_path(slot, touched, priv, m, codes, points, start, end, mcode, mpath, ti
 
 
 @numba.njit(**_JIT)
-def det_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, window, negative, shared,
+def det_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, neg_guide, window, negative, shared,
                     alpha0, alpha1, rng):
     """``skipgram_ns`` (``shared=False``) or ``skipgram_ns_batched`` (``shared=True``) on private rows."""
     buf = sentence_buffer(offsets)
@@ -80,13 +80,13 @@ def det_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_tabl
             tw = m1[i]
             t1[tw, 1] += pairs
             if shared:
-                draw_negatives(cum_table, negs, rng)
+                draw_negatives(cum_table, neg_guide, negs, rng)
                 n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, pairs, n1)
             for j in range(lo, hi):
                 if j == i:
                     continue
                 if not shared:
-                    draw_negatives(cum_table, negs, rng)
+                    draw_negatives(cum_table, neg_guide, negs, rng)
                     n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, 1, n1)
                 tc = m0[j]
                 t0[tc, 1] += 1
@@ -154,7 +154,7 @@ def count_context(touched, m0, lo, hi, i):
 
 
 @numba.njit(**_JIT)
-def det_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, window, negative, cbow_mean,
+def det_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, neg_guide, window, negative, cbow_mean,
                 alpha0, alpha1, rng):
     """``cbow_ns`` on private rows (``_context_mean``/``_spread`` read the sentence in buffer indexes)."""
     buf = sentence_buffer(offsets)
@@ -185,7 +185,7 @@ def det_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, w
             count_context(t0, m0, lo, hi, i)
             tw, n1 = own(slot1, t1, p1, syn1neg, buf[i], n1)
             t1[tw, 1] += 1
-            draw_negatives(cum_table, negs, rng)
+            draw_negatives(cum_table, neg_guide, negs, rng)
             n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, 1, n1)
             zero(neu1e)
             loss += ns_update_shared(neu1, 0, neu1e, p1, tw, mnegs, alpha)

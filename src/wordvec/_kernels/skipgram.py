@@ -19,7 +19,7 @@ from wordvec._kernels.common import (_JIT, add_to_row, context_window, draw_nega
 
 
 @numba.njit(**_JIT)
-def skipgram_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, alpha0, alpha1, rng):
+def skipgram_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, neg_guide, window, negative, alpha0, alpha1, rng):
     """Train skip-gram with negative sampling on sentences ``offsets[s]:offsets[s+1]``."""
     buf = sentence_buffer(offsets)
     neu1e = np.empty(syn0.shape[1], dtype=np.float32)
@@ -36,14 +36,14 @@ def skipgram_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negativ
                     continue
                 c = buf[j]
                 zero(neu1e)
-                loss += ns_update(syn0, c, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
+                loss += ns_update(syn0, c, neu1e, syn1neg, w, negative, cum_table, neg_guide, alpha, rng)
                 add_to_row(syn0, c, neu1e)
                 examples += 1
     return loss, examples, words
 
 
 @numba.njit(**_JIT)
-def skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, cum_table, window, negative, alpha0, alpha1, rng):
+def skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, cum_table, neg_guide, window, negative, alpha0, alpha1, rng):
     """Skip-gram with negative sampling, negatives shared across each word's context window.
 
     Identical to ``skipgram_ns`` except that the ``negative`` noise words are drawn once per word
@@ -63,7 +63,7 @@ def skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, cum_table, window,
             if hi - lo <= 1:
                 continue
             w = buf[i]
-            draw_negatives(cum_table, negs, rng)
+            draw_negatives(cum_table, neg_guide, negs, rng)
             for j in range(lo, hi):
                 if j == i:
                     continue

@@ -100,7 +100,7 @@ def _context_spread(syn0, sub_ids, sub_offsets, buf, lo, hi, i, neu1e):
 
 # ------------------------------------------------------------------------------- skip-gram
 @numba.njit(**_JIT)
-def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, window, negative,
+def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window, negative,
                         alpha0, alpha1, rng):
     """Skip-gram over subword means with negative sampling (fastText ``-loss ns``)."""
     d = syn0.shape[1]
@@ -125,7 +125,7 @@ def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offse
                     continue
                 c = buf[j]
                 zero(step)
-                loss += ns_update(h, 0, step, syn1neg, c, negative, cum_table, alpha, rng)
+                loss += ns_update(h, 0, step, syn1neg, c, negative, cum_table, neg_guide, alpha, rng)
                 _follow(h, neu1e, step)
                 examples += 1
             _spread(syn0, sub_ids, sub_offsets, w, neu1e)
@@ -133,7 +133,7 @@ def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offse
 
 
 @numba.njit(**_JIT)
-def subword_skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, window,
+def subword_skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window,
                                 negative, alpha0, alpha1, rng):
     """``subword_skipgram_ns`` with the ``negative`` noise words drawn once per centre word and reused
     for each of its context words (one equal to the context word is skipped), as the Word2Vec batched
@@ -154,7 +154,7 @@ def subword_skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, sub_ids, s
             if hi - lo <= 1:
                 continue
             w = buf[i]
-            draw_negatives(cum_table, negs, rng)
+            draw_negatives(cum_table, neg_guide, negs, rng)
             _word_mean(syn0, sub_ids, sub_offsets, w, h)
             zero(neu1e)
             for j in range(lo, hi):
@@ -205,7 +205,7 @@ def subword_skipgram_hs(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets,
 
 # ------------------------------------------------------------------------------------ CBOW
 @numba.njit(**_JIT)
-def subword_cbow_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, window, negative,
+def subword_cbow_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window, negative,
                     alpha0, alpha1, rng):
     """CBOW over subword means (the mean of every row of every context word), negative sampling."""
     buf = sentence_buffer(offsets)
@@ -223,7 +223,7 @@ def subword_cbow_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, 
             _context_mean(syn0, sub_ids, sub_offsets, buf, lo, hi, i, h)
             w = buf[i]
             zero(neu1e)
-            loss += ns_update(h, 0, neu1e, syn1neg, w, negative, cum_table, alpha, rng)
+            loss += ns_update(h, 0, neu1e, syn1neg, w, negative, cum_table, neg_guide, alpha, rng)
             _context_spread(syn0, sub_ids, sub_offsets, buf, lo, hi, i, neu1e)
             examples += 1
     return loss, examples, words

@@ -61,7 +61,7 @@ def _window_rows(sub_offsets, buf, lo, hi, i):
 
 
 @numba.njit(**_JIT)
-def det_subword_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table,
+def det_subword_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide,
                             window, negative, shared, alpha0, alpha1, rng):
     """``subword_skipgram_ns`` (``shared=False``) or ``subword_skipgram_ns_batched`` (``shared=True``)
     on private rows."""
@@ -100,7 +100,7 @@ def det_subword_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, 
             if n1 + need > t1.shape[0]:
                 t1, p1 = grow(t1, p1, n1, need, syn1neg.shape[0])
             if shared:
-                draw_negatives(cum_table, negs, rng)
+                draw_negatives(cum_table, neg_guide, negs, rng)
                 n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, pairs, n1)
             listed, n0 = own_word(slot0, t0, p0, syn0, sub_ids, sub_offsets, w, msub, 0, n0)
             moff[1] = listed
@@ -112,7 +112,7 @@ def det_subword_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, 
                 tc = m1[j]
                 t1[tc, 1] += 1
                 if not shared:
-                    draw_negatives(cum_table, negs, rng)
+                    draw_negatives(cum_table, neg_guide, negs, rng)
                     n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, 1, n1)
                 zero(step)
                 loss += ns_update_shared(h, 0, step, p1, tc, mnegs, alpha)
@@ -177,7 +177,7 @@ def det_subword_skipgram_hs(syn0, syn1, slot0, slot1, tokens, offsets, keep, sub
 
 
 @numba.njit(**_JIT)
-def det_subword_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, window,
+def det_subword_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window,
                         negative, alpha0, alpha1, rng):
     """``subword_cbow_ns`` on private rows."""
     d = syn0.shape[1]
@@ -210,7 +210,7 @@ def det_subword_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_
             _context_mean(p0, msub, moff, mbuf, lo, hi, i, h)
             tw, n1 = own(slot1, t1, p1, syn1neg, buf[i], n1)
             t1[tw, 1] += 1
-            draw_negatives(cum_table, negs, rng)
+            draw_negatives(cum_table, neg_guide, negs, rng)
             n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, 1, n1)
             zero(neu1e)
             loss += ns_update_shared(h, 0, neu1e, p1, tw, mnegs, alpha)

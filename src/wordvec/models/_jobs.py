@@ -22,7 +22,7 @@ import queue
 import numpy as np
 
 from wordvec.config import FastTextConfig, Word2VecConfig
-from wordvec.vocab import Vocab, build_huffman, negative_table
+from wordvec.vocab import Vocab, build_huffman, negative_guide, negative_table
 from wordvec.vocab.sampling import THRESHOLD_ONE
 from wordvec.vocab.subwords import subword_table
 
@@ -161,7 +161,8 @@ def _output_layer(cfg: Word2VecConfig, vocab: Vocab, keep: np.ndarray,
                          f"got {output.dtype} {output.shape}")
     if cfg.loss == "negative":
         syn1neg = np.zeros(shape, dtype=np.float32) if output is None else output
-        return (syn1neg, (negative_table(vocab.counts, cfg.ns_exponent),), (cfg.negative,),
+        cum_table = negative_table(vocab.counts, cfg.ns_exponent)
+        return (syn1neg, (cum_table, negative_guide(cum_table)), (cfg.negative,),
                 (1 + cfg.negative) * math.log(2))
     tree = build_huffman(vocab.counts, sort=True)
     syn1 = np.zeros(shape, dtype=np.float32) if output is None else output

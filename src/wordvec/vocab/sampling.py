@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["keep_probabilities", "keep_thresholds", "negative_table", "THRESHOLD_ONE"]
+__all__ = ["keep_probabilities", "keep_thresholds", "negative_table", "negative_guide", "THRESHOLD_ONE", "GUIDE_SHIFT"]
 
 # Subsampling compares a 32-bit random draw against these thresholds: keep if draw < threshold.
 THRESHOLD_ONE = 1 << 32
+
+#: A draw ``x`` for a noise word falls in bucket ``x >> GUIDE_SHIFT`` of :func:`negative_guide`
+#: (32,768 values a bucket: 65,536 buckets over the default domain ``2**31 - 1``).
+GUIDE_SHIFT = 15
 
 
 def keep_probabilities(counts: np.ndarray, sample: float, *, total: int | None = None) -> np.ndarray:
@@ -64,3 +68,26 @@ def negative_table(counts: np.ndarray, power: float = 0.75, domain: int = 2**31 
     table = np.round(cum * domain).astype(np.int64)
     table[-1] = domain
     return table
+
+
+def negative_guide(cum_table: np.ndarray) -> np.ndarray:
+    """The guide table of a :func:`negative_table` (int32): ``guide[j]`` is the first word whose
+    ``cum_table`` entry exceeds ``j << GUIDE_SHIFT``.
+
+    The kernels draw a noise word for a uniform ``x`` as the first ``i`` with ``cum_table[i] > x``;
+    that ``i`` lies in ``guide[j] .. guide[j + 1]`` for ``j = x >> GUIDE_SHIFT``, so the binary
+    search runs over those few words instead of the whole table (Chen & Asau 1974, "On generating
+    random variates from an empirical distribution"). The words drawn are the same. Draws are
+    32-bit, so the table covers ``min(domain, 2**32)`` (at most 131,073 entries).
+
+    >>> import numpy as np
+    >>> negative_guide(np.array([40000, 70000, 100000])).tolist()   # buckets of 32,768 values
+    [0, 0, 1, 2, 3]
+    """
+    cum = np.asarray(cum_table, dtype=np.int64)
+    if cum.ndim != 1 or cum.size == 0:
+        raise ValueError("negative_guide needs a non-empty 1-d cumulative table")
+    span = min(int(cum[-1]), 1 << 32)
+    buckets = ((span - 1) >> GUIDE_SHIFT) + 1
+    starts = np.arange(buckets + 1, dtype=np.int64) << GUIDE_SHIFT
+    return np.searchsorted(cum, starts, side="right").astype(np.int32)

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 from wordvec.vocab.sampling import GUIDE_SHIFT
 
@@ -73,6 +76,37 @@ def add_to_row(m, row, v):
     """``m[row] += v``, by index (no row view: see ``binary_logistic``)."""
     for k in range(m.shape[1]):
         m[row, k] += v[k]
+
+
+@intrinsic
+def _prefetch(typingctx, matrix, row, col):
+    """``llvm.prefetch`` of the cache line that holds ``matrix[row, col]`` (a read, kept in every
+    cache level): a hint, no result, no fault on any address."""
+    if not (isinstance(matrix, types.Array) and matrix.ndim == 2
+            and isinstance(row, types.Integer) and isinstance(col, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        r = context.cast(builder, args[1], signature.args[1], types.intp)
+        c = context.cast(builder, args[2], signature.args[2], types.intp)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [r, c], wraparound=False)
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                            "llvm.prefetch.p0")
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return types.void(matrix, row, col), codegen
+
+
+@numba.njit(inline="always", **_JIT)
+def prefetch_row(m, row):
+    """Ask the CPU to start loading row ``row`` of a float32 matrix (every 64-byte line of it), so
+    that a later step that reads it does not wait for memory."""
+    for k in range(0, m.shape[1], 16):
+        _prefetch(m, row, k)
 
 
 # ------------------------------------------------------------------- the sentence loop

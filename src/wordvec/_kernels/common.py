@@ -296,6 +296,19 @@ def ns_update_shared(h, row, neu1e, syn1neg, target, negs, alpha):
 
 
 @numba.njit(**_JIT)
+def ns_update_drawn(h, row, neu1e, syn1neg, target, drawn, start, negative, alpha):
+    """``ns_update`` with its ``negative`` noise words drawn beforehand: ``drawn[start:start + negative]``
+    (one equal to the target is skipped). For kernels that draw a whole word's noise words one word
+    ahead (per-pair negatives, in word2vec.c's order) and prefetch their rows."""
+    loss = binary_logistic(h, row, neu1e, syn1neg, target, True, alpha)
+    for q in range(start, start + negative):
+        t = drawn[q]
+        if t != target:
+            loss += binary_logistic(h, row, neu1e, syn1neg, t, False, alpha)
+    return loss
+
+
+@numba.njit(**_JIT)
 def hs_update(h, row, neu1e, syn1, codes, points, start, end, alpha):
     """Hierarchical softmax for ``h[row]`` along the Huffman path ``points[start:end]`` with bits ``codes``.
 

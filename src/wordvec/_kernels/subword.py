@@ -22,7 +22,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import (_JIT, context_window, draw_negatives, hs_update, ns_update, ns_update_shared,
+from wordvec._kernels.common import (_JIT, context_window, draw_negative, draw_negatives, hs_update, ns_update,
+                                     ns_update_drawn, ns_update_shared, prefetch_row,
                                      sentence_alpha, sentence_buffer, subsample, zero)
 
 
@@ -100,32 +101,67 @@ def _context_spread(syn0, sub_ids, sub_offsets, buf, lo, hi, i, neu1e):
 
 # ------------------------------------------------------------------------------- skip-gram
 @numba.njit(**_JIT)
-def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window, negative,
-                        alpha0, alpha1, rng):
-    """Skip-gram over subword means with negative sampling (fastText ``-loss ns``)."""
+def _prefetch_rows(syn0, sub_ids, sub_offsets, w):
+    """Prefetch every row of word ``w`` (``prefetch_row``): its n-gram rows are spread over the whole
+    bucket range of the input matrix and are mostly not in any cache."""
+    for p in range(sub_offsets[w], sub_offsets[w + 1]):
+        prefetch_row(syn0, sub_ids[p])
+
+
+@numba.njit(**_JIT)
+def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window,
+                        negative, alpha0, alpha1, rng):
+    """Skip-gram over subword means with negative sampling (fastText ``-loss ns``).
+
+    One word ahead, as ``cbow.cbow_ns``: the next centre word's window and all its noise words
+    (``negative`` per context word) are drawn before this word's steps, in the order the steps would
+    draw them, and the rows the next word reads (its n-gram rows, the output rows of its newest
+    context word and of its noise words) are prefetched.
+    """
     d = syn0.shape[1]
     buf = sentence_buffer(offsets)
     h = np.empty((1, d), dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
     step = np.empty(d, dtype=np.float32)
+    negs = np.empty(2 * window * negative, dtype=np.int32)
+    ahead = np.empty(2 * window * negative, dtype=np.int32)
     loss, examples, words = 0.0, 0, 0
     for s in range(offsets.shape[0] - 1):
         alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
+        if n < 2:  # no context: the window is still drawn
+            if n == 1:
+                context_window(0, n, window, rng)
+            continue
+        lo_next, hi_next = context_window(0, n, window, rng)
+        count_next = (hi_next - lo_next - 1) * negative
+        for q in range(count_next):
+            ahead[q] = draw_negative(cum_table, neg_guide, rng)
         for i in range(n):
-            lo, hi = context_window(i, n, window, rng)
-            if hi - lo <= 1:
-                continue
+            lo, hi, count = lo_next, hi_next, count_next
+            for q in range(count):
+                negs[q] = ahead[q]
+            if i + 1 < n:
+                lo_next, hi_next = context_window(i + 1, n, window, rng)
+                count_next = (hi_next - lo_next - 1) * negative
+                for q in range(count_next):
+                    ahead[q] = draw_negative(cum_table, neg_guide, rng)
+                _prefetch_rows(syn0, sub_ids, sub_offsets, buf[i + 1])
+                prefetch_row(syn1neg, buf[hi_next - 1])
+                for q in range(count_next):
+                    prefetch_row(syn1neg, ahead[q])
             w = buf[i]
             _word_mean(syn0, sub_ids, sub_offsets, w, h)
             zero(neu1e)
+            q = 0
             for j in range(lo, hi):
                 if j == i:
                     continue
                 c = buf[j]
                 zero(step)
-                loss += ns_update(h, 0, step, syn1neg, c, negative, cum_table, neg_guide, alpha, rng)
+                loss += ns_update_drawn(h, 0, step, syn1neg, c, negs, q, negative, alpha)
+                q += negative
                 _follow(h, neu1e, step)
                 examples += 1
             _spread(syn0, sub_ids, sub_offsets, w, neu1e)

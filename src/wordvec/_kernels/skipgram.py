@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import (_JIT, add_to_row, context_window, draw_negatives, hs_update, ns_update,
+from wordvec._kernels.common import (_JIT, add_to_row, context_window, draw_negatives, hs_update, ns_update, prefetch_row,
                                      ns_update_shared, sentence_alpha, sentence_buffer, subsample, zero)
 
 
@@ -43,27 +43,43 @@ def skipgram_ns(syn0, syn1neg, tokens, offsets, keep, cum_table, neg_guide, wind
 
 
 @numba.njit(**_JIT)
-def skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, cum_table, neg_guide, window, negative, alpha0, alpha1, rng):
+def skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, cum_table, neg_guide, window, negative, alpha0, alpha1,
+                        rng):
     """Skip-gram with negative sampling, negatives shared across each word's context window.
 
     Identical to ``skipgram_ns`` except that the ``negative`` noise words are drawn once per word
     with a context and reused for every context word of its window (pWord2Vec's batching of Ji et
-    al. 2016; see ``ns_update_shared``).
+    al. 2016; see ``ns_update_shared``). One word ahead, as ``cbow.cbow_ns``: the next word's window
+    and noise words are drawn before this word's steps (same random numbers, same order) and the
+    output rows it will use and its newest context row are prefetched.
     """
     buf = sentence_buffer(offsets)
     neu1e = np.empty(syn0.shape[1], dtype=np.float32)
     negs = np.empty(negative, dtype=np.int32)
+    ahead = np.empty(negative, dtype=np.int32)
     loss, examples, words = 0.0, 0, 0
     for s in range(offsets.shape[0] - 1):
         alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
+        if n < 2:  # no context: the window is still drawn
+            if n == 1:
+                context_window(0, n, window, rng)
+            continue
+        lo_next, hi_next = context_window(0, n, window, rng)
+        draw_negatives(cum_table, neg_guide, ahead, rng)
         for i in range(n):
-            lo, hi = context_window(i, n, window, rng)
-            if hi - lo <= 1:
-                continue
+            lo, hi = lo_next, hi_next
+            for q in range(negative):
+                negs[q] = ahead[q]
+            if i + 1 < n:
+                lo_next, hi_next = context_window(i + 1, n, window, rng)
+                draw_negatives(cum_table, neg_guide, ahead, rng)
+                prefetch_row(syn1neg, buf[i + 1])
+                for q in range(negative):
+                    prefetch_row(syn1neg, ahead[q])
+                prefetch_row(syn0, buf[hi_next - 1])
             w = buf[i]
-            draw_negatives(cum_table, neg_guide, negs, rng)
             for j in range(lo, hi):
                 if j == i:
                     continue

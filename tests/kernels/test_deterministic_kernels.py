@@ -61,7 +61,8 @@ def _run(kernel, twin, a0, a1, seed, before, after, twin_args, twin_kwargs, toke
 def test_det_skipgram_ns(tiny, shared):
     keep, cum = tiny.keep(0.05), tiny.cum_table
     a0, a1, _, _ = tiny.pair()
-    _run(deterministic.det_skipgram_ns, reference.ref_skipgram, a0, a1, 42, (keep, cum, negative_guide(cum)), (3, 4, shared),
+    _run(deterministic.det_skipgram_ns, reference.ref_skipgram, a0, a1, 42, (keep, cum, negative_guide(cum)),
+         (3, 4, shared),
          (keep, 3), dict(cum_table=cum, negative=4, shared=shared), tiny.tokens, tiny.offsets, (0.5, 0.1))
 
 
@@ -165,27 +166,30 @@ def _big_corpus(rng, v=3000, n_tokens=30_000, sentence=25):
     tokens = rng.choice(v, size=n_tokens, p=counts / counts.sum()).astype(np.int32)
     offsets = np.arange(0, n_tokens + 1, sentence, dtype=np.int64)
     words = [f"w{i}x" for i in range(v)]
-    return dict(counts=counts, tokens=tokens, offsets=offsets, keep=keep_thresholds(counts, 1e-3),
-                cum=negative_table(counts), tree=build_huffman(counts), sub=subword_table(words, 2, 4, 5000))
+    cum = negative_table(counts)
+    return dict(counts=counts, tokens=tokens, offsets=offsets, keep=keep_thresholds(counts, 1e-3), cum=cum,
+                guide=negative_guide(cum), tree=build_huffman(counts), sub=subword_table(words, 2, 4, 5000))
 
 
 CASES = {
-    "sg-ns": lambda c: (skipgram.skipgram_ns, deterministic.det_skipgram_ns, (c["keep"], c["cum"], negative_guide(c["cum"])), (5, 5), (False,)),
-    "sg-ns-shared": lambda c: (skipgram.skipgram_ns_batched, deterministic.det_skipgram_ns, (c["keep"], c["cum"], negative_guide(c["cum"])),
-                               (5, 5), (True,)),
+    "sg-ns": lambda c: (skipgram.skipgram_ns, deterministic.det_skipgram_ns, (c["keep"], c["cum"], c["guide"]),
+                        (5, 5), (False,)),
+    "sg-ns-shared": lambda c: (skipgram.skipgram_ns_batched, deterministic.det_skipgram_ns,
+                               (c["keep"], c["cum"], c["guide"]), (5, 5), (True,)),
     "sg-hs": lambda c: (skipgram.skipgram_hs, deterministic.det_skipgram_hs,
                         (c["keep"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5,), ()),
-    "cbow-ns": lambda c: (cbow.cbow_ns, deterministic.det_cbow_ns, (c["keep"], c["cum"], negative_guide(c["cum"])), (5, 5, True), ()),
+    "cbow-ns": lambda c: (cbow.cbow_ns, deterministic.det_cbow_ns, (c["keep"], c["cum"], c["guide"]), (5, 5, True),
+                          ()),
     "cbow-hs": lambda c: (cbow.cbow_hs, deterministic.det_cbow_hs,
                           (c["keep"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5, False), ()),
     "ft-sg-ns": lambda c: (subword.subword_skipgram_ns, subword_deterministic.det_subword_skipgram_ns,
-                           (c["keep"], *c["sub"], c["cum"], negative_guide(c["cum"])), (5, 5), (False,)),
+                           (c["keep"], *c["sub"], c["cum"], c["guide"]), (5, 5), (False,)),
     "ft-sg-ns-shared": lambda c: (subword.subword_skipgram_ns_batched, subword_deterministic.det_subword_skipgram_ns,
-                                  (c["keep"], *c["sub"], c["cum"], negative_guide(c["cum"])), (5, 5), (True,)),
+                                  (c["keep"], *c["sub"], c["cum"], c["guide"]), (5, 5), (True,)),
     "ft-sg-hs": lambda c: (subword.subword_skipgram_hs, subword_deterministic.det_subword_skipgram_hs,
                            (c["keep"], *c["sub"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5,), ()),
     "ft-cbow-ns": lambda c: (subword.subword_cbow_ns, subword_deterministic.det_subword_cbow_ns,
-                             (c["keep"], *c["sub"], c["cum"], negative_guide(c["cum"])), (5, 5), ()),
+                             (c["keep"], *c["sub"], c["cum"], c["guide"]), (5, 5), ()),
     "ft-cbow-hs": lambda c: (subword.subword_cbow_hs, subword_deterministic.det_subword_cbow_hs,
                              (c["keep"], *c["sub"], c["tree"].codes, c["tree"].points, c["tree"].offsets), (5,), ()),
 }

@@ -89,7 +89,8 @@ def test_cbow_ns(tiny, assert_twins, cbow_mean):
     keep, cum = tiny.keep(0.05), tiny.cum_table
     a0, a1, b0, b1 = tiny.pair()
     state = np.array([3], dtype=np.uint64)
-    out = cbow.cbow_ns(a0, a1, tiny.tokens, tiny.offsets, keep, cum, negative_guide(cum), 3, 5, cbow_mean, 0.3, 0.3, state)
+    out = cbow.cbow_ns(a0, a1, tiny.tokens, tiny.offsets, keep, cum, negative_guide(cum), 3, 5, cbow_mean, 0.3, 0.3,
+                       state)
     ref = reference.ref_cbow(b0, b1, tiny.tokens, tiny.offsets, keep, 3, cbow_mean, 0.3, 0.3, 3,
                              cum_table=cum, negative=5)
     assert_twins(out, ref, state, (a0, a1), (b0, b1))

@@ -14,11 +14,12 @@ V = 10  # len(conftest.WORDS)
 @pytest.mark.parametrize("shared", [False, True])
 def test_subword_skipgram_ns(tiny, assert_twins, shared):
     keep, cum = tiny.keep(0.05), tiny.cum_table
+    guide = negative_guide(cum)
     sub_ids, sub_offsets = tiny.subwords
     a0, a1, b0, b1 = tiny.pair(subwords=True)
     state = np.array([21], dtype=np.uint64)
     kernel = subword.subword_skipgram_ns_batched if shared else subword.subword_skipgram_ns
-    out = kernel(a0, a1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, cum, negative_guide(cum), 3, 4, 0.3, 0.1, state)
+    out = kernel(a0, a1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, cum, guide, 3, 4, 0.3, 0.1, state)
     ref = reference.ref_subword_skipgram(b0, b1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, 3, 0.3, 0.1,
                                          21, cum_table=cum, negative=4, shared=shared)
     assert_twins(out, ref, state, (a0, a1), (b0, b1))
@@ -39,11 +40,12 @@ def test_subword_skipgram_hs(tiny, assert_twins):
 
 def test_subword_cbow_ns(tiny, assert_twins):
     keep, cum = tiny.keep(0.0), tiny.cum_table
+    guide = negative_guide(cum)
     sub_ids, sub_offsets = tiny.subwords
     a0, a1, b0, b1 = tiny.pair(subwords=True)
     state = np.array([9], dtype=np.uint64)
-    out = subword.subword_cbow_ns(a0, a1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, cum, negative_guide(cum), 3, 3, 0.3, 0.2,
-                                  state)
+    out = subword.subword_cbow_ns(a0, a1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, cum, guide, 3, 3,
+                                  0.3, 0.2, state)
     ref = reference.ref_subword_cbow(b0, b1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, 3, 0.3, 0.2, 9,
                                      cum_table=cum, negative=3)
     assert_twins(out, ref, state, (a0, a1), (b0, b1))
@@ -71,9 +73,10 @@ def test_subword_skipgram_equals_fasttexts_per_context_update(tiny):
     sub_ids = np.concatenate(rows_of).astype(np.int32)
     sub_offsets = np.concatenate(([0], np.cumsum([len(r) for r in rows_of]))).astype(np.int64)
     keep, cum = tiny.keep(0.05), tiny.cum_table
+    guide = negative_guide(cum)
     a0, a1, b0, b1 = tiny.pair(subwords=True)
-    subword.subword_skipgram_ns(a0, a1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, cum, negative_guide(cum), 3, 4, 0.3, 0.1,
-                                np.array([21], dtype=np.uint64))
+    subword.subword_skipgram_ns(a0, a1, tiny.tokens, tiny.offsets, keep, sub_ids, sub_offsets, cum, guide, 3, 4,
+                                0.3, 0.1, np.array([21], dtype=np.uint64))
     # the literal fastText loop (src/fasttext.cc skipgram + Model::update), on the reference's draws
     rng = reference.RefRNG(21)
     for s, sent in reference._sentences(tiny.tokens, tiny.offsets, keep, rng):

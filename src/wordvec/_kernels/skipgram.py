@@ -14,8 +14,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import (_JIT, add_to_row, context_window, draw_negatives, hs_update, ns_update, prefetch_row,
-                                     ns_update_shared, sentence_alpha, sentence_buffer, subsample, zero)
+from wordvec._kernels.common import (_JIT, add_to_row, context_window, draw_negatives, hs_update, ns_update,
+                                     ns_update_shared, prefetch_row, sentence_alpha, sentence_buffer, subsample, zero)
 
 
 @numba.njit(**_JIT)

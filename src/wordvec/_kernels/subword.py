@@ -22,9 +22,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from wordvec._kernels.common import (_JIT, context_window, draw_negative, draw_negatives, hs_update, ns_update,
-                                     ns_update_drawn, ns_update_shared, prefetch_row,
-                                     sentence_alpha, sentence_buffer, subsample, zero)
+from wordvec._kernels.common import (_JIT, context_window, draw_negative, draw_negatives, hs_update, ns_update_drawn,
+                                     ns_update_shared, prefetch_row, sentence_alpha, sentence_buffer, subsample, zero)
 
 
 # The helpers are leaves: they call no other numba function, which would make numba keep the
@@ -169,28 +168,41 @@ def subword_skipgram_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offse
 
 
 @numba.njit(**_JIT)
-def subword_skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window,
-                                negative, alpha0, alpha1, rng):
+def subword_skipgram_ns_batched(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide,
+                                window, negative, alpha0, alpha1, rng):
     """``subword_skipgram_ns`` with the ``negative`` noise words drawn once per centre word and reused
     for each of its context words (one equal to the context word is skipped), as the Word2Vec batched
-    kernel does (see ``ns_update_shared``)."""
+    kernel does (see ``ns_update_shared``); one word ahead with prefetching, as ``subword_skipgram_ns``."""
     d = syn0.shape[1]
     buf = sentence_buffer(offsets)
     h = np.empty((1, d), dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
     step = np.empty(d, dtype=np.float32)
     negs = np.empty(negative, dtype=np.int32)
+    ahead = np.empty(negative, dtype=np.int32)
     loss, examples, words = 0.0, 0, 0
     for s in range(offsets.shape[0] - 1):
         alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
+        if n < 2:  # no context: the window is still drawn
+            if n == 1:
+                context_window(0, n, window, rng)
+            continue
+        lo_next, hi_next = context_window(0, n, window, rng)
+        draw_negatives(cum_table, neg_guide, ahead, rng)
         for i in range(n):
-            lo, hi = context_window(i, n, window, rng)
-            if hi - lo <= 1:
-                continue
+            lo, hi = lo_next, hi_next
+            for q in range(negative):
+                negs[q] = ahead[q]
+            if i + 1 < n:
+                lo_next, hi_next = context_window(i + 1, n, window, rng)
+                draw_negatives(cum_table, neg_guide, ahead, rng)
+                _prefetch_rows(syn0, sub_ids, sub_offsets, buf[i + 1])
+                prefetch_row(syn1neg, buf[hi_next - 1])
+                for q in range(negative):
+                    prefetch_row(syn1neg, ahead[q])
             w = buf[i]
-            draw_negatives(cum_table, neg_guide, negs, rng)
             _word_mean(syn0, sub_ids, sub_offsets, w, h)
             zero(neu1e)
             for j in range(lo, hi):
@@ -243,23 +255,39 @@ def subword_skipgram_hs(syn0, syn1, tokens, offsets, keep, sub_ids, sub_offsets,
 @numba.njit(**_JIT)
 def subword_cbow_ns(syn0, syn1neg, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window, negative,
                     alpha0, alpha1, rng):
-    """CBOW over subword means (the mean of every row of every context word), negative sampling."""
+    """CBOW over subword means (the mean of every row of every context word), negative sampling; one
+    word ahead with prefetching (the rows of the word that enters the window), as ``cbow.cbow_ns``."""
     buf = sentence_buffer(offsets)
     h = np.empty((1, syn0.shape[1]), dtype=np.float32)
     neu1e = np.empty(syn0.shape[1], dtype=np.float32)
+    negs = np.empty(negative, dtype=np.int32)
+    ahead = np.empty(negative, dtype=np.int32)
     loss, examples, words = 0.0, 0, 0
     for s in range(offsets.shape[0] - 1):
         alpha = sentence_alpha(offsets, s, alpha0, alpha1)
         n = subsample(tokens, offsets[s], offsets[s + 1], keep, buf, rng)
         words += n
+        if n < 2:  # no context: the window is still drawn
+            if n == 1:
+                context_window(0, n, window, rng)
+            continue
+        lo_next, hi_next = context_window(0, n, window, rng)
+        draw_negatives(cum_table, neg_guide, ahead, rng)
         for i in range(n):
-            lo, hi = context_window(i, n, window, rng)
-            if hi - lo <= 1:
-                continue
+            lo, hi = lo_next, hi_next
+            for q in range(negative):
+                negs[q] = ahead[q]
+            if i + 1 < n:
+                lo_next, hi_next = context_window(i + 1, n, window, rng)
+                draw_negatives(cum_table, neg_guide, ahead, rng)
+                _prefetch_rows(syn0, sub_ids, sub_offsets, buf[hi_next - 1])
+                prefetch_row(syn1neg, buf[i + 1])
+                for q in range(negative):
+                    prefetch_row(syn1neg, ahead[q])
             _context_mean(syn0, sub_ids, sub_offsets, buf, lo, hi, i, h)
             w = buf[i]
             zero(neu1e)
-            loss += ns_update(h, 0, neu1e, syn1neg, w, negative, cum_table, neg_guide, alpha, rng)
+            loss += ns_update_shared(h, 0, neu1e, syn1neg, w, negs, alpha)
             _context_spread(syn0, sub_ids, sub_offsets, buf, lo, hi, i, neu1e)
             examples += 1
     return loss, examples, words

@@ -61,8 +61,8 @@ def _window_rows(sub_offsets, buf, lo, hi, i):
 
 
 @numba.njit(**_JIT)
-def det_subword_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide,
-                            window, negative, shared, alpha0, alpha1, rng):
+def det_subword_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table,
+                            neg_guide, window, negative, shared, alpha0, alpha1, rng):
     """``subword_skipgram_ns`` (``shared=False``) or ``subword_skipgram_ns_batched`` (``shared=True``)
     on private rows."""
     d = syn0.shape[1]
@@ -177,8 +177,8 @@ def det_subword_skipgram_hs(syn0, syn1, slot0, slot1, tokens, offsets, keep, sub
 
 
 @numba.njit(**_JIT)
-def det_subword_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide, window,
-                        negative, alpha0, alpha1, rng):
+def det_subword_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, sub_ids, sub_offsets, cum_table, neg_guide,
+                        window, negative, alpha0, alpha1, rng):
     """``subword_cbow_ns`` on private rows."""
     d = syn0.shape[1]
     buf = sentence_buffer(offsets)

@@ -26,6 +26,8 @@ def main() -> None:
                     help="wordvec skip-gram: share negatives across the window (default: the library's default)")
     ap.add_argument("--jamo", action="store_true", help="wordvec FastText: n-grams over jamo (Korean)")
     ap.add_argument("--min-count", type=int, default=5)
+    ap.add_argument("--loss", choices=["negative", "hs"], default="negative",
+                    help="hs: hierarchical softmax (no negatives) in every system")
     ap.add_argument("--ns-exponent", type=float, default=None,
                     help="unigram exponent of the negative-sampling distribution (default: each system's own)")
     a = ap.parse_args()
@@ -33,6 +35,8 @@ def main() -> None:
                   workers=a.workers, min_alpha=0.0001)
     if a.alpha is not None:
         params["alpha"] = a.alpha
+    if a.loss == "hs":
+        params["negative"] = 0
     if a.ns_exponent is not None:
         params["ns_exponent"] = a.ns_exponent
     if a.model == "fasttext":
@@ -49,6 +53,8 @@ def main() -> None:
         cls(architecture=a.arch, min_count=1, epochs=1, workers=1, progress=False,
             **({"bucket": 10} if a.model == "fasttext" else {})).fit([["a", "b", "c"]])
         extra = {} if a.shared_negatives == "default" else {"shared_negatives": a.shared_negatives == "on"}
+        if a.loss == "hs":
+            extra["loss"] = "hierarchical"
         t0 = time.perf_counter()
         m = cls(architecture=a.arch, tokenizer="whitespace", progress=False, seed=1, **params,
                 **extra).fit(a.corpus)
@@ -79,7 +85,7 @@ def main() -> None:
 
         GW = GF if a.model == "fasttext" else GW  # noqa: N806
         t0 = time.perf_counter()
-        m = GW(sg=1 if a.arch == "skipgram" else 0, hs=0, seed=1, **params)
+        m = GW(sg=1 if a.arch == "skipgram" else 0, hs=1 if a.loss == "hs" else 0, seed=1, **params)
         m.build_vocab(corpus_file=a.corpus)
         m.train(corpus_file=a.corpus, total_examples=m.corpus_count, total_words=m.corpus_total_words,
                 epochs=a.epochs)

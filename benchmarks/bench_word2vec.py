@@ -1,6 +1,6 @@
 """wordvec Word2Vec vs gensim 4.4 on the English benchmark corpus, side by side, in one run.
 
-    python benchmarks/bench_word2vec.py [--arch skipgram cbow] [--repeats 1]
+    python benchmarks/bench_word2vec.py [--arch skipgram cbow] [--repeats 1] [--loss negative|hs]
 
 Settings (../shared/BENCHMARKS.md): vector_size 100, window 5, negative 5, sample 1e-3,
 min_count 5, epochs 5, workers 2, each system's default learning rate (gensim 0.025, wordvec 0.05)
@@ -48,6 +48,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--systems", nargs="+", default=["wordvec", "gensim"])
     ap.add_argument("--alpha", type=float, default=None, help="learning rate for both systems (default: each one's own)")
+    ap.add_argument("--loss", choices=["negative", "hs"], default="negative",
+                    help="hs: hierarchical softmax instead of negative sampling, in both systems")
     a = ap.parse_args()
     corpus = benchmark_corpus(workdir())
     all_runs = {}
@@ -59,7 +61,8 @@ def main() -> None:
                 prefix = str(tmpdir(f"{system}-{arch}-") / "vectors")
                 res, rss = run_child([str(HERE / "_train_w2v.py"), system, arch, str(corpus), prefix,
                                       "--workers", str(a.workers), "--epochs", str(a.epochs)]
-                                     + ([] if a.alpha is None else ["--alpha", str(a.alpha)]))
+                                     + ([] if a.alpha is None else ["--alpha", str(a.alpha)])
+                                     + ["--loss", a.loss])
                 res.update(rss=rss, prefix=prefix)
                 print(f"  {arch:8s} {system:8s} run {r + 1}: {res['seconds']:.1f} s, "
                       f"peak RSS {rss / 2**20:.0f} MiB", flush=True)
@@ -89,7 +92,7 @@ def main() -> None:
                   f"analogy {100 * (w['analogy'] - g['analogy']):+.1f} points; "
                   f"WS353 {w['ws353'] - g['ws353']:+.3f}; SimLex {w['simlex'] - g['simlex']:+.3f}; "
                   f"peak RSS {w['rss_mib']:.0f} vs {g['rss_mib']:.0f} MiB")
-    (workdir() / "word2vec_results.json").write_text(json.dumps(rows, indent=1))
+    (workdir() / f"word2vec_results{'_hs' if a.loss == 'hs' else ''}.json").write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,10 @@ TrainModelThread::
             ...the architecture and the loss...
 
 so that two kernels differ only in their algorithm. LLVM inlines the small helpers; the output
-steps (``ns_update``, ``ns_update_shared``, ``hs_update``) stay calls of their own.
+steps (``ns_update``, ``ns_update_shared``, ``hs_update``) stay calls of their own. The
+negative-sampling kernels work one word ahead: word ``i + 1``'s window and noise words are drawn
+before word ``i``'s steps (the same random numbers in the same order as the skeleton) and the rows
+word ``i + 1`` will read are prefetched (``prefetch_row``) while word ``i`` computes.
 """
 
 from __future__ import annotations
@@ -93,8 +96,10 @@ def _prefetch(typingctx, matrix, row, col):
         c = context.cast(builder, args[2], signature.args[2], types.intp)
         ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [r, c], wraparound=False)
         i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        # the intrinsic is named after its pointer type: "ptr" (opaque pointers, numba >= 0.6x) or "i8*"
+        name = "llvm.prefetch.p0" if str(i8p) == "ptr" else "llvm.prefetch.p0i8"
         fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
-                                            "llvm.prefetch.p0")
+                                            name)
         builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
         return context.get_dummy_value()
 

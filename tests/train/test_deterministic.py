@@ -154,7 +154,7 @@ def test_the_schedule_matches_its_numpy_twin(rng):
     from wordvec._kernels.reference_deterministic import ref_rounds
     from wordvec.models._jobs import KernelJob
     from wordvec.train.schedules import job_seed, linear_alpha
-    from wordvec.vocab import keep_thresholds, negative_table
+    from wordvec.vocab import keep_thresholds, negative_guide, negative_table
 
     v, d = 15, 6
     counts = np.sort(rng.integers(5, 100, size=v))[::-1].astype(np.int64)
@@ -165,7 +165,7 @@ def test_the_schedule_matches_its_numpy_twin(rng):
     syn1 = (rng.standard_normal((v, d)) * 0.3).astype(np.float32)
     ref0, ref1 = syn0.copy(), syn1.copy()
     init0, init1 = syn0.copy(), syn1.copy()
-    job = KernelJob(det_skipgram_ns, syn1, (syn0, syn1), (keep, cum, 2, 2, False), tokens, offsets,
+    job = KernelJob(det_skipgram_ns, syn1, (syn0, syn1), (keep, cum, negative_guide(cum), 2, 2, False), tokens, offsets,
                     deterministic=True)
     run_epochs(job, offsets=offsets, epochs=1, alpha=0.2, min_alpha=0.01, workers=2, seed=9, progress=False,
                job_words=40, deterministic=True, round_jobs=2)

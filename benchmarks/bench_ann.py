@@ -2,7 +2,7 @@
 
     python benchmarks/bench_ann.py [--n 400000] [--libs usearch hnswlib faiss pynndescent]
 
-Vectors: wordvec skip-gram, 100 dimensions, 1 epoch, min_count 1 on the English benchmark corpus
+Vectors: wordvec skip-gram, 100 dimensions, 1 epoch (``--epochs``), min_count 1 on the English benchmark corpus
 (../shared/BENCHMARKS.md). The corpus holds only 229,005 word types, so the rest up to 400,000
 are phrase vectors: the sum of the two words' vectors for each of the corpus's most frequent
 bigrams ("new_york"), keyed "x_y", ranked after the words. Trained once and cached in
@@ -49,8 +49,12 @@ def rss() -> int:
     return 0
 
 
+EPOCHS = 1  # training epochs of the vectors (--epochs); each setting has its own cache
+
+
 def out_dir(n: int) -> Path:
-    d = workdir() / "ann" / (f"n{n}" if n != 400_000 else "")
+    name = "_".join(([f"n{n}"] if n != 400_000 else []) + ([f"e{EPOCHS}"] if EPOCHS != 1 else []))
+    d = workdir() / "ann" / name
     d.mkdir(parents=True, exist_ok=True)
     return d
 
@@ -68,7 +72,7 @@ def child_train(a) -> None:
 
     corpus = benchmark_corpus(workdir())
     t0 = time.perf_counter()
-    m = Word2Vec(vector_size=100, min_count=a.min_count, max_vocab_size=a.n, epochs=1, workers=THREADS,
+    m = Word2Vec(vector_size=100, min_count=a.min_count, max_vocab_size=a.n, epochs=EPOCHS, workers=THREADS,
                  tokenizer="whitespace", progress=False, seed=1).fit(str(corpus))
     secs = time.perf_counter() - t0
     wv = m.wv
@@ -316,7 +320,7 @@ def child_wordvec_ann(a) -> None:
         res["rows"].append({"param": f"{label} ef={ef}", "p50_ms": _pct(times, 50), "p99_ms": _pct(times, 99),
                             "recall": _recall(found, truth), **_recall_bands(found, truth, a.n)})
 
-    for ef in (32, 64, 128):
+    for ef in a.ef:
         run(kv, ef, "built")
     del kv, index
     r1 = rss()
@@ -326,7 +330,7 @@ def child_wordvec_ann(a) -> None:
     t0 = time.perf_counter()
     loaded.most_similar(words[0], index="ann")
     res["first_query_s"] = time.perf_counter() - t0  # opens the mmap and checks the fingerprint
-    for ef in (32, 64, 128):
+    for ef in a.ef:
         run(loaded, ef, "loaded (mmap)")
     res["rss_loaded_mib"] = (rss() - r1) / 2**20
     emit(res)
@@ -419,6 +423,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=400_000)
     ap.add_argument("--min-count", type=int, default=1)
     ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--epochs", type=int, default=1, help="epochs of the vectors' training (1: a hard set, "
+                    "many rare words barely moved from their random start; 5: the benchmark setting)")
     ap.add_argument("--libs", nargs="+", default=["usearch", "hnswlib", "faiss", "pynndescent"])
     ap.add_argument("--parts", nargs="+", default=["libs", "wordvec", "exact", "load"])
     ap.add_argument("--synthetic", action="store_true", help="clustered random vectors instead of training")
@@ -430,13 +436,15 @@ def main() -> None:
     ap.add_argument("--ef", type=int, nargs="+", default=[64, 128, 256, 512], help="HNSW ef values to query at")
     ap.add_argument("--usearch-dtypes", nargs="+", default=["f32"])
     a = ap.parse_args()
+    global EPOCHS
+    EPOCHS = a.epochs
     if a.child:
         globals()[f"child_{a.child}"](a)
         return
 
     def child(name, *extra):
         res, peak = run_child([str(HERE), "--child", name, "--n", str(a.n), "--min-count", str(a.min_count),
-                               "--queries", str(a.queries), "--M", str(a.M), "--efc", str(a.efc),
+                               "--queries", str(a.queries), "--epochs", str(a.epochs), "--M", str(a.M), "--efc", str(a.efc),
                                "--ef", *map(str, a.ef), *extra])
         res["peak_rss_mib"] = peak / 2**20
         return res
@@ -482,7 +490,8 @@ def _recalls(x: dict) -> str:
 
 
 def print_table(r: dict) -> None:
-    print(f"\n{r['n']:,} x 100 vectors, 1,000 single queries, top 10, 2 build threads\n")
+    print(f"\n{r['n']:,} x 100 vectors ({EPOCHS} training epoch{'s' if EPOCHS > 1 else ''}), 1,000 single queries, "
+          "top 10, 2 build threads\n")
     print(f"| index | build s | RSS + MiB | file MiB | setting | p50 ms | p99 ms | recall@10: all (keys seen >= "
           f"{FREQUENT} times / fewer) |")
     print("|---|---:|---:|---:|---|---:|---:|---:|")

@@ -572,6 +572,15 @@ def test_top_k_matches_full_sort():
         np.testing.assert_array_equal(top_k(scores, k), np.argsort(-scores, kind="stable")[:k])
 
 
+@pytest.mark.parametrize("n", [5, 11, 64, 65, 300])  # both sides of the small-input path (search._SMALL)
+def test_top_k_small_and_large_inputs_agree_with_stable_sort_on_ties(n):
+    rng = np.random.default_rng(SEED)
+    scores = rng.integers(0, 4, size=n).astype(np.float32)  # many ties, some -inf
+    scores[rng.integers(0, n, size=n // 5)] = -np.inf
+    for k in sorted({1, 2, n // 3, n - 1, n}):
+        np.testing.assert_array_equal(top_k(scores, k), np.argsort(-scores, kind="stable")[:k])
+
+
 def test_top_k_ties_broken_by_lower_index_when_all_selected():
     scores = np.array([0.5, 1.0, 0.5, 1.0, 0.5, 0.0], dtype=np.float32)
     np.testing.assert_array_equal(top_k(scores, 6), [1, 3, 0, 2, 4, 5])

@@ -25,7 +25,7 @@ def index(
         min=2, help="Candidates kept while building (efConstruction).", show_default="300")] = None,
     expansion_search: Annotated[int | None, typer.Option(
         min=2, help="Candidates kept while searching (ef): more is slower, more accurate.",
-        show_default="256")] = None,
+        show_default="128")] = None,
     threads: Annotated[int | None, typer.Option(
         min=1, help="Build threads.", show_default="one per core")] = None,
     force: ForceOption = False,

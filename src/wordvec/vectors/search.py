@@ -6,6 +6,10 @@ import numpy as np
 
 __all__ = ["top_k"]
 
+# Up to this many scores (an index's candidates, say), sorting them all is cheaper than the
+# selection's several passes, and gives the same indexes in the same order.
+_SMALL = 64
+
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indexes of the ``k`` largest scores, best first; O(n) selection, then a sort of k items.
@@ -18,7 +22,7 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     k = max(0, min(int(k), n))
     if k == 0:
         return np.empty(0, dtype=np.int64)
-    if k < n:
+    if k < n and n > _SMALL:
         # The k-th best score is the cut; every index above it is in, and among those equal to it
         # the lowest indexes (the more frequent keys) are taken, whatever argpartition picked.
         kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
@@ -29,4 +33,4 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
         part = np.arange(n)
     # Higher score first, then lower index.
     order = np.lexsort((part, -scores[part]))
-    return part[order]
+    return part[order[:k]]

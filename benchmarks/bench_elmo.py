@@ -310,10 +310,14 @@ def classify(args, d: Path, name: str, train, test, static: bool = False) -> dic
         vectors, how = pretrained_vectors()
         print(f"static vectors beside ELMo: {len(vectors):,} words x {vectors.vector_size} ({how}), fine-tuned")
         name += ", with static vectors"
-    clf = ContextualClassifier(load_elmo(d), vectors=vectors, max_len=args.max_len, seed=SEED, progress=not args.quiet)
+    clf = ContextualClassifier(load_elmo(d), vectors=vectors, max_len=args.max_len, dropout=args.dropout, seed=SEED,
+                               progress=not args.quiet)
+    if args.dropout:
+        name += f", dropout {args.dropout:g}"
     r = run(name, clf, train, test)
     r.update(features_seconds=clf.seconds_features_, epochs=len(clf.history_), best_epoch=clf.best_epoch_,
-             train_texts=len(train), test_texts=len(test), layer_weights=clf.layer_weights(), max_len=args.max_len)
+             train_texts=len(train), test_texts=len(test), layer_weights=clf.layer_weights(), max_len=args.max_len,
+             dropout=args.dropout)
     print(f"  features {clf.seconds_features_:.0f} s; learned layer weights "
           f"{', '.join(f'{w:.2f}' for w in r['layer_weights'])}")
     return r
@@ -395,6 +399,8 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=10_000, help="sentences to embed (default 10,000)")
     parser.add_argument("--limit", type=int, default=None, help="texts of SpamAssassin / SST-2 (default: all)")
     parser.add_argument("--max-len", type=int, default=None, help="classify the first N tokens of each text")
+    parser.add_argument("--dropout", type=float, default=0.0,
+                        help="the classifiers' dropout (recorded as STEP_dropoutP; default 0: none)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     parser.add_argument("--bilm", nargs="*", default=[], metavar="KEY=VALUE",
                         help="ELMo settings changed from the small preset (for a quick check of the script)")
@@ -415,7 +421,8 @@ def main() -> None:
             t0 = time.perf_counter()
             figures = steps[name](args, d)
             figures["step_seconds"] = time.perf_counter() - t0
-            record(d, name, figures)
+            classifier = name in ("spam", "sst2", "spam_static", "sst2_static")
+            record(d, f"{name}_dropout{args.dropout:g}" if classifier and args.dropout else name, figures)
     print()
     print(table(json.loads(results_file(d).read_text()), args.tokens))
 

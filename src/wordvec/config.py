@@ -434,7 +434,10 @@ class ContextualClassifierConfig(_ConfigDict):
     embed_batch_size: sentences per batch through the frozen biLM.
     freeze: with static ``vectors`` beside the biLM's features: keep them fixed (False: fine-tune
         them, as the embedding-average classifier does by default).
-    seed: seeds the split, the shuffles and the initial weights.
+    dropout: share of the dense layer's inputs (the mixed ELMo vector, and the static mean with
+        ``vectors``) zeroed at random in each training batch (Peters et al. 2018 add "a moderate
+        amount of dropout to ELMo"; AllenNLP's ``Elmo`` defaults to 0.5); none at prediction.
+    seed: seeds the split, the shuffles, the dropout and the initial weights.
     """
 
     model_name: ClassVar[str] = "contextual_classifier"
@@ -448,6 +451,7 @@ class ContextualClassifierConfig(_ConfigDict):
     max_len: int | None = None
     embed_batch_size: int = 64
     freeze: bool = False
+    dropout: float = 0.0
     seed: int = 0
 
     def validate(self) -> ContextualClassifierConfig:
@@ -460,6 +464,8 @@ class ContextualClassifierConfig(_ConfigDict):
         _check(self.max_len is None or (isinstance(self.max_len, int) and self.max_len >= 1),
                f"max_len must be >= 1 or None, got {self.max_len!r}")
         _check(isinstance(self.freeze, bool), f"freeze must be True or False, got {self.freeze!r}")
+        _check(isinstance(self.dropout, (int, float)) and not isinstance(self.dropout, bool)
+               and 0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout!r}")
         _check(isinstance(self.seed, int) and self.seed >= 0, f"seed must be a non-negative integer, got {self.seed!r}")
         return self
 

@@ -336,3 +336,53 @@ def test_cli_static_options_are_refused_with_elmo(elmo_dir, tmp_path):
                     "--features", f"elmo:{elmo_dir}", "--embedding-dim", "8", "--tokenizer", "whitespace")
     err = ANSI.sub("", result.stderr).strip()
     assert result.exit_code == 1 and "--embedding-dim, --tokenizer apply to static features only" in err
+
+
+def test_dropout_in_training_only_and_seeded(elmo):
+    net = ContextualNet(3, 32, 16, 1, dropout=0.5)
+    x = torch.randn(64, 3, 32)
+    net.eval()
+    np.testing.assert_array_equal(net(x).detach(), net(x).detach())  # no dropout when predicting
+    net.train()
+    torch.manual_seed(0)
+    a = net(x).detach()
+    torch.manual_seed(1)
+    assert not torch.equal(a, net(x).detach())  # a new mask each batch
+    hidden_inputs = []
+    net.hidden.register_forward_pre_hook(lambda module, args: hidden_inputs.append(args[0].detach()))
+    net(x)
+    zeroed = float((hidden_inputs[-1] == 0).float().mean())
+    assert 0.4 < zeroed < 0.6  # half of the dense layer's inputs
+
+    texts, labels = synthetic(200, seed=11)
+    val = synthetic(40, seed=12)
+    runs = [ContextualClassifier(elmo, **{**FAST, "epochs": 3}, dropout=d).fit(texts, labels, validation=val)
+            for d in (0.5, 0.5, 0.0)]
+    torch.manual_seed(123)  # the global state does not reach the masks: same seed, same model
+    np.testing.assert_array_equal(runs[0].predict_proba(val[0]), runs[1].predict_proba(val[0]))
+    assert not np.array_equal(runs[0].predict_proba(val[0]), runs[2].predict_proba(val[0]))
+    assert runs[0].model_.dropout.p == 0.5 and "dropout=0.5" in repr(runs[0])
+
+
+def test_dropout_saved_and_validated(elmo, tmp_path):
+    texts, labels = synthetic(120, seed=13)
+    clf = ContextualClassifier(elmo, **{**FAST, "epochs": 2}, dropout=0.3).fit(texts, labels)
+    clf.save(tmp_path / "clf")
+    again = ContextualClassifier.load(tmp_path / "clf")
+    assert again.dropout == 0.3 and json.loads((tmp_path / "clf" / "config.json").read_text())["config"]["dropout"] == 0.3
+    np.testing.assert_array_equal(again.predict_proba(texts[:20]), clf.predict_proba(texts[:20]))
+    for bad in (1.0, -0.1, True, "0.5"):
+        with pytest.raises(ValueError, match="dropout must be"):
+            ContextualClassifier(elmo, dropout=bad).fit(texts, labels)
+
+
+def test_cli_dropout_is_an_elmo_option(elmo_dir, tmp_path):
+    data = write_tsv(tmp_path / "t.tsv", 60, 1)
+    result = invoke("classify", "train", data, "-o", tmp_path / "m", "--dropout", "0.5")
+    err = ANSI.sub("", result.stderr).strip()
+    assert result.exit_code == 1 and "--dropout apply to --features elmo:DIR only" in err and not (tmp_path / "m").exists()
+    out = tmp_path / "clf"
+    result = invoke("classify", "train", data, "-o", out, "--features", f"elmo:{elmo_dir}", "--dropout", "0.25",
+                    "--hidden", "16", "--epochs", "2", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "config.json").read_text())["config"]["dropout"] == 0.25

@@ -33,6 +33,8 @@ C = defaults(ClassifierConfig)
 E = defaults(ContextualClassifierConfig)
 #: Options that only the static-vector classifier takes (refused with ``--features elmo:DIR``).
 _STATIC_ONLY = ("embedding_dim", "min_count", "tokenizer", "save_vectors")
+#: Options that only the ELMo-feature classifier takes (refused with static features).
+_ELMO_ONLY = ("dropout",)
 ModelDir = Annotated[Path, typer.Argument(metavar="MODEL", help="A classifier directory written by "
                                           "'wordvec classify train' (either kind of features).",
                                           show_default=False)]
@@ -114,6 +116,9 @@ def train(
         help="(static) regex: words apart, lower-cased; whitespace: split on spaces only; korean: kiwipiepy morphemes "
              "without particles and punctuation (pip install 'wordvec\\[ko]'). Saved with the model.")
     ] = TokenizerName(C["tokenizer"]),
+    dropout: Annotated[float, typer.Option(
+        min=0.0, max=0.99, help="(elmo) Share of the dense layer's inputs zeroed at random while training.")
+    ] = E["dropout"],
     seed: Annotated[int, typer.Option(help="Random seed.")] = C["seed"],
     plot: Annotated[Path | None, typer.Option(help="Write a PNG of loss and accuracy per epoch (matplotlib).",
                                               show_default=False)] = None,
@@ -151,7 +156,11 @@ def train(
             clf = ContextualClassifier(
                 elmo, vectors=kv, freeze=freeze, hidden=_or(hidden, E["hidden"]), epochs=_or(epochs, E["epochs"]), batch_size=batch_size,
                 learning_rate=learning_rate, validation_split=validation_split, patience=_or(patience, E["patience"]),
-                max_len=max_len, seed=seed, progress=False if quiet else None)
+                max_len=max_len, dropout=dropout, seed=seed, progress=False if quiet else None)
+        else:
+            refused = [_flag(name) for name in _ELMO_ONLY if _given(ctx, name)]
+            if refused:
+                raise ValueError(f"{', '.join(refused)} apply to --features elmo:DIR only")
         train_data = read_labelled(data, text_column=text_column, label_column=label_column, encoding=encoding)
         val = None
         if validation is not None:

@@ -3,7 +3,7 @@ Dense(256, ReLU) and a sigmoid (two classes) or a softmax (more).
 
     features(text) = mean over the text's tokens of every biLM layer    (n_layers, dim), computed once
     x_j = (features_j - mean_j) / std                                     centred and scaled on the training texts
-    logits = W2 · relu(W1 · gamma * sum_j softmax(w)_j x_j + b1) + b2
+    logits = W2 · relu(W1 · dropout(gamma * sum_j softmax(w)_j x_j) + b1) + b2
 
 With static ``vectors`` (pre-trained word vectors, fine-tuned unless ``freeze``), each text's mean
 static vector joins the mixed ELMo vector before the dense layers: ``W1 · [mix; mean(E[ids])]``.
@@ -96,12 +96,14 @@ class ContextualNet(nn.Module):
     and the number of classes otherwise (a softmax).
     """
 
-    def __init__(self, n_layers: int, dim: int, hidden: int, n_outputs: int, static: nn.Embedding | None = None):
+    def __init__(self, n_layers: int, dim: int, hidden: int, n_outputs: int, static: nn.Embedding | None = None,
+                 dropout: float = 0.0):
         super().__init__()
         self.register_buffer("shift", torch.zeros(n_layers, dim))
         self.register_buffer("scale", torch.ones(n_layers, dim))
         self.mix = ScalarMix(n_layers)
         self.static = static
+        self.dropout = nn.Dropout(dropout)  # on the dense layer's input, in training mode only
         self.hidden = nn.Linear(dim + (static.embedding_dim if static is not None else 0), hidden)
         self.output = nn.Linear(hidden, n_outputs)
 
@@ -124,7 +126,7 @@ class ContextualNet(nn.Module):
             emb = self.static(ids)
             summed = (emb * mask.unsqueeze(-1).to(emb.dtype)).sum(dim=1)
             mixed = torch.cat([mixed, summed / mask.sum(dim=1, keepdim=True).clamp(min=1).to(emb.dtype)], dim=1)
-        return self.output(torch.relu(self.hidden(mixed)))
+        return self.output(torch.relu(self.hidden(self.dropout(mixed))))
 
 
 class ContextualClassifier(LabelPredictor):
@@ -158,7 +160,7 @@ class ContextualClassifier(LabelPredictor):
     **the rest**:
         Those of :class:`~wordvec.config.ContextualClassifierConfig` (``hidden=256``, ``epochs``,
         ``batch_size``, ``learning_rate``, ``validation_split``, ``patience``, ``max_len``,
-        ``embed_batch_size``, ``freeze``, ``seed``). Same seed, same data, same result on a CPU.
+        ``embed_batch_size``, ``freeze``, ``dropout``, ``seed``). Same seed, same data, same result on a CPU.
 
     Labels are handled as by :class:`~wordvec.torch.TextClassifier` (any sortable JSON values,
     two classes at least). Learned state: ``elmo_`` (the biLM), ``classes_``, ``model_``
@@ -171,7 +173,8 @@ class ContextualClassifier(LabelPredictor):
                  batch_size: int = _DEFAULTS.batch_size, learning_rate: float = _DEFAULTS.learning_rate,
                  validation_split: float = _DEFAULTS.validation_split, patience: int = _DEFAULTS.patience,
                  max_len: int | None = _DEFAULTS.max_len, embed_batch_size: int = _DEFAULTS.embed_batch_size,
-                 freeze: bool = _DEFAULTS.freeze, seed: int = _DEFAULTS.seed, progress: bool | None = None):
+                 freeze: bool = _DEFAULTS.freeze, dropout: float = _DEFAULTS.dropout, seed: int = _DEFAULTS.seed,
+                 progress: bool | None = None):
         self.elmo = elmo
         self.vectors = vectors
         self.hidden = hidden
@@ -183,6 +186,7 @@ class ContextualClassifier(LabelPredictor):
         self.max_len = max_len
         self.embed_batch_size = embed_batch_size
         self.freeze = freeze
+        self.dropout = dropout
         self.seed = seed
         self.progress = progress
 
@@ -273,7 +277,8 @@ class ContextualClassifier(LabelPredictor):
             torch.manual_seed(cfg.seed)
             static = self._static_embedding(train_tokens, generator) if self.vectors is not None else None
             self.model_ = model = ContextualNet(elmo.n_layers, elmo.dim, cfg.hidden,
-                                                1 if n_classes == 2 else n_classes, static=static)
+                                                1 if n_classes == 2 else n_classes, static=static,
+                                                dropout=cfg.dropout)
         train_rows, val_rows = self._rows(train_tokens), self._rows(val_tokens)
         model.standardize_on(train_x)
         # Static rows get sparse gradients and SparseAdam, as in TextClassifier.
@@ -293,10 +298,12 @@ class ContextualClassifier(LabelPredictor):
             return float(_loss(logits, split.y_val)), float((_classes(logits) == split.y_val).float().mean())
 
         try:
-            self.history_, self.best_epoch_ = train_epochs(
-                model, optimizers, batch_loss, n_train=len(train_x), epochs=cfg.epochs, batch_size=cfg.batch_size,
-                patience=cfg.patience, generator=generator, validate=validate if len(val_x) else None,
-                on_epoch=on_epoch, progress=_progress_enabled(self.progress))
+            with torch.random.fork_rng(devices=[]):  # the dropout masks: drawn from the seed, not the global state
+                torch.manual_seed(cfg.seed + 1)
+                self.history_, self.best_epoch_ = train_epochs(
+                    model, optimizers, batch_loss, n_train=len(train_x), epochs=cfg.epochs, batch_size=cfg.batch_size,
+                    patience=cfg.patience, generator=generator, validate=validate if len(val_x) else None,
+                    on_epoch=on_epoch, progress=_progress_enabled(self.progress))
         finally:
             if static is not None:
                 static.sparse = False

@@ -44,16 +44,19 @@ import numpy as np
 
 from wordvec.vectors.relations import Relations
 from wordvec.vectors.relations import normalized as _normalized
-from wordvec.vectors.search import top_k
+from wordvec.vectors.search import dots, top_k
 
 __all__ = ["ANN_MIN_KEYS", "KeyedVectors"]
 
 #: ``most_similar(index=None)`` searches an attached index from this many keys up; below it the
 #: exact search takes under a millisecond anyway (benchmarks/RESULTS.md, "Queries at scale").
 ANN_MIN_KEYS = 100_000
-#: Scores computed at once by ``most_similar_batch``: rows x vocabulary, in float32 (128 MB).
-_BATCH_SCORES = 1 << 25
-#: ``most_similar_batch`` bounds each row's k-th best score by the maxima of chunks this long.
+#: ``most_similar_batch``: keys scored together (one matrix product per tile of the vectors).
+_BATCH_KEYS = 256
+#: ``most_similar_batch``: vector rows per product (a tile's scores, rows x keys in float32, are
+#: 16 MB: they stay in cache while their chunk maxima are taken, and are never kept).
+_BATCH_TILE = 1 << 14
+#: ``most_similar_batch`` bounds each key's k-th best score by the maxima of chunks this long.
 _BATCH_CHUNK = 32
 
 log = logging.getLogger(__name__)
@@ -450,39 +453,60 @@ class KeyedVectors(Relations):
             excluded.append([i for i in idx if i < limit])
         unit = self.unit_vectors[:limit]
         sanitize = not self._finite_rows() or not np.isfinite(queries).all()
-        block = max(1, min(len(keys), _BATCH_SCORES // max(limit, 1)))
         results: list[list[tuple[str, float]]] = []
-        for start in range(0, len(keys), block):
-            scores = queries[start:start + block] @ unit.T
-            if sanitize:
-                scores[~np.isfinite(scores)] = -np.inf
-            for r, banned in enumerate(excluded[start:start + block]):
-                scores[r, banned] = -np.inf
-            results.extend(self._batch_pairs(scores, topn))
+        for start in range(0, len(keys), _BATCH_KEYS):
+            stop = start + _BATCH_KEYS
+            results.extend(self._batch_block(unit, queries[start:stop], excluded[start:stop], topn, sanitize))
         return results
 
-    def _batch_pairs(self, scores: np.ndarray, topn: int) -> list[list[tuple[str, float]]]:
-        """The best ``topn`` of each row of ``scores`` (non-finite scores already -inf), chosen
-        as ``_pairs`` chooses them. The ``topn``-th largest of a row's chunk maxima is a lower
-        bound of its ``topn``-th best score, so only the chunks whose maximum reaches it (a few
-        dozen) hold candidates: one pass over the scores (the maxima), then small arrays."""
-        rows, n = scores.shape
-        starts = np.arange(0, n, _BATCH_CHUNK)
-        span = np.arange(_BATCH_CHUNK)
+    def _batch_block(self, unit: np.ndarray, queries: np.ndarray, excluded: list[list[int]], topn: int,
+                     sanitize: bool) -> list[list[tuple[str, float]]]:
+        """``most_similar`` for a block of (unit) ``queries``, each with its ``excluded`` rows.
+
+        The vectors are read tile by tile: each tile's scores against every query (one matrix
+        product, ``tile x keys``) are reduced at once to the maxima of chunks of ``_BATCH_CHUNK``
+        rows and dropped. The ``topn``-th largest of a key's chunk maxima is a lower bound of its
+        ``topn``-th best score (those ``topn`` maxima are scores of ``topn`` different rows), so
+        only the chunks whose maximum reaches it (a few dozen) can hold its results: their rows
+        are scored again, exactly as the ANN candidates are, and the best kept as ``_pairs`` keeps
+        them. Excluded rows (the query keys) and non-finite scores are -inf before the maxima."""
+        n, chunk = unit.shape[0], _BATCH_CHUNK
+        n_chunks = -(-n // chunk)
+        if n_chunks <= topn:  # few rows: every one is a candidate
+            scores = queries @ unit.T
+            if sanitize:
+                scores[~np.isfinite(scores)] = -np.inf
+            for r, banned in enumerate(excluded):
+                scores[r, banned] = -np.inf
+            return [self._candidate_pairs(np.arange(n), scores[r], topn) for r in range(len(queries))]
+        ban_rows = np.array([i for banned in excluded for i in banned], dtype=np.int64)
+        ban_keys = np.array([r for r, banned in enumerate(excluded) for _ in banned], dtype=np.int64)
+        tile = max(chunk, _BATCH_TILE // chunk * chunk)  # whole chunks per tile
+        maxima = np.empty((n_chunks, len(queries)), dtype=np.float32)
+        across = np.ascontiguousarray(queries.T)
+        for lo in range(0, n, tile):
+            hi = min(n, lo + tile)
+            scores = unit[lo:hi] @ across
+            if sanitize:
+                scores[~np.isfinite(scores)] = -np.inf
+            inside = (ban_rows >= lo) & (ban_rows < hi)
+            if inside.any():
+                scores[ban_rows[inside] - lo, ban_keys[inside]] = -np.inf
+            np.maximum.reduceat(scores, np.arange(0, hi - lo, chunk), axis=0, out=maxima[lo // chunk:-(-hi // chunk)])
+        maxima = np.ascontiguousarray(maxima.T)  # a row per key
+        bound = np.partition(maxima, n_chunks - topn, axis=1)[:, n_chunks - topn]
+        where_key, where_chunk = np.nonzero(maxima >= bound[:, None])
+        cuts = np.searchsorted(where_key, np.arange(len(queries) + 1))
+        span = np.arange(chunk)
         out = []
-        if len(starts) <= topn:
-            for r in range(rows):
-                out.append(self._candidate_pairs(np.arange(n), scores[r], topn))
-            return out
-        maxima = np.maximum.reduceat(scores, starts, axis=1)  # the last chunk may be shorter
-        bound = np.partition(maxima, len(starts) - topn, axis=1)[:, len(starts) - topn]
-        where_row, where_chunk = np.nonzero(maxima >= bound[:, None])
-        cuts = np.searchsorted(where_row, np.arange(rows + 1))
-        for r in range(rows):
-            cols = (where_chunk[cuts[r]:cuts[r + 1], None] * _BATCH_CHUNK + span).ravel()
+        for r, banned in enumerate(excluded):
+            cols = (where_chunk[cuts[r]:cuts[r + 1], None] * chunk + span).ravel()
             if cols.size and cols[-1] >= n:
                 cols = cols[cols < n]
-            out.append(self._candidate_pairs(cols, scores[r, cols], topn))  # ascending: ties as in top_k
+            scores = dots(unit[cols], queries[r])
+            for b in banned:
+                scores[cols == b] = -np.inf
+            out.append(self._candidate_pairs(cols, scores, topn))  # ascending: ties as in top_k
         return out
 
     def _candidate_pairs(self, ids: np.ndarray, scores: np.ndarray, topn: int) -> list[tuple[str, float]]:
@@ -578,7 +602,7 @@ class KeyedVectors(Relations):
                 norms = np.linalg.norm(rows, axis=1, keepdims=True)
                 norms[norms == 0] = 1.0
                 rows = (rows / norms).astype(np.float32, copy=False)
-        return self._candidate_pairs(ids, rows @ query, topn)
+        return self._candidate_pairs(ids, dots(rows, query), topn)
 
     def _search(self, query, topn, restrict_vocab, exclude, index=None) -> list[tuple[str, float]]:
         limit = self._limit(restrict_vocab)

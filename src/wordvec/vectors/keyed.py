@@ -51,11 +51,15 @@ __all__ = ["ANN_MIN_KEYS", "KeyedVectors"]
 #: ``most_similar(index=None)`` searches an attached index from this many keys up; below it the
 #: exact search takes under a millisecond anyway (benchmarks/RESULTS.md, "Queries at scale").
 ANN_MIN_KEYS = 100_000
-#: ``most_similar_batch``: keys scored together (one matrix product per tile of the vectors).
-_BATCH_KEYS = 256
+#: ``most_similar_batch``: keys scored together (one matrix product per tile of the vectors), at
+#: most; fewer on a vocabulary so large that their chunk maxima would pass _BATCH_MAXIMA floats.
+_BATCH_KEYS = 1024
+_BATCH_MAXIMA = 1 << 24
 #: ``most_similar_batch``: vector rows per product (a tile's scores, rows x keys in float32, are
-#: 16 MB: they stay in cache while their chunk maxima are taken, and are never kept).
-_BATCH_TILE = 1 << 14
+#: 16 MB: they stay in cache while their chunk maxima are taken, and are never kept). Measured
+#: on 400,000 x 100 vectors (benchmarks/RESULTS.md): 1,024 keys x 4,096 rows 0.62 s for 1,000
+#: keys, 256 x 16,384 0.83 s.
+_BATCH_TILE = 1 << 12
 #: ``most_similar_batch`` bounds each key's k-th best score by the maxima of chunks this long.
 _BATCH_CHUNK = 32
 
@@ -454,8 +458,9 @@ class KeyedVectors(Relations):
         unit = self.unit_vectors[:limit]
         sanitize = not self._finite_rows() or not np.isfinite(queries).all()
         results: list[list[tuple[str, float]]] = []
-        for start in range(0, len(keys), _BATCH_KEYS):
-            stop = start + _BATCH_KEYS
+        per_block = max(1, min(_BATCH_KEYS, _BATCH_MAXIMA // max(1, -(-limit // _BATCH_CHUNK))))
+        for start in range(0, len(keys), per_block):
+            stop = start + per_block
             results.extend(self._batch_block(unit, queries[start:stop], excluded[start:stop], topn, sanitize))
         return results
 

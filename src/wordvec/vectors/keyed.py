@@ -487,7 +487,7 @@ class KeyedVectors(Relations):
         ban_rows = np.array([i for banned in excluded for i in banned], dtype=np.int64)
         ban_keys = np.array([r for r, banned in enumerate(excluded) for _ in banned], dtype=np.int64)
         tile = max(chunk, _BATCH_TILE // chunk * chunk)  # whole chunks per tile
-        maxima = np.empty((n_chunks, len(queries)), dtype=np.float32)
+        maxima = np.empty((len(queries), n_chunks), dtype=np.float32)  # a row per key
         across = np.ascontiguousarray(queries.T)
         for lo in range(0, n, tile):
             hi = min(n, lo + tile)
@@ -499,12 +499,10 @@ class KeyedVectors(Relations):
                 scores[ban_rows[inside] - lo, ban_keys[inside]] = -np.inf
             whole = (hi - lo) // chunk  # reshaped, not reduceat: that is many times slower along axis 0
             first = lo // chunk
-            if whole:
-                np.max(scores[:whole * chunk].reshape(whole, chunk, len(queries)), axis=1,
-                       out=maxima[first:first + whole])
+            if whole:  # transposed a tile at a time, while it is in cache
+                maxima[:, first:first + whole] = scores[:whole * chunk].reshape(whole, chunk, len(queries)).max(axis=1).T
             if whole * chunk < hi - lo:  # the last, shorter chunk
-                np.max(scores[whole * chunk:], axis=0, out=maxima[first + whole])
-        maxima = np.ascontiguousarray(maxima.T)  # a row per key
+                maxima[:, first + whole] = scores[whole * chunk:].max(axis=0)
         bound = np.partition(maxima, n_chunks - topn, axis=1)[:, n_chunks - topn]
         where_key, where_chunk = np.nonzero(maxima >= bound[:, None])
         cuts = np.searchsorted(where_key, np.arange(len(queries) + 1))

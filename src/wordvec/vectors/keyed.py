@@ -381,9 +381,10 @@ class KeyedVectors(Relations):
 
         ``index``: ``"exact"`` compares the query with every key; ``"ann"`` asks the attached
         approximate index (:meth:`build_index`) for candidates and scores them exactly (the
-        same cosines up to float32 rounding, same exclusions; a neighbour may be missed: recall@10 was 0.987 with the default
-        parameters on 400,000 skip-gram vectors, 0.944 on a hard set of barely trained ones; raise
-        ``kv.index.expansion_search`` for more, see benchmarks/RESULTS.md); ``None`` picks
+        same cosines up to float32 rounding, same exclusions; a neighbour may be missed:
+        recall@10 was 0.987 with the default parameters on 400,000 skip-gram vectors, 0.944 on a
+        hard set of barely trained ones; raise ``kv.index.expansion_search`` for more, see
+        benchmarks/RESULTS.md); ``None`` picks
         ``"ann"`` when an index is attached and the vocabulary holds at least
         :data:`ANN_MIN_KEYS` keys, else ``"exact"``.
         """
@@ -500,7 +501,8 @@ class KeyedVectors(Relations):
             whole = (hi - lo) // chunk  # reshaped, not reduceat: that is many times slower along axis 0
             first = lo // chunk
             if whole:  # transposed a tile at a time, while it is in cache
-                maxima[:, first:first + whole] = scores[:whole * chunk].reshape(whole, chunk, len(queries)).max(axis=1).T
+                blocks = scores[:whole * chunk].reshape(whole, chunk, len(queries))
+                maxima[:, first:first + whole] = blocks.max(axis=1).T
             if whole * chunk < hi - lo:  # the last, shorter chunk
                 maxima[:, first + whole] = scores[whole * chunk:].max(axis=0)
         bound = np.partition(maxima, n_chunks - topn, axis=1)[:, n_chunks - topn]

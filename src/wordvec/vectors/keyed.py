@@ -478,13 +478,30 @@ class KeyedVectors(Relations):
         them. Excluded rows (the query keys) and non-finite scores are -inf before the maxima."""
         n, chunk = unit.shape[0], _BATCH_CHUNK
         n_chunks = -(-n // chunk)
-        if n_chunks <= topn:  # few rows: every one is a candidate
-            scores = queries @ unit.T
-            if sanitize:
-                scores[~np.isfinite(scores)] = -np.inf
-            for r, banned in enumerate(excluded):
-                scores[r, banned] = -np.inf
-            return [self._candidate_pairs(np.arange(n), scores[r], topn) for r in range(len(queries))]
+        if n_chunks <= topn:  # few rows: every chunk is a candidate of every key
+            where_key = np.repeat(np.arange(len(queries)), n_chunks)
+            where_chunk = np.tile(np.arange(n_chunks), len(queries))
+        else:
+            where_key, where_chunk = self._batch_candidates(unit, queries, excluded, topn, sanitize)
+        cuts = np.searchsorted(where_key, np.arange(len(queries) + 1))
+        span = np.arange(chunk)
+        out = []
+        for r, banned in enumerate(excluded):
+            cols = (where_chunk[cuts[r]:cuts[r + 1], None] * chunk + span).ravel()
+            if cols.size and cols[-1] >= n:
+                cols = cols[cols < n]
+            scores = dots(unit[cols], queries[r])
+            for b in banned:
+                scores[cols == b] = -np.inf
+            out.append(self._candidate_pairs(cols, scores, topn))  # ascending: ties as in top_k
+        return out
+
+    @staticmethod
+    def _batch_candidates(unit: np.ndarray, queries: np.ndarray, excluded: list[list[int]], topn: int,
+                          sanitize: bool) -> tuple[np.ndarray, np.ndarray]:
+        """``(key, chunk)`` pairs, sorted by key: the chunks whose maximum reaches the key's bound."""
+        n, chunk = unit.shape[0], _BATCH_CHUNK
+        n_chunks = -(-n // chunk)
         ban_rows = np.array([i for banned in excluded for i in banned], dtype=np.int64)
         ban_keys = np.array([r for r, banned in enumerate(excluded) for _ in banned], dtype=np.int64)
         tile = max(chunk, _BATCH_TILE // chunk * chunk)  # whole chunks per tile
@@ -506,19 +523,7 @@ class KeyedVectors(Relations):
             if whole * chunk < hi - lo:  # the last, shorter chunk
                 maxima[:, first + whole] = scores[whole * chunk:].max(axis=0)
         bound = np.partition(maxima, n_chunks - topn, axis=1)[:, n_chunks - topn]
-        where_key, where_chunk = np.nonzero(maxima >= bound[:, None])
-        cuts = np.searchsorted(where_key, np.arange(len(queries) + 1))
-        span = np.arange(chunk)
-        out = []
-        for r, banned in enumerate(excluded):
-            cols = (where_chunk[cuts[r]:cuts[r + 1], None] * chunk + span).ravel()
-            if cols.size and cols[-1] >= n:
-                cols = cols[cols < n]
-            scores = dots(unit[cols], queries[r])
-            for b in banned:
-                scores[cols == b] = -np.inf
-            out.append(self._candidate_pairs(cols, scores, topn))  # ascending: ties as in top_k
-        return out
+        return np.nonzero(maxima >= bound[:, None])
 
     def _candidate_pairs(self, ids: np.ndarray, scores: np.ndarray, topn: int) -> list[tuple[str, float]]:
         """The best ``topn`` of candidate rows ``ids`` (ascending) with their ``scores``;

@@ -377,11 +377,22 @@ def _strand_on(dask_scheduler, keys, here):
     return all({ws.address for ws in ts.who_has} == {here} for ts in tasks)
 
 
+def _claim(path: str) -> bool:
+    """True for exactly one caller across processes: the round's tasks on the two workers run at
+    the same time, and two killers would each wait for the other's task to finish (CI once failed
+    that way: neither could strand the broadcast copies)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
 def _killing_worker_fn(marker: str, strand: bool = False):
     from wordvec.models._remote import train_period
 
     def fn(settings, arrays, segments, alpha0, alpha1, seed):
-        if alpha0 < 0.025 * 0.8 and not os.path.exists(marker):  # a later round, once
+        if alpha0 < 0.025 * 0.8 and _claim(marker + ".claim"):  # a later round, once
             note = ""
             if strand:
                 import time

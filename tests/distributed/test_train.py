@@ -180,6 +180,46 @@ def test_block_momentum_per_row_is_the_scalar_rule_row_by_row():
         bm.apply_in_place(0, m, [], [])
 
 
+def _counted_run(counted: bool, touches: list[list[int]], groups: int = 4, row_mu=None, idle: int = 0):
+    """Row 0 of a (2, 1) matrix: in round r the groups ``touches[r]`` each move it by 0.01 (the
+    linear regime); then ``idle`` rounds with no delta. The matrix after each round."""
+    bm = BlockMomentum(groups, [(2, 1)], counted=counted, row_mu=row_mu)
+    m = np.zeros((2, 1), dtype=np.float32)
+    none = (np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.float32))
+    seen = []
+    for who in touches + [[]] * idle:
+        bm.lookahead(0, m)
+        deltas = [(np.array([0]), np.array([[0.01]], dtype=np.float32)) if g in who else none for g in range(groups)]
+        bm.apply(0, m, deltas, [1.0] * groups)
+        seen.append(float(m[0, 0]))
+    assert m[1, 0] == 0.0
+    return seen
+
+
+def test_counted_momentum_moves_a_row_by_the_deltas_of_the_groups_that_moved_it():
+    # Every group every round: the plain rule, step for step.
+    every = [list(range(4))] * 40
+    np.testing.assert_allclose(_counted_run(True, every), _counted_run(False, every), rtol=1e-5)
+    # One group: its whole delta at once, and the sum round after round (Hogwild's step); the plain
+    # rule gives a quarter of it now and the rest through the momentum over the next rounds.
+    assert _counted_run(True, [[2]])[0] == pytest.approx(0.01)
+    assert _counted_run(False, [[2]])[0] == pytest.approx(0.0025)
+    assert np.diff(_counted_run(True, [[1]] * 20)) == pytest.approx([0.01] * 19)
+    # Groups that change from round to round: whatever the momentum was when the count changed, what it
+    # had not delivered yet is carried into the new one, so in the end the row has moved by every delta
+    # (all but the momentum dropped after the horizon, under 1 %).
+    rng = np.random.default_rng(3)
+    touches = [sorted(rng.choice(4, size=rng.integers(1, 5), replace=False).tolist()) for _ in range(30)]
+    total = 0.01 * sum(len(t) for t in touches)
+    for counted in (True, False):
+        assert _counted_run(counted, touches, idle=40)[-1] == pytest.approx(total, rel=0.011)
+    # ``row_mu`` caps each row's momentum: at 0 a row gets the mean of its groups' deltas, no more.
+    assert np.diff(_counted_run(True, [[0, 1, 2]] * 5, row_mu=[np.zeros(2, dtype=np.float32)])) == pytest.approx(
+        [0.01] * 4)
+    with pytest.raises(ValueError, match="choose one"):
+        BlockMomentum(2, [(2, 1)], counted=True, restart=True)
+
+
 def test_changed_rows_round_trip():
     rng = np.random.default_rng(1)
     old = rng.random((50, 4), dtype=np.float32)
@@ -249,6 +289,14 @@ def test_word2vec_on_the_cluster_learns_as_single_machine_training(client, topic
     assert sep_remote > 0.3 and sep_remote > sep_local - 0.1, (sep_local, sep_remote)
     assert set(w for w, _ in remote.wv.most_similar("cat", topn=5)) <= set(ANIMALS)
     assert "Trained word2vec" in remote.summary()
+
+
+def test_word2vec_on_the_cluster_with_counted_momentum(client, topics):
+    from wordvec.models import _remote
+
+    kw = dict(vector_size=20, window=3, min_count=1, epochs=4, sample=0, seed=7, progress=False)
+    remote = _remote.fit_on_cluster(Word2Vec(**kw), str(topics), client, sync_words=4000, combine="momentum-counted")
+    assert _separation(remote.wv) > 0.3
 
 
 def test_a_cluster_run_is_repeatable(client, topics):

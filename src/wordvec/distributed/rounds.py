@@ -72,7 +72,7 @@ DEFAULT_ROUNDS_PER_EPOCH = 64
 #: Dask retries of a round's task that raised (a lost worker is rescheduled by the scheduler anyway).
 DEFAULT_RETRIES = 2
 #: How :func:`run_rounds` can join a round's deltas.
-COMBINE_RULES = ("momentum", "momentum-classic", "momentum-restart", "mean", "sum")
+COMBINE_RULES = ("momentum", "momentum-classic", "momentum-restart", "momentum-counted", "mean", "sum")
 
 
 @dataclass
@@ -227,7 +227,9 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
 
     ``combine``: ``"momentum"`` (:class:`~wordvec.train.momentum.BlockMomentum` with Nesterov's look-ahead, the default),
     ``"momentum-classic"`` (the same without look-ahead), ``"momentum-restart"`` (with an adaptive
-    restart per row: measured worse for FastText, an option for measurements), ``"mean"`` (:func:`combine_deltas`, each row's
+    restart per row: measured worse for FastText, an option for measurements), ``"momentum-counted"`` (a
+    momentum per row from the number of groups that moved it: ``BlockMomentum(counted=True)``),
+    ``"mean"`` (:func:`combine_deltas`, each row's
     word-weighted average over the groups that changed it) or ``"sum"`` (:func:`sum_deltas`, every
     delta added). Measured on a 300,000-line prefix of the English benchmark corpus
     (benchmarks/bench_dask_train.py, 3 epochs, periods of 100,000 tokens): with 4 workers
@@ -272,9 +274,10 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     sync_words = int(sync_words)
     rounds = max(1, math.ceil(epoch_tokens / sync_words))
     start = lambda which, matrix: matrix  # noqa: E731
-    if combine in ("momentum", "momentum-classic", "momentum-restart"):
+    if combine.startswith("momentum"):
         bm = BlockMomentum(n_groups, [a.shape for a in arrays], nesterov=combine != "momentum-classic",
-                           restart=combine == "momentum-restart", row_mu=row_mu)
+                           restart=combine == "momentum-restart", row_mu=row_mu,
+                           counted=combine == "momentum-counted")
         add, start = bm.apply, bm.lookahead
     else:
         plain = combine_deltas if combine == "mean" else sum_deltas

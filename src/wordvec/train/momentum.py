@@ -56,9 +56,12 @@ class BlockMomentum:
 
     def __init__(self, groups: int, shapes: Sequence[tuple[int, int]], mu: float | None = None, eta: float = 1.0,
                  nesterov: bool = True, restart: bool = False,
-                 row_mu: Sequence[np.ndarray | None] | None = None):
+                 row_mu: Sequence[np.ndarray | None] | None = None, counted: bool = False):
         self.nesterov = bool(nesterov)
         self.restart = bool(restart)
+        self.counted = bool(counted)
+        if self.counted and self.restart:
+            raise ValueError("counted and restart are two different rules: choose one")
         self.mu = (1.0 - 1.0 / max(int(groups), 1)) if mu is None else float(mu)
         if not 0.0 <= self.mu < 1.0:
             raise ValueError(f"block momentum must be in [0, 1), got {self.mu}")
@@ -78,6 +81,10 @@ class BlockMomentum:
         self.eta = float(eta)
         self.horizon = max(1, math.ceil(math.log(HORIZON_FRACTION) / math.log(top))) if top > 0 else 1
         self.velocity = [np.zeros(shape, dtype=np.float32) for shape in shapes]
+        # ``counted``: the momentum each row's last step was taken with (1 - 1/c for the c groups
+        # that moved it, at most its cap ``row_mu``/``mu``); the look-ahead and the momentum-only
+        # steps of the rounds that do not touch it use it.
+        self.mu_now = [np.zeros(shape[0], dtype=np.float32) for shape in shapes] if self.counted else None
         self.last = [np.full(shape[0], -(1 << 30), dtype=np.int64) for shape in shapes]
         self.round = [0 for _ in shapes]
 
@@ -95,6 +102,8 @@ class BlockMomentum:
 
     def _mu(self, which: int, rows: np.ndarray):
         """The momentum of ``rows`` of matrix ``which``: a float32 scalar, or a column of them."""
+        if self.counted:
+            return self.mu_now[which][rows][:, None]
         m = self.row_mu[which]
         return np.float32(self.mu) if m is None else m[rows][:, None]
 
@@ -163,6 +172,9 @@ class BlockMomentum:
         if stale.shape[0]:
             v[stale] = 0.0
         wsum = float(sum(w for w in weights if w > 0))
+        if self.counted:
+            self._apply_counted(which, matrix, deltas, weights, r, live)
+            return
         if self.restart and wsum > 0:
             # Adaptive restart (O'Donoghue & Candes 2015): a row whose mean delta turns against its
             # momentum is overshooting its balance point (rows every group drives there ring under a
@@ -184,5 +196,59 @@ class BlockMomentum:
                 if w > 0 and rows.shape[0]:
                     v[rows] += np.float32(self.eta * w / wsum) * values.astype(np.float32, copy=False)
                     last[rows] = r
+        moved = np.flatnonzero(last > r - self.horizon)
+        matrix[moved] += v[moved].astype(matrix.dtype, copy=False)
+
+    def _apply_counted(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
+                       weights: Sequence[float], r: int, live: np.ndarray) -> None:
+        """:meth:`apply` with a momentum per row from the groups that moved it (``counted=True``).
+
+        A row that ``c`` groups changed this round gets the word-weighted mean of *their* deltas,
+        ``g``, and the momentum ``mu = 1 - 1/c`` (capped at the row's ``row_mu`` or ``mu``), so in
+        steady state it moves by ``c g``, the sum of its deltas, as Hogwild threads would move it: a
+        rare word one group trained gets its delta at once (the plain rule gives it ``1/G`` of it now
+        and the rest over the next rounds, through the momentum), a row every group moves is treated
+        as the plain rule treats it. When a row's ``c`` changes, the momentum it has not yet delivered
+        (``mu v / (1 - mu)``, the rest of its geometric series) is carried over into the new one
+        whole: ``v' = v mu / (1 - mu) / c' + g``, which is ``mu v + g`` when ``c`` stays the same.
+
+        >>> bm = BlockMomentum(2, [(2, 1)], counted=True)
+        >>> m = np.zeros((2, 1), dtype=np.float32)
+        >>> none = (np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.float32))
+        >>> bm.apply(0, m, [(np.array([0]), np.array([[2.]])), none], [1, 1])   # one group: all of it
+        >>> m.ravel().tolist()
+        [2.0, 0.0]
+        >>> bm.apply(0, m, [(np.array([1]), np.array([[2.]])), (np.array([1]), np.array([[4.]]))], [1, 1])
+        >>> m.ravel().tolist()               # row 1: the mean 3 now, the momentum 1/2 carries it on
+        [2.0, 3.0]
+        >>> bm.apply(0, m, [none, none], [1, 1]); m.ravel().tolist()
+        [2.0, 4.5]
+        """
+        v, last, mu_now = self.velocity[which], self.last[which], self.mu_now[which]
+        use = [(np.asarray(rows).reshape(-1), values, float(w)) for (rows, values), w in zip(deltas, weights)
+               if w > 0 and rows.shape[0]]
+        if use:
+            every = np.concatenate([u[0] for u in use])
+            groups = np.bincount(every, minlength=v.shape[0])  # the rows of one delta are distinct
+            wt = np.bincount(every, weights=np.concatenate([np.full(u[0].shape[0], u[2]) for u in use]),
+                             minlength=v.shape[0])
+            touched = np.flatnonzero(groups)
+        else:
+            touched = np.zeros(0, dtype=np.int64)
+        coast = np.setdiff1d(live, touched, assume_unique=True)
+        v[coast] *= mu_now[coast][:, None]
+        if touched.shape[0]:
+            cap = self.row_mu[which]
+            cap = np.float32(self.mu) if cap is None else cap[touched]
+            c = np.minimum(groups[touched].astype(np.float32), np.float32(1.0) / (np.float32(1.0) - cap))
+            old = mu_now[touched]
+            carry = (old / (np.float32(1.0) - old) / c)[:, None]
+            g = np.zeros((touched.shape[0], v.shape[1]), dtype=np.float32)
+            for rows, values, w in use:
+                g[np.searchsorted(touched, rows)] += np.float32(self.eta * w) * values.astype(np.float32, copy=False)
+            g /= wt[touched].astype(np.float32)[:, None]
+            v[touched] = v[touched] * carry + g
+            mu_now[touched] = np.float32(1.0) - np.float32(1.0) / c
+            last[touched] = r
         moved = np.flatnonzero(last > r - self.horizon)
         matrix[moved] += v[moved].astype(matrix.dtype, copy=False)

@@ -29,7 +29,7 @@ import numpy as np
 
 from wordvec._kernels.cbow import _context_mean, _spread
 from wordvec._kernels.common import (_JIT, add_to_row, context_window, draw_negatives, hs_update, ns_update_shared,
-                                     prefetch_row, sentence_alpha, sentence_buffer, subsample, zero)
+                                     sentence_alpha, sentence_buffer, subsample, zero)
 from wordvec._kernels.delta import grow, longest, new_store, own, own_all, to_delta
 
 
@@ -45,18 +45,6 @@ def own_path(slot, touched, priv, m, codes, points, start, end, mcode, mpath, ti
     return n
 
 
-@numba.njit(inline="always", **_JIT)
-def prefetch_rows(slot, priv, m, rows, count):
-    """Prefetch where each of ``rows[:count]`` of ``m`` will be read: its private copy if the job owns
-    it, else the snapshot row that ``own`` will copy (the one-word look-ahead of the Hogwild kernels)."""
-    for q in range(count):
-        i = slot[rows[q]]
-        if i >= 0:
-            prefetch_row(priv, i)
-        else:
-            prefetch_row(m, rows[q])
-
-
 @numba.njit(**_JIT)
 def det_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, neg_guide, window, negative, shared,
                     alpha0, alpha1, rng):
@@ -65,7 +53,6 @@ def det_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_tabl
     m0, m1 = np.empty_like(buf), np.empty_like(buf)
     neu1e = np.empty(syn0.shape[1], dtype=np.float32)
     negs = np.empty(negative, dtype=np.int32)
-    ahead = np.empty(negative, dtype=np.int32)
     mnegs = np.empty(negative, dtype=np.int32)
     t0, p0 = new_store(syn0)
     t1, p1 = new_store(syn1neg)
@@ -82,21 +69,8 @@ def det_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_tabl
                 t1, p1 = grow(t1, p1, n1, n, syn1neg.shape[0])
             n0 = own_all(slot0, t0, p0, syn0, buf, m0, n, 0, n0)
             n1 = own_all(slot1, t1, p1, syn1neg, buf, m1, n, 0, n1)
-        lo_next, hi_next = 0, 0
-        if shared and n > 1:  # one word ahead, as skipgram_ns_batched (same draws, same order)
-            lo_next, hi_next = context_window(0, n, window, rng)
-            draw_negatives(cum_table, neg_guide, ahead, rng)
         for i in range(n):
-            if shared and n > 1:
-                lo, hi = lo_next, hi_next
-                for q in range(negative):
-                    negs[q] = ahead[q]
-                if i + 1 < n:
-                    lo_next, hi_next = context_window(i + 1, n, window, rng)
-                    draw_negatives(cum_table, neg_guide, ahead, rng)
-                    prefetch_rows(slot1, p1, syn1neg, ahead, negative)
-            else:
-                lo, hi = context_window(i, n, window, rng)
+            lo, hi = context_window(i, n, window, rng)
             if hi - lo <= 1:  # no pair: neither Hogwild kernel draws anything more for this word
                 continue
             pairs = hi - lo - 1
@@ -106,6 +80,7 @@ def det_skipgram_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_tabl
             tw = m1[i]
             t1[tw, 1] += pairs
             if shared:
+                draw_negatives(cum_table, neg_guide, negs, rng)
                 n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, pairs, n1)
             for j in range(lo, hi):
                 if j == i:
@@ -187,7 +162,6 @@ def det_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, n
     neu1 = np.empty((1, syn0.shape[1]), dtype=np.float32)
     neu1e = np.empty(syn0.shape[1], dtype=np.float32)
     negs = np.empty(negative, dtype=np.int32)
-    ahead = np.empty(negative, dtype=np.int32)
     mnegs = np.empty(negative, dtype=np.int32)
     t0, p0 = new_store(syn0)
     t1, p1 = new_store(syn1neg)
@@ -201,27 +175,17 @@ def det_cbow_ns(syn0, syn1neg, slot0, slot1, tokens, offsets, keep, cum_table, n
             if n0 + n > t0.shape[0]:
                 t0, p0 = grow(t0, p0, n0, n, syn0.shape[0])
             n0 = own_all(slot0, t0, p0, syn0, buf, m0, n, 0, n0)
-        if n < 2:  # no context: cbow_ns still draws the window
-            if n == 1:
-                context_window(0, n, window, rng)
-            continue
-        lo_next, hi_next = context_window(0, n, window, rng)  # one word ahead, as cbow_ns
-        draw_negatives(cum_table, neg_guide, ahead, rng)
         for i in range(n):
-            lo, hi = lo_next, hi_next
-            for q in range(negative):
-                negs[q] = ahead[q]
-            if i + 1 < n:
-                lo_next, hi_next = context_window(i + 1, n, window, rng)
-                draw_negatives(cum_table, neg_guide, ahead, rng)
-                prefetch_rows(slot1, p1, syn1neg, buf[i + 1:], 1)
-                prefetch_rows(slot1, p1, syn1neg, ahead, negative)
+            lo, hi = context_window(i, n, window, rng)
+            if hi - lo <= 1:  # no context: cbow_ns skips the word before drawing negatives
+                continue
             if n1 + 1 + negative > t1.shape[0]:
                 t1, p1 = grow(t1, p1, n1, 1 + negative, syn1neg.shape[0])
             cw = _context_mean(p0, m0, lo, hi, i, neu1, cbow_mean)
             count_context(t0, m0, lo, hi, i)
             tw, n1 = own(slot1, t1, p1, syn1neg, buf[i], n1)
             t1[tw, 1] += 1
+            draw_negatives(cum_table, neg_guide, negs, rng)
             n1 = own_all(slot1, t1, p1, syn1neg, negs, mnegs, negative, 1, n1)
             zero(neu1e)
             loss += ns_update_shared(neu1, 0, neu1e, p1, tw, mnegs, alpha)

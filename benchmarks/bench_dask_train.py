@@ -1,7 +1,7 @@
 """Data-parallel Word2Vec/FastText on a Dask cluster (issue 17, part B): quality and a scaling model.
 
     python benchmarks/bench_dask_train.py [--model word2vec] [--lines N] [--workers 2 4]
-                                          [--sync-words 0 250000] [--combine momentum mean sum]
+                                          [--sync-words 0 250000] [--combine momentum-counted momentum mean sum]
                                           [--epochs 5] [--dim 100] [--bucket N]
 
 Corpus: the English benchmark corpus (running.txt.gz + dictionary.txt.gz as one plain file,
@@ -93,7 +93,7 @@ def main() -> None:
     from wordvec.distributed.rounds import COMBINE_RULES
 
     ap.add_argument("--combine", nargs="+", choices=COMBINE_RULES,
-                    default=["momentum"])
+                    default=["momentum-counted"])
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--bucket", type=int, default=None,
                     help="FastText's n-gram buckets (default: FastText's 2,000,000; every round ships the matrices)")

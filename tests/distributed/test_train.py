@@ -291,12 +291,24 @@ def test_word2vec_on_the_cluster_learns_as_single_machine_training(client, topic
     assert "Trained word2vec" in remote.summary()
 
 
-def test_word2vec_on_the_cluster_with_counted_momentum(client, topics):
+def test_word2vec_on_the_cluster_with_one_momentum_for_every_row(client, topics, monkeypatch):
+    """The default joins the rounds with ``combine="momentum-counted"``; the rule before it stays."""
+    from wordvec.distributed import rounds
     from wordvec.models import _remote
 
+    seen = []
+    real = rounds.run_rounds
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["combine"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rounds, "run_rounds", spy)
     kw = dict(vector_size=20, window=3, min_count=1, epochs=4, sample=0, seed=7, progress=False)
-    remote = _remote.fit_on_cluster(Word2Vec(**kw), str(topics), client, sync_words=4000, combine="momentum-counted")
+    remote = _remote.fit_on_cluster(Word2Vec(**kw), str(topics), client, sync_words=4000, combine="momentum")
     assert _separation(remote.wv) > 0.3
+    Word2Vec(**{**kw, "epochs": 1}).fit(topics, client=client, sync_words=8000)
+    assert seen == ["momentum", "momentum-counted"]
 
 
 def test_a_cluster_run_is_repeatable(client, topics):

@@ -153,16 +153,18 @@ def ngram_momentum_for(groups: int) -> float:
 
 
 def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_words: int | None = None,
-                   combine: str = "momentum", ngram_momentum: float | None = None):
+                   combine: str = "momentum-counted", ngram_momentum: float | None = None):
     """``model.fit(corpus, client=client)``: the corpus pass and the training on a Dask cluster.
 
     The vocabulary is :func:`wordvec.distributed.build_vocab`'s (the single-machine one), the
     partitions are encoded on the workers, and training runs in synchronisation rounds
     (:func:`wordvec.distributed.rounds.run_rounds`) with :func:`train_period` on each worker
     thread. ``corpus``: paths the workers can read. ``combine``: how the rounds' deltas are joined
-    (``"momentum"``, the default of ``fit``; ``"mean"``, ``"sum"``: see :func:`~wordvec.distributed.rounds.run_rounds`).
+    (``"momentum-counted"``, the default of ``fit``; ``"momentum"``, ``"mean"``, ``"sum"``: see
+    :func:`~wordvec.distributed.rounds.run_rounds`).
     ``ngram_momentum``: FastText only, the block momentum of the n-gram rows; by default
-    :func:`ngram_momentum_for` the groups (``1 - 2/G``; the word and output rows keep ``1 - 1/G``).
+    :func:`ngram_momentum_for` the groups (``1 - 2/G``; the word and output rows keep ``1 - 1/G``),
+    the cap of a row's momentum under ``"momentum-counted"``.
     Every group moves the shared n-gram rows every round, and with the words' momentum 4 workers
     lost 3.7 analogy points (benchmarks/RESULTS.md); benchmarks/bench_dask_train.py
     ``--ngram-momentum`` sets it for measurements.

@@ -180,6 +180,21 @@ def test_block_momentum_per_row_is_the_scalar_rule_row_by_row():
         bm.apply_in_place(0, m, [], [])
 
 
+def _spy_on_rounds(monkeypatch, name: str) -> list:
+    """The ``name`` keyword argument of every ``run_rounds`` call from now on, in a list (the calls go
+    through to the real function)."""
+    from wordvec.distributed import rounds
+
+    seen, real = [], rounds.run_rounds
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get(name))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rounds, "run_rounds", spy)
+    return seen
+
+
 def _counted_run(counted: bool, touches: list[list[int]], groups: int = 4, row_mu=None, idle: int = 0):
     """Row 0 of a (2, 1) matrix: in round r the groups ``touches[r]`` each move it by 0.01 (the
     linear regime); then ``idle`` rounds with no delta. The matrix after each round."""
@@ -293,17 +308,9 @@ def test_word2vec_on_the_cluster_learns_as_single_machine_training(client, topic
 
 def test_word2vec_on_the_cluster_with_one_momentum_for_every_row(client, topics, monkeypatch):
     """The default joins the rounds with ``combine="momentum-counted"``; the rule before it stays."""
-    from wordvec.distributed import rounds
     from wordvec.models import _remote
 
-    seen = []
-    real = rounds.run_rounds
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs["combine"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(rounds, "run_rounds", spy)
+    seen = _spy_on_rounds(monkeypatch, "combine")
     kw = dict(vector_size=20, window=3, min_count=1, epochs=4, sample=0, seed=7, progress=False)
     remote = _remote.fit_on_cluster(Word2Vec(**kw), str(topics), client, sync_words=4000, combine="momentum")
     assert _separation(remote.wv) > 0.3
@@ -331,17 +338,9 @@ def test_fasttext_on_the_cluster(client, topics, tmp_path):
 def test_fasttext_on_the_cluster_gives_its_ngram_rows_their_own_momentum(client, topics, monkeypatch):
     """The n-gram rows get ``1 - 2/G`` (here 0 with 2 groups), the word rows the words' ``1 - 1/G``;
     ``ngram_momentum=`` overrides it, and Word2Vec has no n-gram rows."""
-    from wordvec.distributed import rounds
     from wordvec.models import _remote
 
-    seen = []
-    real = rounds.run_rounds
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs.get("row_mu"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(rounds, "run_rounds", spy)
+    seen = _spy_on_rounds(monkeypatch, "row_mu")
     kw = dict(vector_size=8, min_count=1, epochs=1, sample=0, seed=2, progress=False)
     m = FastText(bucket=500, **kw).fit(topics, client=client, sync_words=20000)
     n = len(m.wv)
@@ -361,14 +360,8 @@ def test_fasttext_synchronises_twice_as_often_by_default(client, topics, monkeyp
     from wordvec.models._remote import FASTTEXT_ROUNDS_PER_EPOCH
 
     assert FASTTEXT_ROUNDS_PER_EPOCH == 2 * rounds.DEFAULT_ROUNDS_PER_EPOCH
-    seen = []
     real = rounds.run_rounds
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs["rounds_per_epoch"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(rounds, "run_rounds", spy)
+    seen = _spy_on_rounds(monkeypatch, "rounds_per_epoch")
     kw = dict(vector_size=4, min_count=1, epochs=1, sample=0, seed=2, progress=False)
     d = FastText(bucket=100, **kw).fit(topics, client=client).training_stats_["distributed"]
     assert seen == [FASTTEXT_ROUNDS_PER_EPOCH]

@@ -232,7 +232,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     with Nesterov's look-ahead and ``counted=True``, each row's momentum from the number of groups
     that moved it, ``1 - 1/c``), ``"momentum"`` (the same with ``1 - 1/G`` for every row, the
     default before: 4 workers' FastText 0.038 WordSim-353 below single-machine training where the
-    counted rule is 0.021 below, level elsewhere; benchmarks/RESULTS.md),
+    counted rule is 0.021 and 0.029 below over two seeds, level elsewhere; benchmarks/RESULTS.md),
     ``"momentum-classic"`` (``"momentum"`` without look-ahead), ``"momentum-restart"`` (with an adaptive
     restart per row: measured worse for FastText, an option for measurements),
     ``"mean"`` (:func:`combine_deltas`, each row's

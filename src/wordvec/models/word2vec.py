@@ -219,8 +219,8 @@ class Word2Vec(Estimator):
         :data:`~wordvec.distributed.rounds.DEFAULT_ROUNDS_PER_EPOCH`, and / 128 for FastText,
         :data:`~wordvec.models._remote.FASTTEXT_ROUNDS_PER_EPOCH`), then the client takes the
         workers' changes, their mean weighted by the words each trained filtered by a block momentum
-        per row (:class:`~wordvec.distributed.rounds.BlockMomentum`, ``counted=True``), and broadcasts the result, under one global
-        learning-rate schedule. ``workers`` and ``deterministic`` do not apply (one thread per task;
+        per row (:class:`~wordvec.distributed.rounds.BlockMomentum`, ``counted=True``), and
+        broadcasts the result, under one global learning-rate schedule. ``workers`` and ``deterministic`` do not apply (one thread per task;
         a run is repeatable for a given cluster size). gensim and fastText have no cluster mode.
         Without ``client`` nothing changes.
         """

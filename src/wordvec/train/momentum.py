@@ -173,8 +173,16 @@ class BlockMomentum:
             v[stale] = 0.0
         wsum = float(sum(w for w in weights if w > 0))
         if self.counted:
-            self._apply_counted(which, matrix, deltas, weights, r, live)
-            return
+            self._counted_velocity(which, deltas, weights, r, live)
+        else:
+            self._velocity(which, matrix, deltas, weights, r, live, wsum)
+        moved = np.flatnonzero(last > r - self.horizon)
+        matrix[moved] += v[moved].astype(matrix.dtype, copy=False)
+
+    def _velocity(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
+                  weights: Sequence[float], r: int, live: np.ndarray, wsum: float) -> None:
+        """:meth:`apply`'s new velocities under one momentum per row (``row_mu``) or per matrix."""
+        v, last = self.velocity[which], self.last[which]
         if self.restart and wsum > 0:
             # Adaptive restart (O'Donoghue & Candes 2015): a row whose mean delta turns against its
             # momentum is overshooting its balance point (rows every group drives there ring under a
@@ -182,10 +190,8 @@ class BlockMomentum:
             touched = np.unique(np.concatenate([rows for (rows, _), w in zip(deltas, weights) if w > 0]
                                                or [np.zeros(0, dtype=np.int64)]))
             if touched.shape[0]:
-                g = np.zeros((touched.shape[0], v.shape[1]), dtype=np.float32)
-                for (rows, values), w in zip(deltas, weights):
-                    if w > 0 and rows.shape[0]:
-                        g[np.searchsorted(touched, rows)] += np.float32(self.eta * w / wsum) * values
+                g = _sum_rows(touched, [(rows, values, self.eta * w / wsum) for (rows, values), w
+                                        in zip(deltas, weights) if w > 0 and rows.shape[0]], v.shape[1])
                 against = touched[np.einsum("ij,ij->i", g, v[touched]) < 0]
                 if self.nesterov:  # the deltas start from the look-ahead W + mu v: keep that part
                     matrix[against] += self._mu(which, against) * v[against]
@@ -196,12 +202,11 @@ class BlockMomentum:
                 if w > 0 and rows.shape[0]:
                     v[rows] += np.float32(self.eta * w / wsum) * values.astype(np.float32, copy=False)
                     last[rows] = r
-        moved = np.flatnonzero(last > r - self.horizon)
-        matrix[moved] += v[moved].astype(matrix.dtype, copy=False)
 
-    def _apply_counted(self, which: int, matrix: np.ndarray, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
-                       weights: Sequence[float], r: int, live: np.ndarray) -> None:
-        """:meth:`apply` with a momentum per row from the groups that moved it (``counted=True``).
+    def _counted_velocity(self, which: int, deltas: Sequence[tuple[np.ndarray, np.ndarray]],
+                          weights: Sequence[float], r: int, live: np.ndarray) -> None:
+        """:meth:`apply`'s new velocities with a momentum per row from the groups that moved it
+        (``counted=True``).
 
         A row that ``c`` groups changed this round gets the word-weighted mean of *their* deltas,
         ``g``, and the momentum ``mu = 1 - 1/c`` (capped at the row's ``row_mu`` or ``mu``), so in
@@ -243,12 +248,17 @@ class BlockMomentum:
             c = np.minimum(groups[touched].astype(np.float32), np.float32(1.0) / (np.float32(1.0) - cap))
             old = mu_now[touched]
             carry = (old / (np.float32(1.0) - old) / c)[:, None]
-            g = np.zeros((touched.shape[0], v.shape[1]), dtype=np.float32)
-            for rows, values, w in use:
-                g[np.searchsorted(touched, rows)] += np.float32(self.eta * w) * values.astype(np.float32, copy=False)
+            g = _sum_rows(touched, [(rows, values, self.eta * w) for rows, values, w in use], v.shape[1])
             g /= wt[touched].astype(np.float32)[:, None]
             v[touched] = v[touched] * carry + g
             mu_now[touched] = np.float32(1.0) - np.float32(1.0) / c
             last[touched] = r
-        moved = np.flatnonzero(last > r - self.horizon)
-        matrix[moved] += v[moved].astype(matrix.dtype, copy=False)
+
+
+def _sum_rows(touched: np.ndarray, scaled: Sequence[tuple[np.ndarray, np.ndarray, float]], width: int) -> np.ndarray:
+    """``sum(scale * values)`` of the ``(rows, values, scale)`` in ``scaled``, one row per entry of the
+    sorted ``touched`` (which holds every row of them), float32."""
+    g = np.zeros((touched.shape[0], width), dtype=np.float32)
+    for rows, values, scale in scaled:
+        g[np.searchsorted(touched, rows)] += np.float32(scale) * values
+    return g

@@ -89,7 +89,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=None)
     ap.add_argument("--workers", type=int, nargs="*", default=[2, 4])
     ap.add_argument("--sync-words", type=int, nargs="+", default=[0],
-                    help="periods to measure, tokens (0: the default, an epoch's tokens / 64)")
+                    help="periods to measure, tokens (0: the default, an epoch's tokens / 64; FastText / (64 x workers))")
     from wordvec.distributed.rounds import COMBINE_RULES
 
     ap.add_argument("--combine", nargs="+", choices=COMBINE_RULES,

@@ -261,7 +261,7 @@ def train(
         show_default="this process")] = None,
     sync_words: Annotated[int | None, typer.Option(
         metavar="INT", min=1, help="With --scheduler: corpus tokens trained by all workers between two "
-        "synchronisations of the vectors.", show_default="an epoch's tokens / 64; fasttext: / 128")] = None,
+        "synchronisations of the vectors.", show_default="an epoch's tokens / 64; fasttext: / (64 x workers)")] = None,
     force: ForceOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="No progress bars.")] = False,
     show_help: Annotated[bool, typer.Option(

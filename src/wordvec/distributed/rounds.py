@@ -67,7 +67,7 @@ __all__ = ["run_rounds", "RoundsResult", "BlockMomentum", "COMBINE_RULES", "roun
            "DEFAULT_RETRIES"]
 
 #: Synchronisations per epoch unless the caller sets ``sync_words``: ``sync_words = ceil(tokens / 64)``
-#: (Word2Vec; FastText's default is twice as many, ``wordvec.models._remote.FASTTEXT_ROUNDS_PER_EPOCH``).
+#: (Word2Vec; FastText's default is 64 per worker thread, ``wordvec.models._remote.fasttext_rounds_per_epoch``).
 #: Measured (benchmarks/RESULTS.md): 50-70 rounds an epoch keep 2 and 4 workers at single-machine
 #: quality; 5 rounds an epoch (1M tokens on a 5M-token corpus) lose 1.6 analogy points with 2 workers
 #: and 5.4 with 4.
@@ -219,7 +219,7 @@ def run_rounds(client, encoded: list, arrays: Sequence[np.ndarray], worker_fn: C
     (scattered to every worker once). The rate schedule is global: ``alpha * (1 - progress)``
     floored at ``min_alpha``, progress counted in rounds over the whole run. Without ``sync_words``
     an epoch has ``rounds_per_epoch`` rounds (:data:`DEFAULT_ROUNDS_PER_EPOCH`; FastText's caller
-    passes :data:`~wordvec.models._remote.FASTTEXT_ROUNDS_PER_EPOCH`).
+    passes :func:`~wordvec.models._remote.fasttext_rounds_per_epoch`).
 
     ``callbacks`` (``on_train_begin``, ``on_epoch_end(model, logs)`` returning True to stop,
     ``on_train_end``) see an :class:`~wordvec.train.callbacks.EpochLogs` per epoch; ``on_round(r)``

@@ -30,16 +30,28 @@ from wordvec.distributed.rounds import changed_rows
 from wordvec.models._jobs import make_fasttext_job, make_word2vec_job, output_rows
 from wordvec.vocab import Vocab, keep_thresholds
 
-__all__ = ["RemoteSettings", "train_period", "fit_on_cluster", "ngram_momentum_for", "FASTTEXT_ROUNDS_PER_EPOCH"]
+__all__ = ["RemoteSettings", "train_period", "fit_on_cluster", "ngram_momentum_for", "FASTTEXT_ROUNDS_PER_WORKER",
+           "fasttext_rounds_per_epoch"]
 
-#: Synchronisations per epoch of FastText on a cluster unless ``sync_words`` is given: twice
-#: Word2Vec's :data:`~wordvec.distributed.rounds.DEFAULT_ROUNDS_PER_EPOCH`. Measured on the benchmark
-#: corpus (benchmarks/RESULTS.md): with 64 rounds an epoch 2 workers were 0.040 below single-machine
-#: training on WordSim-353 (mean of three seeds), with 128 0.003 below (4 workers: 0.034 and 0.038
-#: below, no better). Word2Vec at the same rate (0.05) was level at 64 with 2 and 4 workers: the
-#: difference is FastText's, likely its n-gram rows (every update moves many shared rows), measured
-#: rather than derived.
-FASTTEXT_ROUNDS_PER_EPOCH = 128
+#: Synchronisations per epoch of FastText on a cluster, per worker thread, unless ``sync_words`` is
+#: given: :func:`fasttext_rounds_per_epoch` = this x the workers (Word2Vec keeps
+#: :data:`~wordvec.distributed.rounds.DEFAULT_ROUNDS_PER_EPOCH`, 64, for any number). Measured on the
+#: benchmark corpus against single-machine training (benchmarks/RESULTS.md): 2 workers were 0.040
+#: below on WordSim-353 at 64 rounds an epoch and level at 128; 4 workers 0.021-0.038 below at 64 and
+#: 128 and level at 256 (-0.003, analogies and SimLex-999 level too). A row's block momentum
+#: ``1 - 1/G`` spreads each round's step over about ``G`` rounds, so the staleness the workers see
+#: grows with ``G`` times the period: the period shrinks with the workers to keep it. Word2Vec was
+#: level at 64 with 2 and 4 workers: the difference is FastText's (every update moves ~20 shared rows).
+FASTTEXT_ROUNDS_PER_WORKER = 64
+
+
+def fasttext_rounds_per_epoch(groups: int) -> int:
+    """FastText's default synchronisations per epoch on a cluster of ``groups`` worker threads.
+
+    >>> [fasttext_rounds_per_epoch(g) for g in (1, 2, 4)]
+    [64, 128, 256]
+    """
+    return FASTTEXT_ROUNDS_PER_WORKER * max(int(groups), 1)
 
 
 @dataclass(frozen=True)
@@ -213,7 +225,7 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
                         callbacks=model.callbacks, progress=model.progress,
                         description=f"{cfg.architecture}/{cfg.loss} on a cluster",
                         check_finite=lambda: _finite(syn0), combine=combine, row_mu=row_mu,
-                        rounds_per_epoch=FASTTEXT_ROUNDS_PER_EPOCH if fasttext else DEFAULT_ROUNDS_PER_EPOCH,
+                        rounds_per_epoch=fasttext_rounds_per_epoch(groups) if fasttext else DEFAULT_ROUNDS_PER_EPOCH,
                         rebuild=lambda lost: encode_partitions(
                             client, [parts[i] for i in lost], vocab, tokenizer=spec, encoding=encoding,
                             max_sentence_length=cfg.max_sentence_length, progress=False))

@@ -216,8 +216,8 @@ class Word2Vec(Estimator):
         single-machine one; training is data-parallel (:mod:`wordvec.distributed.rounds`): each
         worker thread trains its partitions from the current vectors for ``sync_words`` corpus
         tokens (all workers together; default: an epoch's tokens / 64,
-        :data:`~wordvec.distributed.rounds.DEFAULT_ROUNDS_PER_EPOCH`, and / 128 for FastText,
-        :data:`~wordvec.models._remote.FASTTEXT_ROUNDS_PER_EPOCH`), then the client takes the
+        :data:`~wordvec.distributed.rounds.DEFAULT_ROUNDS_PER_EPOCH`, and / (64 x the worker threads)
+        for FastText, :func:`~wordvec.models._remote.fasttext_rounds_per_epoch`), then the client takes the
         workers' changes, their mean weighted by the words each trained filtered by a block momentum
         per row (:class:`~wordvec.distributed.rounds.BlockMomentum`, ``counted=True``), and
         broadcasts the result, under one global learning-rate schedule. ``workers`` and ``deterministic`` do not apply (one thread per task;

@@ -40,7 +40,7 @@ SAVED = [
       "min_alpha": 0.0001, "cbow_mean": True, "ns_exponent": 0.5, "workers": None, "seed": 1,
       "max_sentence_length": 10000, "shared_negatives": False, "min_n": 3, "max_n": 6, "bucket": 2000000,
       "jamo": True},
-     FastTextConfig(jamo=True)),
+     FastTextConfig(jamo=True, eos=False)),  # trained without "</s>", which came later
     ({"model": "cooccurrence", "window": 3, "distance_weighting": True, "symmetric": True, "min_count": 5,
       "max_vocab_size": None, "memory_mb": 1024.0},
      CooccurrenceConfig(window=3)),
@@ -53,6 +53,7 @@ def test_configs_saved_by_the_previous_version_are_read_back(saved, expected):
     assert cfg == expected and type(cfg) is type(expected)
     # the same entries (their order may differ), under today's names (GloVe's alpha: weight_exponent)
     added = {"deterministic": False} if saved["model"] in ("word2vec", "fasttext") else {}  # settings added since
+    added.update({"eos": False} if saved["model"] == "fasttext" else {})
     assert cfg.to_dict() == {**{type(cfg).renamed.get(k, k): v for k, v in saved.items()}, **added}
     assert config_from_dict(cfg.to_dict()) == cfg
 

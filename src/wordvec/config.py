@@ -97,6 +97,12 @@ class _ConfigDict:
         return cls(**{k: v for k, v in d.items() if k in known})
 
     @classmethod
+    def from_saved(cls, d: dict[str, Any]):
+        """The config of a saved model's settings (:meth:`from_dict`; a subclass fills in what older
+        saves lack)."""
+        return cls.from_dict(d)
+
+    @classmethod
     def from_attributes(cls, obj):
         """The validated config of ``obj``'s attributes named like its fields (an estimator's parameters)."""
         return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)}).validate()
@@ -216,6 +222,12 @@ class FastTextConfig(Word2VecConfig):
         sharing them across the window cost 8 analogy points on the benchmark corpus (RESULTS.md).
     ns_exponent: 0.5, the unigram exponent Facebook fastText draws negatives with (word2vec and
         gensim use 0.75); on the benchmark corpus it gave the better SimLex-999 (RESULTS.md).
+    eos: True — every sentence (a line of a file) ends with the word ``</s>``, as in fastText
+        (``Dictionary::getLine``): it is counted, kept by ``min_count`` like any word, subsampled, in
+        the windows of the sentence's last words and drawn as a noise word, but has no n-grams.
+        gensim has no such word. On the benchmark corpus it is worth +1.1 analogy points, all of them
+        syntactic, with the similarity sets level (RESULTS.md). Models saved before the setting
+        existed were trained without it and keep ``eos=False``.
     """
 
     model_name: ClassVar[str] = "fasttext"
@@ -227,10 +239,21 @@ class FastTextConfig(Word2VecConfig):
     max_n: int = 6
     bucket: int = 2_000_000
     jamo: bool = False
+    eos: bool = True
+
+    @classmethod
+    def from_saved(cls, d: dict[str, Any]) -> FastTextConfig:
+        """The config of a saved model's settings; those saved before ``eos`` existed trained without it.
+
+        >>> FastTextConfig.from_saved({"bucket": 100}).eos
+        False
+        """
+        return cls.from_dict({"eos": False, **d})
 
     def validate(self) -> FastTextConfig:
         super().validate()
         _check(isinstance(self.jamo, bool), f"jamo must be True or False, got {self.jamo!r}")
+        _check(isinstance(self.eos, bool), f"eos must be True or False, got {self.eos!r}")
         _check_int(self, "min_n", 1)
         _check(isinstance(self.max_n, int) and (self.max_n == 0 or self.max_n >= self.min_n),
                f"max_n must be 0 (no subwords) or >= min_n={self.min_n}, got {self.max_n!r}")
@@ -479,7 +502,8 @@ _CONFIGS = {**MODEL_CONFIGS, CooccurrenceConfig.model_name: CooccurrenceConfig}
 
 
 def config_from_dict(d: dict[str, Any]):
-    """Rebuild a model config saved with ``to_dict`` (the ``model`` key picks the class).
+    """Rebuild a model config saved with ``to_dict`` (the ``model`` key picks the class; settings an
+    older version did not save get the value it trained with, ``from_saved``).
 
     >>> cfg = config_from_dict(GloVeConfig(vector_size=50).to_dict())
     >>> type(cfg).__name__, cfg.vector_size
@@ -489,7 +513,7 @@ def config_from_dict(d: dict[str, Any]):
         cls = _CONFIGS[d["model"]]
     except KeyError:
         raise ValueError(f"unknown model config: {d.get('model')!r}") from None
-    return cls.from_dict(d)
+    return cls.from_saved(d)
 
 
 def defaults(cls) -> dict[str, Any]:

@@ -282,6 +282,21 @@ def test_train_period_is_the_single_machine_job_on_the_same_arrays(kind):
         assert set(rows_.tolist()) == set(np.flatnonzero((after != before).any(axis=1)).tolist())
 
 
+def test_fasttext_on_the_cluster_reads_eos_as_single_machine_training(client, topics):
+    """FastText's "</s>" a line (fastText's getLine) is counted and encoded on the workers as on one
+    machine: the same vocabulary, counts and corpus statistics."""
+    kw = dict(vector_size=8, window=3, min_count=1, epochs=1, sample=0, seed=7, bucket=300, progress=False)
+    local = FastText(**kw, workers=1).fit(topics)
+    remote = FastText(**kw).fit(topics, client=client, sync_words=8000)
+    assert "</s>" in local.vocab_ and remote.vocab_.index_to_key == local.vocab_.index_to_key
+    np.testing.assert_array_equal(remote.vocab_.counts, local.vocab_.counts)
+    assert remote.corpus_stats_ == local.corpus_stats_
+    w = remote.vocab_.key_to_index["</s>"]
+    assert remote.vocab_.counts[w] == local.corpus_stats_["sentences"]
+    off = FastText(**kw, eos=False).fit(topics, client=client, sync_words=8000)
+    assert "</s>" not in off.vocab_ and len(off.vocab_) == len(local.vocab_) - 1
+
+
 def test_sync_words_without_a_client_is_refused():
     with pytest.raises(ValueError, match="sync_words"):
         Word2Vec(progress=False).fit([["a", "b"]] * 5, sync_words=10)
@@ -367,9 +382,11 @@ def test_fasttext_synchronises_more_often_the_more_workers_by_default(client, to
     real = rounds.run_rounds
     seen = _spy_on_rounds(monkeypatch, "rounds_per_epoch")
     kw = dict(vector_size=4, min_count=1, epochs=1, sample=0, seed=2, progress=False)
-    d = FastText(bucket=100, **kw).fit(topics, client=client).training_stats_["distributed"]
+    ft = FastText(bucket=100, **kw).fit(topics, client=client)
+    d = ft.training_stats_["distributed"]
     assert seen == [128] and d["groups"] == groups
-    assert d["sync_words"] == -(-24000 // 128) and d["rounds"] == 128
+    tokens = 24000 + ft.corpus_stats_["sentences"]  # the words and a "</s>" a line
+    assert d["sync_words"] == -(-tokens // 128) and d["rounds"] == 128
     d = Word2Vec(**kw).fit(topics, client=client).training_stats_["distributed"]
     assert seen[-1] == rounds.DEFAULT_ROUNDS_PER_EPOCH == d["rounds"] == 64
     with pytest.raises(ValueError, match="rounds_per_epoch"):

@@ -26,7 +26,8 @@ def test_fasttext_learns_and_builds_oov_vectors_from_ngrams(rng):
     m = FastText(vector_size=24, window=3, min_count=1, epochs=5, sample=0, min_n=3, max_n=5, bucket=5000,
                  workers=2, seed=3, progress=False).fit(sents)
     wv = m.wv
-    assert len(wv) == 40 and wv.vectors.shape == (40, 24)
+    assert len(wv) == 41 and wv.vectors.shape == (41, 24)  # 40 words and fastText's "</s>"
+    assert wv.counts[wv.key_to_index["</s>"]] == len(sents)
     assert m.loss_history_[-1] < m.loss_history_[0]
     for word in held_out:
         assert word not in wv and wv.is_oov(word)
@@ -133,3 +134,56 @@ def test_cli_fasttext_uses_fasttext_defaults_unless_given(monkeypatch, tmp_path)
     CliRunner().invoke(app, ["train", str(corpus), "-o", str(tmp_path / "o"), "--model", "fasttext", "--window", "3"])
     assert seen["alpha"] == 0.05 and seen["ns_exponent"] == 0.5 and seen["shared_negatives"] is False
     assert seen["window"] == 3
+
+
+# ------------------------------------------------------------------ fastText's end-of-line word
+def test_every_sentence_ends_with_the_word_eos_as_in_fasttext(rng, tmp_path):
+    """fastText reads a line as its words and then ``</s>`` (Dictionary::getLine): a word counted once
+    a sentence, trained in the windows of the last words, without n-grams of its own."""
+    from wordvec.vocab.subwords import EOS
+
+    sents, _ = morphology_corpus(rng, n_sent=300)
+    kw = dict(vector_size=12, window=3, min_count=1, epochs=1, sample=0, min_n=3, max_n=5, bucket=2000, workers=1,
+              seed=3, progress=False)
+    m = FastText(**kw).fit(sents)
+    assert m.config.eos and EOS in m.wv and m.vocab_.counts[m.vocab_.key_to_index[EOS]] == len(sents)
+    assert m.vocab_.total_words == sum(map(len, sents)) + len(sents)
+    w = m.vocab_.key_to_index[EOS]
+    ids, offsets = m._make_kernel(m.config, m.vocab_, m._syn0, np.zeros(0, np.int32), np.zeros(1, np.int64),
+                                  np.ones(len(m.vocab_), np.float32)).sub
+    assert ids[offsets[w]:offsets[w + 1]].tolist() == [w]  # its own row only
+    assert all(offsets[v + 1] - offsets[v] > 1 for v in range(len(m.vocab_)) if v != w)
+    np.testing.assert_array_equal(m.wv[EOS], m._syn0[w])
+    assert not np.array_equal(m._syn0[w], FastText(**kw).fit(sents[:1])._syn0[0])  # it trained
+    # a file: one "</s>" a line, and nothing changes in the words' own counts
+    path = tmp_path / "corpus.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in sents), encoding="utf-8")
+    f = FastText(**kw, tokenizer="whitespace").fit(str(path))
+    assert f.vocab_.index_to_key == m.vocab_.index_to_key and np.array_equal(f.vocab_.counts, m.vocab_.counts)
+    # eos=False: gensim's reading, no such word
+    plain = FastText(**kw, eos=False).fit(sents)
+    assert EOS not in plain.wv and len(plain.wv) == len(m.wv) - 1
+    assert FastText().eos is True and FastText(eos=False).config.eos is False
+    with pytest.raises(ValueError, match="eos must be True or False"):
+        FastText(eos="yes").config
+
+
+def test_a_model_saved_before_eos_existed_continues_without_it(rng, tmp_path):
+    import json
+
+    from wordvec.vocab.subwords import EOS
+
+    sents, _ = morphology_corpus(rng, n_sent=200)
+    kw = dict(vector_size=8, window=3, min_count=1, epochs=1, sample=0, bucket=500, workers=1, seed=3,
+              progress=False)
+    FastText(**kw, eos=False).fit(sents).save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text(encoding="utf-8"))
+    del config["extra"]["config"]["eos"]  # as a save from before the setting wrote it
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    old = FastText.load(tmp_path / "m")
+    assert old.config.eos is False
+    old.partial_fit(sents[:50], update_vocab=True)
+    assert EOS not in old.wv
+    with pytest.raises(ValueError, match="eos"):
+        old.eos = True
+        old.partial_fit(sents[:50])

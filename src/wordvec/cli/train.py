@@ -220,6 +220,9 @@ def train(
         "--jamo/--no-jamo", metavar="",
         help="Take n-grams over jamo, every Hangul syllable split into initial, vowel and final "
              "(Korean; --min-n/--max-n then count jamo).")] = F["jamo"],
+    eos: Annotated[bool, typer.Option(
+        "--eos/--no-eos", metavar="",
+        help="End every line with the word </s>, as fastText does (--no-eos: as gensim).")] = F["eos"],
     x_max: Annotated[float, typer.Option(
         metavar="FLOAT", help="Weighting cut-off, f(x) = min(1, (x / x_max) ** weight_exponent).")] = G["x_max"],
     weight_exponent: Annotated[float, typer.Option(

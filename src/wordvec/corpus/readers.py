@@ -21,8 +21,9 @@ from pathlib import Path
 from wordvec._files import StreamSpool, corpus_files, is_stream, open_text, text_read_error
 from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding, encoding_key
 from wordvec.corpus.tokenizers import Tokenizer, get_tokenizer, is_batch_tokenizer
+from wordvec.vocab.subwords import EOS
 
-__all__ = ["LineCorpus", "TextFiles", "TokenLists", "as_corpus", "open_text"]
+__all__ = ["LineCorpus", "TextFiles", "TokenLists", "as_corpus", "open_text", "with_eos"]
 
 
 class LineCorpus:
@@ -192,3 +193,15 @@ def as_corpus(source, tokenizer: str | Tokenizer | None = None, *, encoding: str
         raise ValueError(f"{source!r} reads its files as {own}; encoding={asked!r} cannot apply to it "
                          f"(give the encoding to the corpus object, or pass the path)")
     return source
+
+
+def with_eos(sentences):
+    """``sentences``, each followed by fastText's end-of-line word ``</s>`` (:data:`~wordvec.vocab.subwords.EOS`).
+
+    >>> list(with_eos([["the", "king"], []]))
+    [['the', 'king', '</s>'], ['</s>']]
+
+    Anything that is not a sentence (a string) passes unchanged, for the reader to name it.
+    """
+    for sent in sentences:
+        yield sent if isinstance(sent, str) else [*sent, EOS]

@@ -30,6 +30,7 @@ import numpy as np
 from wordvec._saving import atomic_write
 from wordvec.corpus.encode import MAX_SENTENCE_LENGTH, EncodedCorpus, encode_with_vocab
 from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding, encoding_key
+from wordvec.corpus.readers import with_eos
 from wordvec.distributed.cluster import submit_placed, wait_all, worker_addresses
 from wordvec.distributed.partitions import Partition, make_tokenizer, read_partition, tokenizer_spec
 from wordvec.exceptions import EmptyVocabularyError
@@ -45,7 +46,7 @@ _ENCODED_FORMAT = 1
 
 # --------------------------------------------------------------------------------- vocabulary
 def count_partition(p: Partition, tokenizer=None, encoding: str = DEFAULT_ENCODING,
-                    token_cache=None) -> tuple[Counter, int, int]:
+                    token_cache=None, eos: bool = False) -> tuple[Counter, int, int]:
     """Map: ``(counts in first-seen order, raw tokens, sentences)`` of one partition.
 
     >>> with open("corpus.txt", "w", encoding="utf-8") as f:
@@ -53,10 +54,12 @@ def count_partition(p: Partition, tokenizer=None, encoding: str = DEFAULT_ENCODI
     >>> from wordvec.distributed.partitions import make_partitions
     >>> count_partition(make_partitions("corpus.txt")[0])
     (Counter({'the': 2, 'king': 1, 'queen': 1}), 4, 2)
+
+    ``eos``: every sentence ends with ``</s>`` (FastText's, :func:`wordvec.corpus.readers.with_eos`).
     """
     counts: Counter = Counter()
     n_tokens = n_sentences = 0
-    for sent in read_partition(p, tokenizer, encoding, token_cache=token_cache):
+    for sent in _sentences(read_partition(p, tokenizer, encoding, token_cache=token_cache), eos):
         counts.update(sent)
         n_tokens += len(sent)
         n_sentences += 1
@@ -81,13 +84,13 @@ def merge_counts(*parts: tuple[Counter, int, int]) -> tuple[Counter, int, int]:
 
 
 def corpus_counts(client, partitions: list[Partition], *, tokenizer=None, encoding: str = DEFAULT_ENCODING,
-                  token_cache=None, progress: bool | None = None) -> tuple[Counter, int, int]:
+                  token_cache=None, progress: bool | None = None, eos: bool = False) -> tuple[Counter, int, int]:
     """Every word's count over ``partitions`` (first-seen order), the raw tokens and the sentences,
     counted on the cluster and merged by a tree of in-order merges; the merged counts come to the client."""
     partitions = _check_partitions(partitions)
     spec = tokenizer_spec(tokenizer)
     workers = worker_addresses(client)
-    level = [submit_placed(client, workers, i, count_partition, p, spec, encoding, token_cache)
+    level = [submit_placed(client, workers, i, count_partition, p, spec, encoding, token_cache, eos)
              for i, p in enumerate(partitions)]
     wait_all(level, "counting words", progress)
     while len(level) > 1:
@@ -106,7 +109,7 @@ def vocab_from_counts(counts: Counter, total_words: int, *, min_count: int, max_
 
 def build_vocab(client, partitions: list[Partition], *, tokenizer=None, min_count: int = 5,
                 max_vocab_size: int | None = None, encoding: str = DEFAULT_ENCODING, token_cache=None,
-                progress: bool | None = None) -> Vocab:
+                progress: bool | None = None, eos: bool = False) -> Vocab:
     """The vocabulary of ``partitions`` (from :func:`~wordvec.distributed.make_partitions`), counted on the cluster.
 
     >>> from distributed import Client                   # doctest: +SKIP
@@ -121,11 +124,11 @@ def build_vocab(client, partitions: list[Partition], *, tokenizer=None, min_coun
     description (:func:`~wordvec.distributed.partitions.tokenizer_spec`); built on each worker.
     ``token_cache``: where a batch tokenizer (``korean``) caches each partition's tokens (None:
     each worker's default cache directory; False: none). ``progress``: a bar of partitions
-    counted (None: only on a terminal).
+    counted (None: only on a terminal). ``eos``: every sentence ends with ``</s>`` (FastText's).
     """
     encoding = check_encoding(encoding)
     counts, total, _ = corpus_counts(client, partitions, tokenizer=tokenizer, encoding=encoding,
-                                     token_cache=token_cache, progress=progress)
+                                     token_cache=token_cache, progress=progress, eos=eos)
     return vocab_from_counts(counts, total, min_count=min_count, max_vocab_size=max_vocab_size)
 
 
@@ -179,7 +182,8 @@ def _open_encoded(paths: tuple[str, str], total_words: int, n_split: int, shared
                                paths=tuple(paths), shared=shared)
 
 
-def _cache_key(p: Partition, tok, encoding: str, vocab_digest: str, max_sentence_length: int) -> str | None:
+def _cache_key(p: Partition, tok, encoding: str, vocab_digest: str, max_sentence_length: int,
+               eos: bool = False) -> str | None:
     describe = getattr(tok, "describe", None)
     if not callable(describe):
         return None  # a tokenizer that cannot say what it does: never reuse its files
@@ -187,6 +191,8 @@ def _cache_key(p: Partition, tok, encoding: str, vocab_digest: str, max_sentence
     parts = {"format": _ENCODED_FORMAT, "path": str(Path(p.path).resolve()), "size": st.st_size,
              "mtime_ns": st.st_mtime_ns, "range": [p.start, p.end], "encoding": encoding_key(encoding),
              "tokenizer": describe(), "vocab": vocab_digest, "max_sentence_length": max_sentence_length}
+    if eos:  # (the keys of encodings without it are those written before it existed)
+        parts["eos"] = True
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -207,7 +213,7 @@ def vocab_digest(vocab: Vocab) -> str:
 def encode_partition(p: Partition, vocab: Vocab, tokenizer=None, encoding: str = DEFAULT_ENCODING, *,
                      max_sentence_length: int = MAX_SENTENCE_LENGTH, token_cache=None,
                      cache_dir: str | os.PathLike | None = None, shared_cache: bool = False,
-                     digest: str | None = None) -> EncodedCorpus:
+                     digest: str | None = None, eos: bool = False) -> EncodedCorpus:
     """One partition encoded against ``vocab`` (:func:`~wordvec.corpus.encode.encode_with_vocab`).
 
     >>> from wordvec.distributed.partitions import make_partitions
@@ -226,14 +232,15 @@ def encode_partition(p: Partition, vocab: Vocab, tokenizer=None, encoding: str =
     (:class:`MappedEncodedCorpus`); files of an earlier run with the same file, range, encoding,
     tokenizer options, vocabulary and ``max_sentence_length`` are mapped again instead of
     re-encoding (not for a tokenizer without ``describe()``, which cannot be told apart).
+    ``eos``: every sentence ends with ``</s>`` (FastText's).
     """
     tok = make_tokenizer(tokenizer)
     if cache_dir is None:
-        return encode_with_vocab(read_partition(p, tok, encoding, token_cache=token_cache), vocab,
+        return encode_with_vocab(_sentences(read_partition(p, tok, encoding, token_cache=token_cache), eos), vocab,
                                  max_sentence_length=max_sentence_length)
     cache_dir = Path(cache_dir).expanduser()
     digest = digest or vocab_digest(vocab)
-    key = _cache_key(p, tok, encoding, digest, max_sentence_length)
+    key = _cache_key(p, tok, encoding, digest, max_sentence_length, eos)
     stem = re.sub(r"[^\w.-]+", "_", Path(p.path).name)[:60]
     rng = "all" if p.end is None else f"{p.start}-{p.end}"
     base = cache_dir / f"{stem}.{rng}.{(key or digest)[:24]}"
@@ -246,7 +253,7 @@ def encode_partition(p: Partition, vocab: Vocab, tokenizer=None, encoding: str =
                 return _open_encoded(paths, meta["total_words"], meta["n_split"], shared_cache)
         except (OSError, ValueError, KeyError):
             pass  # damaged or foreign: encode again and replace it
-    encoded = encode_with_vocab(read_partition(p, tok, encoding, token_cache=token_cache), vocab,
+    encoded = encode_with_vocab(_sentences(read_partition(p, tok, encoding, token_cache=token_cache), eos), vocab,
                                 max_sentence_length=max_sentence_length)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for path, array in zip(paths, (encoded.tokens, encoded.offsets)):
@@ -263,7 +270,7 @@ def encode_partition(p: Partition, vocab: Vocab, tokenizer=None, encoding: str =
 def encode_partitions(client, partitions: list[Partition], vocab: Vocab, *, tokenizer=None,
                       encoding: str = DEFAULT_ENCODING, max_sentence_length: int = MAX_SENTENCE_LENGTH,
                       token_cache=None, cache_dir: str | os.PathLike | None = None,
-                      shared_cache: bool = False, progress: bool | None = None) -> list:
+                      shared_cache: bool = False, progress: bool | None = None, eos: bool = False) -> list:
     """Encode every partition on the cluster: one future per partition, in order, each resolving to
     an :class:`~wordvec.corpus.encode.EncodedCorpus` (int32 ids of kept words, int64 sentence
     offsets, the partition's raw token count ``total_words`` and ``n_split``).
@@ -285,7 +292,8 @@ def encode_partitions(client, partitions: list[Partition], vocab: Vocab, *, toke
     ``encode_with_vocab(<the whole corpus>, vocab, max_sentence_length=...)``.
 
     Each partition is placed on the same worker as in :func:`build_vocab` (a preference), so a
-    worker-local token cache written there is read back.
+    worker-local token cache written there is read back. ``eos``: every sentence ends with
+    ``</s>`` (FastText's).
     """
     partitions = _check_partitions(partitions)
     encoding = check_encoding(encoding)
@@ -297,15 +305,22 @@ def encode_partitions(client, partitions: list[Partition], vocab: Vocab, *, toke
     digest = vocab_digest(vocab) if cache_dir is not None else None
     cache = None if cache_dir is None else os.fspath(cache_dir)
     futures = [submit_placed(client, workers, i, _encode_task, p, shared_vocab, spec, encoding,
-                             max_sentence_length, token_cache, cache, shared_cache, digest)
+                             max_sentence_length, token_cache, cache, shared_cache, digest, eos)
                for i, p in enumerate(partitions)]
     wait_all(futures, "encoding", progress)
     return futures
 
 
-def _encode_task(p, vocab, spec, encoding, max_sentence_length, token_cache, cache_dir, shared_cache, digest):
+def _encode_task(p, vocab, spec, encoding, max_sentence_length, token_cache, cache_dir, shared_cache, digest,
+                 eos=False):
     return encode_partition(p, vocab, spec, encoding, max_sentence_length=max_sentence_length,
-                            token_cache=token_cache, cache_dir=cache_dir, shared_cache=shared_cache, digest=digest)
+                            token_cache=token_cache, cache_dir=cache_dir, shared_cache=shared_cache, digest=digest,
+                            eos=eos)
+
+
+def _sentences(sentences, eos: bool):
+    """``sentences``, each ended by ``</s>`` when ``eos`` (as FastText's single-machine training reads them)."""
+    return with_eos(sentences) if eos else sentences
 
 
 def concat_encoded(parts) -> EncodedCorpus:

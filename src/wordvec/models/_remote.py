@@ -200,11 +200,12 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
     spec = tokenizer_spec(tok)
     groups = sum(client.nthreads().values())
     parts = make_partitions(corpus, partition_bytes(corpus, groups), encoding=encoding)
+    eos = bool(getattr(cfg, "eos", False))  # FastText's </s>, as its single-machine training reads it
     vocab = build_vocab(client, parts, tokenizer=spec, min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
-                        encoding=encoding, progress=model.progress)
+                        encoding=encoding, progress=model.progress, eos=eos)
     model._check_memory(cfg, len(vocab))
     encoded = encode_partitions(client, parts, vocab, tokenizer=spec, encoding=encoding,
-                                max_sentence_length=cfg.max_sentence_length, progress=model.progress)
+                                max_sentence_length=cfg.max_sentence_length, progress=model.progress, eos=eos)
     counts = client.gather([client.submit(_encoded_counts, f, pure=False) for f in encoded])
     syn0 = model._init_weights(cfg, vocab)
     syn1 = np.zeros((output_rows(cfg, len(vocab)), cfg.vector_size), dtype=np.float32)
@@ -228,7 +229,7 @@ def fit_on_cluster(model, corpus, client, *, encoding: str | None = None, sync_w
                         rounds_per_epoch=fasttext_rounds_per_epoch(groups) if fasttext else DEFAULT_ROUNDS_PER_EPOCH,
                         rebuild=lambda lost: encode_partitions(
                             client, [parts[i] for i in lost], vocab, tokenizer=spec, encoding=encoding,
-                            max_sentence_length=cfg.max_sentence_length, progress=False))
+                            max_sentence_length=cfg.max_sentence_length, progress=False, eos=eos))
     del encoded
     stats = {"total_words": vocab.total_words, "retained_words": vocab.retained_words,
              "sentences": sum(c[0] for c in counts), "sentences_split": sum(c[1] for c in counts)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from wordvec.config import FastTextConfig
+from wordvec.corpus.readers import with_eos
 from wordvec.models.word2vec import Word2Vec
 from wordvec.models._jobs import check_memory, make_fasttext_job, word2vec_memory
 from wordvec.vocab import Vocab
@@ -23,11 +24,11 @@ def init_fasttext_input(n_rows: int, d: int, seed) -> np.ndarray:
 
 
 class FastText(Word2Vec):
-    """FastText estimator: everything Word2Vec takes, plus ``min_n``, ``max_n``, ``bucket`` and ``jamo``.
+    """FastText estimator: everything Word2Vec takes, plus ``min_n``, ``max_n``, ``bucket``, ``jamo`` and ``eos``.
 
     >>> model = FastText(vector_size=16, min_count=1, bucket=1000, epochs=2, seed=1, progress=False)
-    >>> model.fit([["the", "king", "rules"], ["the", "queen", "rules"]] * 5).wv
-    SubwordVectors(4 keys, 16 dimensions, n-grams 3-6 in 1000 buckets)
+    >>> model.fit([["the", "king", "rules"], ["the", "queen", "rules"]] * 5).wv      # 4 words and "</s>"
+    SubwordVectors(5 keys, 16 dimensions, n-grams 3-6 in 1000 buckets)
     >>> model.wv["kingdom"].shape, "kingdom" in model.wv      # an unseen word gets a vector from its n-grams
     ((16,), False)
 
@@ -45,6 +46,12 @@ class FastText(Word2Vec):
     same n-grams either way. Such models cannot be saved as fastText ``.bin`` (fastText has no
     jamo mode); save them natively or export the vocabulary as ``.vec``.
 
+    As in fastText, every sentence (a line of a file) ends with the word ``</s>`` (:func:`~wordvec.corpus.readers.with_eos`):
+    counted, subsampled and trained like any word but without n-grams, it sits in the windows of
+    each sentence's last words (worth 1.1 analogy points on the benchmark corpus, benchmarks/RESULTS.md);
+    ``eos=False`` reads sentences as gensim does, without it. The vocabulary holds it
+    (``"</s>" in model.wv``), as fastText's ``.bin`` and ``.vec`` files do.
+
     Defaults: :class:`wordvec.config.FastTextConfig` (learning rate 0.05, as Facebook fastText).
 
     Continued training (:meth:`partial_fit`, :meth:`load`) works as Word2Vec's. The n-gram rows are
@@ -56,21 +63,25 @@ class FastText(Word2Vec):
 
     config_class = FastTextConfig
     _repr_fields = ("vector_size", "architecture", "loss", "min_n", "max_n", "bucket")
-    _repr_if_changed = ("jamo",)
-    _fixed_after_fit = ("vector_size", "loss", "min_n", "max_n", "bucket", "jamo")
+    _repr_if_changed = ("jamo", "eos")
+    _fixed_after_fit = ("vector_size", "loss", "min_n", "max_n", "bucket", "jamo", "eos")
 
     def __init__(self, vector_size: int = FastTextConfig.vector_size, *,
                  min_n: int = FastTextConfig.min_n, max_n: int = FastTextConfig.max_n,
                  bucket: int = FastTextConfig.bucket, alpha: float = FastTextConfig.alpha,
                  ns_exponent: float = FastTextConfig.ns_exponent,
                  shared_negatives: bool = FastTextConfig.shared_negatives,
-                 jamo: bool = FastTextConfig.jamo, **kwargs):
+                 jamo: bool = FastTextConfig.jamo, eos: bool = FastTextConfig.eos, **kwargs):
         super().__init__(vector_size, alpha=alpha, ns_exponent=ns_exponent, shared_negatives=shared_negatives,
                          **kwargs)
         self.min_n = min_n
         self.max_n = max_n
         self.bucket = bucket
         self.jamo = jamo
+        self.eos = eos
+
+    def _sentences(self, source, cfg: FastTextConfig):
+        return with_eos(source) if cfg.eos else source
 
     def _check_memory(self, cfg: FastTextConfig, n_words: int | None) -> None:
         buckets = cfg.bucket if cfg.max_n > 0 else 0

@@ -47,8 +47,8 @@ def fit_model(name: str, corpus, *, encoding: str | None = None, **options) -> E
     >>> model = fit_model("fasttext", [["the", "king", "rules"], ["the", "queen", "rules"]], vector_size=8,
     ...                   min_count=1,
     ...                   bucket=100, epochs=1, progress=False)
-    >>> model.wv
-    SubwordVectors(4 keys, 8 dimensions, n-grams 3-6 in 100 buckets)
+    >>> model.wv                                 # 4 words and fastText's end-of-line "</s>"
+    SubwordVectors(5 keys, 8 dimensions, n-grams 3-6 in 100 buckets)
 
     ``corpus`` is what the estimator's ``fit`` takes; GloVe and PPMI+SVD also take a
     :class:`~wordvec.cooccur.Cooccurrence` or the path of a saved one (``.npz``), which they

@@ -235,7 +235,7 @@ class Word2Vec(Estimator):
         source = self._open_corpus(corpus, encoding)
         self._check_memory(cfg, None)  # what no vocabulary can make smaller (FastText's buckets)
         with TrainingProgress(0, "reading corpus", enabled=self.progress, unit="tokens") as bar:
-            vocab, encoded = scan_corpus(source, min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
+            vocab, encoded = scan_corpus(self._sentences(source, cfg), min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
                                          max_sentence_length=cfg.max_sentence_length,
                                          progress=lambda n: bar.update(n), spill_tokens=_encode.SPILL_TOKENS)
         try:
@@ -295,7 +295,7 @@ class Word2Vec(Estimator):
             warnings.warn(f"this corpus is tokenized by {self.tokenizer_}, the model was trained on text "
                           f"tokenized by {trained_with}: words may not match ({hint})", stacklevel=2)
         with TrainingProgress(0, "reading corpus", enabled=self.progress, unit="tokens") as bar:
-            new, encoded = scan_corpus(source, min_count=1, max_vocab_size=None,
+            new, encoded = scan_corpus(self._sentences(source, cfg), min_count=1, max_vocab_size=None,
                                        max_sentence_length=cfg.max_sentence_length,
                                        progress=lambda n: bar.update(n), spill_tokens=_encode.SPILL_TOKENS)
         try:
@@ -424,6 +424,10 @@ class Word2Vec(Estimator):
                **stats}
         self.training_runs_ = runs + [run]
 
+    def _sentences(self, source, cfg: Word2VecConfig):
+        """The sentences training reads from ``source`` (FastText ends each with ``</s>``)."""
+        return source
+
     def _check_memory(self, cfg: Word2VecConfig, n_words: int | None) -> None:
         """Refuse (ValueError) input and output matrices larger than the memory available, for a
         vocabulary of ``n_words`` (None: before the corpus is read, one word)."""
@@ -478,7 +482,7 @@ class Word2Vec(Estimator):
         config = read_native_config(path)
         extra, config_path = config["extra"], os.path.join(os.fspath(path), CONFIG_FILE)
         try:
-            cfg = cls.config_class.from_dict(extra["config"]).validate()
+            cfg = cls.config_class.from_saved(extra["config"]).validate()
         except (TypeError, ValueError) as exc:
             raise FormatError(config_path, f"invalid model settings: {exc}") from None
         kind, output = load_output(path)

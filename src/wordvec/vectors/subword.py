@@ -27,11 +27,10 @@ import numba
 import numpy as np
 
 from wordvec.vectors.keyed import KeyedVectors, _normalized
-from wordvec.vocab.subwords import oov_rows, subword_table
+from wordvec.vocab.subwords import EOS, oov_rows, subword_table
 
 __all__ = ["EOS", "SubwordVectors"]
 
-EOS = "</s>"  # fastText's Dictionary::EOS: never split into n-grams
 
 
 @numba.njit(cache=True, nogil=True)

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
-__all__ = ["BOW", "EOW", "fasttext_hash", "char_ngrams", "ngram_hashes", "subword_table"]
+__all__ = ["BOW", "EOW", "EOS", "fasttext_hash", "char_ngrams", "ngram_hashes", "subword_table"]
 
 BOW, EOW = "<", ">"
+EOS = "</s>"  # fastText's Dictionary::EOS, the word that ends every line: never split into n-grams
 _FNV_OFFSET = 2166136261
 _FNV_PRIME = 16777619
 
@@ -148,13 +149,21 @@ def subword_table(words: Sequence[str], min_n: int, max_n: int, bucket: int, *,
     then ``bucket`` n-gram rows; ``Dictionary::getSubwords``). With ``include_word=False`` the
     word's own row is left out and only the n-gram rows are listed, still offset by
     ``len(words)``. The rows of an out-of-vocabulary word's n-grams, offset by the size of the
-    trained vocabulary, are :func:`oov_rows`'s.
+    trained vocabulary, are :func:`oov_rows`'s. fastText's end-of-line word ``</s>`` has no n-grams.
     """
     if bucket < 1 and max_n > 0:
         raise ValueError(f"bucket must be >= 1 when subwords are on, got {bucket}")
     buf, word_offsets = _utf8_buffer(words)
-    return _table(buf, word_offsets, min_n, max_n, max(bucket, 1), len(words) if include_word else 0,
-                  np.int32(len(words)))
+    ids, offsets = _table(buf, word_offsets, min_n, max_n, max(bucket, 1), len(words) if include_word else 0,
+                          np.int32(len(words)))
+    if EOS in words:  # fastText's initNgrams: "</s>" keeps its own row only
+        w = words.index(EOS)
+        start = offsets[w] + (1 if include_word else 0)
+        cut = offsets[w + 1] - start
+        if cut:
+            ids = np.delete(ids, np.s_[start:offsets[w + 1]])
+            offsets[w + 1:] -= cut
+    return ids, offsets
 
 
 def oov_rows(word: str, n_vocab: int, min_n: int, max_n: int, bucket: int) -> np.ndarray:

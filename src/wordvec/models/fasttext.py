@@ -46,11 +46,11 @@ class FastText(Word2Vec):
     same n-grams either way. Such models cannot be saved as fastText ``.bin`` (fastText has no
     jamo mode); save them natively or export the vocabulary as ``.vec``.
 
-    As in fastText, every sentence (a line of a file) ends with the word ``</s>`` (:func:`~wordvec.corpus.readers.with_eos`):
-    counted, subsampled and trained like any word but without n-grams, it sits in the windows of
-    each sentence's last words (worth 1.1 analogy points on the benchmark corpus, benchmarks/RESULTS.md);
-    ``eos=False`` reads sentences as gensim does, without it. The vocabulary holds it
-    (``"</s>" in model.wv``), as fastText's ``.bin`` and ``.vec`` files do.
+    As in fastText, every sentence (a line of a file) ends with the word ``</s>``
+    (:func:`~wordvec.corpus.readers.with_eos`): counted, subsampled and trained like any word but
+    without n-grams, it sits in the windows of each sentence's last words (worth 0.8 analogy points
+    on the benchmark corpus, benchmarks/RESULTS.md); ``eos=False`` reads sentences as gensim does.
+    The vocabulary holds it (``"</s>" in model.wv``), as fastText's ``.bin`` and ``.vec`` files do.
 
     Defaults: :class:`wordvec.config.FastTextConfig` (learning rate 0.05, as Facebook fastText).
 

@@ -235,8 +235,8 @@ class Word2Vec(Estimator):
         source = self._open_corpus(corpus, encoding)
         self._check_memory(cfg, None)  # what no vocabulary can make smaller (FastText's buckets)
         with TrainingProgress(0, "reading corpus", enabled=self.progress, unit="tokens") as bar:
-            vocab, encoded = scan_corpus(self._sentences(source, cfg), min_count=cfg.min_count, max_vocab_size=cfg.max_vocab_size,
-                                         max_sentence_length=cfg.max_sentence_length,
+            vocab, encoded = scan_corpus(self._sentences(source, cfg), min_count=cfg.min_count,
+                                         max_vocab_size=cfg.max_vocab_size, max_sentence_length=cfg.max_sentence_length,
                                          progress=lambda n: bar.update(n), spill_tokens=_encode.SPILL_TOKENS)
         try:
             self._train(cfg, vocab, encoded)

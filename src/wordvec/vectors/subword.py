@@ -32,7 +32,6 @@ from wordvec.vocab.subwords import EOS, oov_rows, subword_table
 __all__ = ["EOS", "SubwordVectors"]
 
 
-
 @numba.njit(cache=True, nogil=True)
 def _compose(word_rows, ngram_rows, ids, offsets, out):
     """``out[w]`` = mean of the rows ``ids[offsets[w]:offsets[w+1]]`` of vstack(word_rows, ngram_rows)."""

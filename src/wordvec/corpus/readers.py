@@ -21,7 +21,6 @@ from pathlib import Path
 from wordvec._files import StreamSpool, corpus_files, is_stream, open_text, text_read_error
 from wordvec.corpus.encodings import DEFAULT_ENCODING, check_encoding, encoding_key
 from wordvec.corpus.tokenizers import Tokenizer, get_tokenizer, is_batch_tokenizer
-from wordvec.vocab.subwords import EOS
 
 __all__ = ["LineCorpus", "TextFiles", "TokenLists", "as_corpus", "open_text", "with_eos"]
 
@@ -203,5 +202,7 @@ def with_eos(sentences):
 
     Anything that is not a sentence (a string) passes unchanged, for the reader to name it.
     """
+    from wordvec.vocab.subwords import EOS  # here: the command line imports this module, never numba
+
     for sent in sentences:
         yield sent if isinstance(sent, str) else [*sent, EOS]

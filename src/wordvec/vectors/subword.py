@@ -133,10 +133,7 @@ class SubwordVectors(KeyedVectors):
                 texts = [decompose(k) for k in keys]
             ids, offsets = subword_table(texts, min_n, max_n, bucket)
             _compose(word_rows, ngram_rows, ids, offsets, composed)
-        super().__init__(keys, composed, counts)
-        eos = self.key_to_index.get(EOS)
-        if eos is not None:
-            self.vectors[eos] = word_rows[eos]
+        super().__init__(keys, composed, counts)  # "</s>": its own row alone (subword_table)
         self.word_rows: np.ndarray = word_rows
         self.ngram_rows: np.ndarray = ngram_rows
         self.min_n, self.max_n, self.bucket = min_n, max_n, bucket

@@ -156,8 +156,8 @@ def subword_table(words: Sequence[str], min_n: int, max_n: int, bucket: int, *,
     buf, word_offsets = _utf8_buffer(words)
     ids, offsets = _table(buf, word_offsets, min_n, max_n, max(bucket, 1), len(words) if include_word else 0,
                           np.int32(len(words)))
-    if EOS in words:  # fastText's initNgrams: "</s>" keeps its own row only
-        w = words.index(EOS)
+    w = next((i for i, word in enumerate(words) if word == EOS), None)
+    if w is not None:  # fastText's initNgrams: "</s>" keeps its own row only
         start = offsets[w] + (1 if include_word else 0)
         cut = offsets[w + 1] - start
         if cut:

@@ -25,6 +25,8 @@ def main() -> None:
     ap.add_argument("--shared-negatives", choices=["default", "on", "off"], default="default",
                     help="wordvec skip-gram: share negatives across the window (default: the library's default)")
     ap.add_argument("--jamo", action="store_true", help="wordvec FastText: n-grams over jamo (Korean)")
+    ap.add_argument("--no-eos", action="store_true",
+                    help="wordvec FastText: no </s> at the end of each line (the default appends it, as fastText)")
     ap.add_argument("--min-count", type=int, default=5)
     ap.add_argument("--loss", choices=["negative", "hs"], default="negative",
                     help="hs: hierarchical softmax (no negatives) in every system")
@@ -43,6 +45,10 @@ def main() -> None:
         params.update(min_n=3, max_n=6, bucket=2_000_000)
         if a.jamo:
             params["jamo"] = True
+        if a.no_eos:
+            if a.system != "wordvec":
+                raise SystemExit("--no-eos is wordvec's option (fastText always appends </s>, gensim never)")
+            params["eos"] = False
     if a.system == "wordvec":
         from wordvec.models.fasttext import FastText
         from wordvec.models.word2vec import Word2Vec
@@ -61,6 +67,9 @@ def main() -> None:
         seconds = time.perf_counter() - t0
         keys, vectors = m.wv.index_to_key, np.asarray(m.wv.vectors)
         raw = m.corpus_stats_["total_words"]
+        if getattr(m.config, "eos", False) and "</s>" in m.vocab_.key_to_index:
+            # the corpus's own words, as gensim counts them: FastText's </s> is one more token a line
+            raw -= int(m.vocab_.counts[m.vocab_.key_to_index["</s>"]])
         if a.save_model:
             m.save(a.out + ".model")
     elif a.system == "fasttext":

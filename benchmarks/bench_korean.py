@@ -20,7 +20,7 @@ Steps:
 * word2vec: wordvec and gensim, CBOW and skip-gram, alternating, each in its own process (time,
   peak RSS), evaluated by wordvec.evaluate on both systems' vectors (every key, no restriction).
 * fasttext: wordvec FastText skip-gram with syllable n-grams and with jamo n-grams (3-6 symbols
-  both), evaluated without and with vectors for out-of-vocabulary words (coverage reported per
+  both; ``--eos on off`` also trains each without ``</s>`` at the end of each review), evaluated without and with vectors for out-of-vocabulary words (coverage reported per
   semantic / syntactic half).
 * classifier: the embedding-average classifier with Korean morpheme tokens on nsmc_ratings_train,
   evaluated on nsmc_ratings_test (target >= 0.83).
@@ -163,32 +163,36 @@ def word2vec_step(results: dict, corpus: Path, archs: list[str], systems: list[s
           "(1,060 covered)\n", flush=True)
 
 
-def fasttext_step(results: dict, corpus: Path, variants: list[str]) -> None:
+def fasttext_step(results: dict, corpus: Path, variants: list[str], eos: list[str]) -> None:
     import wordvec
 
     rows = []
     for variant in variants:
-        prefix = str(tmpdir(f"ko-ft-{variant}-") / "vectors")
-        args = [str(HERE / "_train_w2v.py"), "wordvec", "skipgram", str(corpus), prefix, "--model", "fasttext",
-                "--save-model"]
-        if variant == "jamo":
-            args.append("--jamo")
-        res, rss = run_child(args)
-        wv = wordvec.load(prefix + ".model")
-        for oov in (False, True):
-            row = {"ngrams": variant, "oov_vectors": oov, "seconds": res["seconds"], "rss_mib": rss / 2**20,
-                   "vocab": res["vocab"], **korean_quality(wv, oov=oov)}
-            rows.append(row)
-        print(f"  fasttext {variant:8s}: {res['seconds']:.1f} s", flush=True)
+        for with_eos in eos:
+            prefix = str(tmpdir(f"ko-ft-{variant}-") / "vectors")
+            args = [str(HERE / "_train_w2v.py"), "wordvec", "skipgram", str(corpus), prefix, "--model", "fasttext",
+                    "--save-model"]
+            if variant == "jamo":
+                args.append("--jamo")
+            if with_eos == "off":
+                args.append("--no-eos")
+            res, rss = run_child(args)
+            wv = wordvec.load(prefix + ".model")
+            for oov in (False, True):
+                row = {"ngrams": variant, "eos": with_eos == "on", "oov_vectors": oov, "seconds": res["seconds"],
+                       "rss_mib": rss / 2**20, "vocab": res["vocab"], **korean_quality(wv, oov=oov)}
+                rows.append(row)
+            print(f"  fasttext {variant:8s} </s> {with_eos:3s}: {res['seconds']:.1f} s", flush=True)
     results["fasttext"] = rows
-    print("\n| n-grams | OOV words | train s | WS353 (pairs used) | analogy (covered) | semantic (covered) | "
+    print("\n| n-grams | </s> | OOV words | train s | WS353 (pairs used) | analogy (covered) | semantic (covered) | "
           "syntactic (covered) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['ngrams']} | {'subword vectors' if r['oov_vectors'] else 'skipped'} | {r['seconds']:.1f} | "
-              f"{r['ws353']:.3f} ({r['ws353_used']}/{r['ws353_pairs']}) | {100 * r['analogy']:.1f} % "
-              f"({r['analogy_covered']:,}) | {100 * r['semantic']:.1f} % ({r['semantic_covered']:,}) | "
-              f"{100 * r['syntactic']:.1f} % ({r['syntactic_covered']:,}/{r['syntactic_questions']:,}) |")
+        print(f"| {r['ngrams']} | {'yes' if r['eos'] else 'no'} | {'subword vectors' if r['oov_vectors'] else 'skipped'} "
+              f"| {r['seconds']:.1f} | {r['ws353']:.3f} ({r['ws353_used']}/{r['ws353_pairs']}) | "
+              f"{100 * r['analogy']:.1f} % ({r['analogy_covered']:,}) | {100 * r['semantic']:.1f} % "
+              f"({r['semantic_covered']:,}) | {100 * r['syntactic']:.1f} % "
+              f"({r['syntactic_covered']:,}/{r['syntactic_questions']:,}) |")
     print(flush=True)
 
 
@@ -224,6 +228,8 @@ def main() -> None:
     ap.add_argument("--alpha", type=float, default=None,
                     help="word2vec: learning rate for both systems (default: their default, 0.025)")
     ap.add_argument("--ngrams", nargs="+", default=["syllable", "jamo"], choices=["syllable", "jamo"])
+    ap.add_argument("--eos", nargs="+", default=["on"], choices=["on", "off"],
+                    help="fasttext: train with </s> at the end of each review (on, the default), without, or both")
     a = ap.parse_args()
     results: dict = {}
     path = workdir() / "korean_results.json"
@@ -236,7 +242,7 @@ def main() -> None:
     if "word2vec" in a.steps:
         word2vec_step(results, corpus, a.arch, a.systems, a.alpha)
     if "fasttext" in a.steps:
-        fasttext_step(results, corpus, a.ngrams)
+        fasttext_step(results, corpus, a.ngrams, a.eos)
     if "classifier" in a.steps:
         classifier_step(results)
     path.write_text(json.dumps(results, indent=1, ensure_ascii=False))

@@ -132,6 +132,19 @@ def test_duplicates(tmp_path):
         load_glove(path, duplicates="error")
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_key_map_after_duplicates_and_dtypes(tmp_path, dtype):
+    # The float32 load hands the reader's own key map to the vectors (no second dictionary); both
+    # paths must map every key to its row, the duplicate skipped.
+    path = tmp_path / "g.txt"
+    path.write_bytes(b"a 1 0\nb 2 0\na 3 0\nc 4 0\n")
+    with pytest.warns(UserWarning):
+        kv = load_glove(path, dtype=dtype)
+    assert kv.key_to_index == {"a": 0, "b": 1, "c": 2}
+    assert kv.vectors.dtype == dtype and [kv[k][0] for k in "abc"] == [1, 2, 4]
+    assert kv.most_similar("c", topn=1)[0][0] in {"a", "b"}
+
+
 def test_keys_with_spaces_rejected_on_save(tmp_path):
     kv = KeyedVectors(["a b"], np.zeros((1, 2), dtype=np.float32))
     with pytest.raises(ValueError, match="key #0 'a b' contains whitespace"):

@@ -159,7 +159,10 @@ def load_glove(
     if not allow_nonfinite:
         check_finite(vectors, path, lambda row: {"line": collector.positions[row]}, text=True)
     collector.finish()
-    kv = KeyedVectors(collector.keys, vectors)
+    if vectors.dtype == np.float32 and vectors.flags.c_contiguous and len(collector.rows) == len(collector.keys):
+        kv = KeyedVectors._from_checked(collector.keys, vectors, None, collector.rows)  # the map already built
+    else:
+        kv = KeyedVectors(collector.keys, vectors)
     if dtype != np.float32:
         kv.vectors = vectors  # KeyedVectors keeps float32; the caller asked for another dtype
     return kv

@@ -20,8 +20,9 @@ Steps:
 * word2vec: wordvec and gensim, CBOW and skip-gram, alternating, each in its own process (time,
   peak RSS), evaluated by wordvec.evaluate on both systems' vectors (every key, no restriction).
 * fasttext: wordvec FastText skip-gram with syllable n-grams and with jamo n-grams (3-6 symbols
-  both; ``--eos on off`` also trains each without ``</s>`` at the end of each review), evaluated without and with vectors for out-of-vocabulary words (coverage reported per
-  semantic / syntactic half).
+  both; ``--eos on off`` also trains each without ``</s>`` at the end of each review), evaluated
+  without and with vectors for out-of-vocabulary words (coverage reported per semantic /
+  syntactic half).
 * classifier: the embedding-average classifier with Korean morpheme tokens on nsmc_ratings_train,
   evaluated on nsmc_ratings_test (target >= 0.83).
 """

@@ -90,7 +90,8 @@ def _word_ngram_hashes(buf, start, end, min_n, max_n, out, pos):
 
 
 @numba.njit(cache=True, nogil=True)
-def _table(buf, word_offsets, min_n, max_n, bucket, n_words, base):
+def _table(buf, word_offsets, min_n, max_n, bucket, n_words, base, no_ngrams):
+    # ``no_ngrams``: the index of the one word that keeps no n-gram rows (fastText's "</s>"), or -1
     n = word_offsets.shape[0] - 1
     # an upper bound: every character starts at most (max_n - min_n + 1) n-grams
     total = 0
@@ -104,7 +105,7 @@ def _table(buf, word_offsets, min_n, max_n, bucket, n_words, base):
         if n_words > 0:  # vocabulary words lead with their own row
             ids[pos] = w
             pos += 1
-        if max_n > 0:
+        if max_n > 0 and w != no_ngrams:
             end = _word_ngram_hashes(buf, word_offsets[w], word_offsets[w + 1], min_n, max_n, hashes, 0)
             for k in range(end):
                 ids[pos] = base + np.int32(hashes[k] % np.uint32(bucket))
@@ -154,16 +155,12 @@ def subword_table(words: Sequence[str], min_n: int, max_n: int, bucket: int, *,
     if bucket < 1 and max_n > 0:
         raise ValueError(f"bucket must be >= 1 when subwords are on, got {bucket}")
     buf, word_offsets = _utf8_buffer(words)
-    ids, offsets = _table(buf, word_offsets, min_n, max_n, max(bucket, 1), len(words) if include_word else 0,
-                          np.int32(len(words)))
-    w = next((i for i, word in enumerate(words) if word == EOS), None)
-    if w is not None:  # fastText's initNgrams: "</s>" keeps its own row only
-        start = offsets[w] + (1 if include_word else 0)
-        cut = offsets[w + 1] - start
-        if cut:
-            ids = np.delete(ids, np.s_[start:offsets[w + 1]])
-            offsets[w + 1:] -= cut
-    return ids, offsets
+    try:  # fastText's initNgrams: "</s>" keeps its own row only
+        eos = words.index(EOS)
+    except ValueError:
+        eos = -1
+    return _table(buf, word_offsets, min_n, max_n, max(bucket, 1), len(words) if include_word else 0,
+                  np.int32(len(words)), eos)
 
 
 def oov_rows(word: str, n_vocab: int, min_n: int, max_n: int, bucket: int) -> np.ndarray:
